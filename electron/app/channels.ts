@@ -1,0 +1,43 @@
+import type { HostInfo } from '../../shared/api/host.js';
+import type { ConsoleManager } from '../consoles/manager.js';
+import type { CommandLog } from '../host/command-log.js';
+import type { Handlers } from './dispatcher.js';
+import type { VmMonitor } from './vm-monitor.js';
+import type { VmService } from './vm-service.js';
+
+export interface Services {
+  vms: VmService;
+  monitor: VmMonitor;
+  consoles: ConsoleManager;
+  log: CommandLog;
+  hostInfo: () => Promise<HostInfo>;
+  /** The WebSocket URL a terminal attaches to for a guest's port. */
+  consoleUrl: (name: string, port: string) => string;
+}
+
+/** Every channel, registered in one place: the whole API surface is readable here. */
+export function createHandlers(s: Services): Handlers {
+  const changed = async <T>(result: Promise<T>): Promise<T> => {
+    const value = await result;
+    await s.monitor.refresh();
+    return value;
+  };
+  return {
+    listVms: () => s.vms.listVms(),
+    planCreateVm: async (input) => ({ commands: await s.vms.planCreateVm(input) }),
+    createVm: (input) => changed(s.vms.createVm(input)),
+    startVm: ({ name }) => changed(s.vms.startVm(name)),
+    stopVm: ({ name }) => changed(s.vms.stopVm(name)),
+    powerOffVm: ({ name }) => changed(s.vms.powerOffVm(name)),
+    getHostInfo: () => s.hostInfo(),
+    listCommands: async () => s.log.list(),
+    openConsole: async ({ name, port }) => {
+      await s.consoles.session(name, port);
+      return { url: s.consoleUrl(name, port) };
+    },
+    resizeConsole: async ({ name, port, cols, rows }) => {
+      s.consoles.find(name, port)?.resize(cols, rows);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { access, constants, stat } from 'node:fs/promises';
+import type { BackendId, CreateVmInput, PlannedCommand, VmSummary } from '../../shared/api/vms.js';
+import type { Backend } from '../backends/backend.js';
+import type { Datastore } from '../datastore/datastore.js';
+import { type GuestConfig, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
+import { AppError } from './errors.js';
+
+export type BackendSet = Partial<Record<BackendId, Backend>>;
+
+/** What the VM requests do; the handlers are thin and call this. */
+export class VmService {
+  constructor(
+    private readonly store: Datastore,
+    private readonly backends: BackendSet,
+    readonly defaultBackend: BackendId,
+  ) {}
+
+  async listVms(): Promise<VmSummary[]> {
+    const names = await this.store.listNames();
+    return Promise.all(names.map((name) => this.summary(name)));
+  }
+
+  async planCreateVm(input: CreateVmInput): Promise<PlannedCommand[]> {
+    await this.checkCreate(input);
+    const guest = toGuestConfig(input.name, newGuestDoc(input, this.defaultBackend), this.defaultBackend);
+    const backend = this.backend(guest);
+    return [...backend.planCreate(guest, [input.diskSize]), ...(await backend.planStart(guest))];
+  }
+
+  /** Checks first, so a refused request creates nothing; then the .conf, then the disks. */
+  async createVm(input: CreateVmInput): Promise<VmSummary> {
+    await this.checkCreate(input);
+    const doc = newGuestDoc(input, this.defaultBackend);
+    const guest = toGuestConfig(input.name, doc, this.defaultBackend);
+    const backend = this.backend(guest);
+    await this.store.create(input.name, doc);
+    try {
+      await backend.create(guest, [input.diskSize]);
+    } catch (err) {
+      await this.store.removeNew(input.name);
+      throw err;
+    }
+    return this.summary(input.name);
+  }
+
+  async startVm(name: string): Promise<VmSummary> {
+    const guest = await this.guest(name);
+    await this.backend(guest).start(guest);
+    return this.summary(name);
+  }
+
+  async stopVm(name: string): Promise<VmSummary> {
+    const guest = await this.guest(name);
+    await this.backend(guest).stop(guest);
+    return this.summary(name);
+  }
+
+  async powerOffVm(name: string): Promise<VmSummary> {
+    const guest = await this.guest(name);
+    await this.backend(guest).powerOff(guest);
+    return this.summary(name);
+  }
+
+  private async summary(name: string): Promise<VmSummary> {
+    const guest = await this.guest(name);
+    const status = await this.backend(guest).status(guest);
+    return {
+      name,
+      backend: guest.backend,
+      state: status.state,
+      cpus: guest.cpus,
+      memory: guest.memory,
+      profile: guest.profile,
+      consoles: guest.comports,
+      ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
+      ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
+      ...(status.lastFault ? { lastFault: status.lastFault } : {}),
+    };
+  }
+
+  private async guest(name: string): Promise<GuestConfig> {
+    const doc = await this.store.read(name);
+    if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
+    return toGuestConfig(name, doc, this.defaultBackend);
+  }
+
+  private backend(guest: GuestConfig): Backend {
+    const backend = this.backends[guest.backend];
+    if (!backend) throw new AppError('unavailable', `The ${guest.backend} backend is not available on this host.`);
+    return backend;
+  }
+
+  /** The checks a schema cannot make: they need the datastore and the file system. */
+  private async checkCreate(input: CreateVmInput): Promise<void> {
+    const taken = (await this.store.listNames()).some((n) => n.toLowerCase() === input.name.toLowerCase());
+    if (taken) throw new AppError('invalid_input', `A VM named ${input.name} already exists.`, { name: `A VM named ${input.name} already exists.` });
+    if (input.installMedia && !(await isReadableFile(input.installMedia))) {
+      const message = `No readable file at ${input.installMedia}.`;
+      throw new AppError('invalid_input', message, { installMedia: message });
+    }
+  }
+}
+
+async function isReadableFile(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  return access(path, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
+}

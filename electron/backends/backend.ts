@@ -1,0 +1,29 @@
+import type { BackendId, PlannedCommand, VmState } from '../../shared/api/vms.js';
+import type { GuestConfig } from '../datastore/guest-config.js';
+
+export interface GuestStatus {
+  state: VmState;
+  lockedBy?: string;
+  lastFault?: string;
+}
+
+/**
+ * What every hypervisor backend does. Nothing outside `electron/backends/<name>/`
+ * knows a backend's commands; the services only call this.
+ */
+export interface Backend {
+  readonly id: BackendId;
+  /** A short description of how guests will run here, e.g. "KVM" or "TCG (no usable /dev/kvm)". */
+  accelerator(): Promise<string>;
+  /** The host commands that create the guest's disks, exactly as `create` runs them. */
+  planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[];
+  create(guest: GuestConfig, diskSizes: string[]): Promise<void>;
+  /** The host commands that `start` will run, in order. */
+  planStart(guest: GuestConfig): Promise<PlannedCommand[]>;
+  start(guest: GuestConfig): Promise<void>;
+  /** Asks the guest to shut down (ACPI power button); returns once asked. */
+  stop(guest: GuestConfig): Promise<void>;
+  /** Ends the guest at once, like pulling the plug. */
+  powerOff(guest: GuestConfig): Promise<void>;
+  status(guest: GuestConfig): Promise<GuestStatus>;
+}

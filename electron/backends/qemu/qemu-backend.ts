@@ -1,0 +1,155 @@
+import { chmod, readFile, stat } from 'node:fs/promises';
+import type { PlannedCommand } from '../../../shared/api/vms.js';
+import { AppError } from '../../app/errors.js';
+import type { Datastore } from '../../datastore/datastore.js';
+import type { GuestConfig } from '../../datastore/guest-config.js';
+import type { HostRunner } from '../../host/run.js';
+import type { Backend, GuestStatus } from '../backend.js';
+import { type AccelChoice, chooseAccelerator } from './accel.js';
+import { buildQemuArgv, type QemuPaths } from './argv.js';
+import { qmpExecute } from './qmp.js';
+
+const POWER_OFF_WAIT_MS = 5000;
+
+/** Linux hosts: one daemonized qemu-system-x86_64 per guest, found again through its pidfile. */
+export class QemuBackend implements Backend {
+  readonly id = 'qemu' as const;
+  private accelChoice?: Promise<AccelChoice>;
+
+  constructor(
+    private readonly runner: HostRunner,
+    private readonly store: Datastore,
+    private readonly cuPath = '/usr/bin/cu',
+  ) {}
+
+  async accelerator(): Promise<string> {
+    return (await this.accel()).reason;
+  }
+
+  planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[] {
+    return guest.disks.map((disk, i) => ({
+      argv: ['truncate', '-s', diskSizes[i] ?? '1G', `${this.store.guestDir(guest.name)}/${disk.name}`],
+      why: `create ${disk.name} as a sparse raw disk`,
+    }));
+  }
+
+  async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
+    for (const command of this.planCreate(guest, diskSizes)) await this.runner.check(command.argv);
+  }
+
+  async planStart(guest: GuestConfig): Promise<PlannedCommand[]> {
+    const { accel } = await this.accel();
+    return [{ argv: buildQemuArgv(guest, this.paths(guest.name), accel), why: `boot ${guest.name} under ${accel.toUpperCase()}` }];
+  }
+
+  async start(guest: GuestConfig): Promise<void> {
+    if ((await this.status(guest)).state === 'running') throw new AppError('conflict', `${guest.name} is already running.`);
+    if (guest.installMedia && !(await isFile(guest.installMedia))) {
+      throw new AppError('not_found', `The install media ${guest.installMedia} is missing. Choose another file.`);
+    }
+    const paths = this.paths(guest.name);
+    await this.store.removeRuntime(guest.name, 'qmp.sock');
+    for (const command of await this.planStart(guest)) await this.runner.check(command.argv);
+    await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));
+  }
+
+  async stop(guest: GuestConfig): Promise<void> {
+    await this.requireRunning(guest);
+    await qmpExecute(this.paths(guest.name).qmpSocket, 'system_powerdown');
+  }
+
+  async powerOff(guest: GuestConfig): Promise<void> {
+    const pid = await this.requireRunning(guest);
+    await qmpExecute(this.paths(guest.name).qmpSocket, 'quit').catch(() => undefined);
+    if (!(await waitForExit(pid, POWER_OFF_WAIT_MS))) process.kill(pid, 'SIGKILL');
+    await this.cleanup(guest.name);
+  }
+
+  async status(guest: GuestConfig): Promise<GuestStatus> {
+    if ((await this.runningPid(guest.name)) !== undefined) return { state: 'running' };
+    await this.cleanup(guest.name);
+    return { state: 'stopped' };
+  }
+
+  private paths(name: string): QemuPaths {
+    return {
+      dir: this.store.guestDir(name),
+      qmpSocket: this.store.runtimePath(name, 'qmp.sock'),
+      pidFile: this.store.runtimePath(name, 'qemu.pid'),
+      logFile: this.store.runtimePath(name, 'qemu.log'),
+    };
+  }
+
+  private accel(): Promise<AccelChoice> {
+    this.accelChoice ??= chooseAccelerator(this.runner);
+    return this.accelChoice;
+  }
+
+  private async requireRunning(guest: GuestConfig): Promise<number> {
+    const pid = await this.runningPid(guest.name);
+    if (pid === undefined) throw new AppError('conflict', `${guest.name} is not running.`);
+    return pid;
+  }
+
+  /** The pidfile's process, only if it is still this guest's qemu (pids are reused). */
+  private async runningPid(name: string): Promise<number | undefined> {
+    const pid = Number((await readFile(this.paths(name).pidFile, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const args = cmdline.split('\0');
+    const nameAt = args.indexOf('-name');
+    return args[0]?.includes('qemu') && args[nameAt + 1] === name ? pid : undefined;
+  }
+
+  /** Asks QEMU where it put each serial port's pty, since it picks the number itself. */
+  private async serialPtys(qmpSocket: string): Promise<Record<string, string>> {
+    const chardevs = (await qmpExecute(qmpSocket, 'query-chardev')) as { label: string; filename: string }[];
+    const ptys: Record<string, string> = {};
+    for (const { label, filename } of chardevs) {
+      if (/^com\d$/.test(label) && filename.startsWith('pty:')) {
+        ptys[label] = filename.slice(4);
+        await this.letCuOpen(ptys[label]);
+      }
+    }
+    return ptys;
+  }
+
+  /**
+   * Debian has shipped cu setuid uucp: it opens the line as uucp, which cannot open a pty
+   * that only we own. Only then is the pty opened up to others.
+   */
+  private async letCuOpen(pty: string): Promise<void> {
+    const cu = await stat(this.cuPath).catch(() => undefined);
+    if (cu && cu.mode & 0o4000 && cu.uid !== process.getuid?.()) await chmod(pty, 0o666);
+  }
+
+  private async cleanup(name: string): Promise<void> {
+    await this.store.removeRuntime(name, 'console');
+    await this.store.removeRuntime(name, 'qmp.sock');
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile() || s.isBlockDevice(),
+    () => false,
+  );
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

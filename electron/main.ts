@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, protocol, shell } from 'electron';
+import { ELECTRON_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../shared/api/transport.js';
+import { dispatch } from './app/dispatcher.js';
+import { createHost, defaultDatastore } from './app/host.js';
+import { startLoopbackServer } from './web/server.js';
+import { contentSecurityPolicy, readStatic } from './web/static-files.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererRoot = join(here, '../../renderer');
+
+// app:// gives the renderer a real origin, so the console server can tell our window from other pages.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const datastore = process.env.HIVEDESK_DATASTORE ?? defaultDatastore();
+  const host = await createHost(datastore);
+  // Consoles stream over the loopback WebSocket in both modes; only the window's origin may use it.
+  const server = await startLoopbackServer({ host, token: randomBytes(24).toString('base64url'), port: 0, extraOrigins: [ELECTRON_ORIGIN] });
+  ipcMain.handle(IPC_INVOKE, (_event, channel: unknown, input: unknown) => dispatch(server.handlers, String(channel), input));
+  host.events.subscribe((name, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, name, payload);
+  });
+  protocol.handle('app', (request) => serveApp(request.url, server.port));
+  createWindow();
+  app.on('window-all-closed', () => {
+    host.dispose();
+    void server.close().then(() => app.quit());
+  });
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    title: 'Hivedesk',
+    webPreferences: { preload: join(here, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${ELECTRON_ORIGIN}/`)) event.preventDefault();
+  });
+  void win.loadURL(`${ELECTRON_ORIGIN}/index.html`);
+}
+
+async function serveApp(url: string, serverPort: number): Promise<Response> {
+  const file = await readStatic(rendererRoot, new URL(url).pathname);
+  if (file.status !== 200) return new Response(null, { status: file.status });
+  const csp = contentSecurityPolicy(`ws://127.0.0.1:${serverPort}`);
+  return new Response(new Uint8Array(file.body), { headers: { 'content-type': file.type, 'content-security-policy': csp } });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  app.exit(1);
+});

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createHost, defaultDatastore } from '../app/host.js';
+import { startLoopbackServer } from './server.js';
+
+/** Browser mode: the host layer under plain Node, serving the UI to a browser on 127.0.0.1. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      datastore: { type: 'string' },
+      port: { type: 'string', default: '8470' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`hivedesk: --port must be a number from 0 to 65535 (0 picks a free port), not "${values.port}"`);
+    process.exit(2);
+  }
+  const datastore = resolve(values.datastore ?? defaultDatastore());
+  const host = await createHost(datastore);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const server = await startLoopbackServer({
+    host,
+    token: randomBytes(24).toString('base64url'),
+    port,
+    staticRoot: resolve(here, '../../../renderer'),
+  });
+  console.log(`Hivedesk is serving the datastore ${datastore}. Open:`);
+  console.log(server.url);
+  const shutdown = () => {
+    host.dispose();
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(`hivedesk: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ConsoleRef } from '../../shared/api/consoles.js';
+import { HTTP_API_PREFIX, WS_CONSOLE_PATH, WS_EVENTS_PATH } from '../../shared/api/transport.js';
+import { dispatch, fromZod, type Handlers } from '../app/dispatcher.js';
+import type { Host } from '../app/host.js';
+import type { ConsoleViewer } from '../consoles/session.js';
+import { type Guard, refusal } from './guard.js';
+import { contentSecurityPolicy, serveStatic } from './static-files.js';
+
+export interface ServerOptions {
+  host: Host;
+  token: string;
+  port: number;
+  /** The built renderer; absent in Electron mode, where the window loads it from app://. */
+  staticRoot?: string;
+  /** Origins allowed besides the server's own (Electron's app:// origin). */
+  extraOrigins?: string[];
+}
+
+export interface LoopbackServer {
+  port: number;
+  url: string;
+  /** The dispatcher's handlers, bound to this server's console URLs; Electron's IPC uses them too. */
+  handlers: Handlers;
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 64 * 1024;
+
+/** The HTTP/WebSocket transport, bound to 127.0.0.1 only; a dumb pipe in front of the dispatcher. */
+export async function startLoopbackServer(options: ServerOptions): Promise<LoopbackServer> {
+  const guard: Guard = { token: options.token, origins: [], hosts: [] };
+  let handlers: Handlers | undefined;
+  const http = createServer((req, res) => void handleHttp(req, res));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: BODY_LIMIT });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!guard.hosts.includes(req.headers.host ?? '')) return void res.writeHead(421).end();
+    if (req.method === 'POST' && url.pathname.startsWith(HTTP_API_PREFIX) && handlers) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const refused = refusal(guard, req, bearer);
+      if (refused) return void res.writeHead(403, { 'content-type': 'text/plain' }).end(refused);
+      const body = await readBody(req).catch(() => undefined);
+      if (body === undefined) return void res.writeHead(413).end();
+      const result = await dispatch(handlers, url.pathname.slice(HTTP_API_PREFIX.length), parseJson(body));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return void res.end(JSON.stringify(result));
+    }
+    if (req.method === 'GET' && options.staticRoot) {
+      return serveStatic(options.staticRoot, url.pathname, res, contentSecurityPolicy(`ws://${req.headers.host}`));
+    }
+    res.writeHead(404).end();
+  }
+
+  http.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const refused = refusal(guard, req, url.searchParams.get('token'));
+    if (refused) {
+      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${refused}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (url.pathname === WS_EVENTS_PATH) return streamEvents(options.host, ws);
+      if (url.pathname === WS_CONSOLE_PATH) return void attachConsole(options.host, ws, url.searchParams);
+      ws.close(4404, 'unknown path');
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, '127.0.0.1', resolve);
+  });
+  const port = (http.address() as AddressInfo).port;
+  guard.hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  guard.origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, ...(options.extraOrigins ?? [])];
+  const bound = options.host.handlers((name, consolePort) => {
+    const query = new URLSearchParams({ name, port: consolePort, token: options.token });
+    return `ws://127.0.0.1:${port}${WS_CONSOLE_PATH}?${query}`;
+  });
+  handlers = bound;
+  return {
+    port,
+    handlers: bound,
+    url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(options.token)}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
+function streamEvents(host: Host, ws: WebSocket): void {
+  const unsubscribe = host.events.subscribe((name, payload) => ws.send(JSON.stringify({ name, payload })));
+  ws.on('close', unsubscribe);
+}
+
+/** A terminal tab: replay first, then live output; its keystrokes go to the shared session. */
+async function attachConsole(host: Host, ws: WebSocket, params: URLSearchParams): Promise<void> {
+  const ref = ConsoleRef.safeParse({ name: params.get('name'), port: params.get('port') });
+  if (!ref.success) return ws.close(4400, fromZod(ref.error).message.slice(0, 120));
+  const session = await host.consoles.session(ref.data.name, ref.data.port).catch((err: Error) => err);
+  if (session instanceof Error) return ws.close(4409, session.message.slice(0, 120));
+  const viewer: ConsoleViewer = {
+    send: (data) => ws.send(data),
+    pending: () => ws.bufferedAmount,
+    close: (reason) => ws.close(1000, reason.slice(0, 120)),
+  };
+  const detach = session.attach(viewer);
+  ws.on('message', (data: Buffer) => session.write(data.toString('utf8')));
+  ws.on('close', detach);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) return reject(new Error('too large'));
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

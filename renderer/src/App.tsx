@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'react';
+import { subscribe } from './api/client.js';
+import { CommandLogPanel } from './host/CommandLogPanel.js';
+import { HostBar } from './host/HostBar.js';
+import { useConsoles } from './stores/consoles.js';
+import { useHost } from './stores/host.js';
+import { useVms } from './stores/vms.js';
+import { ConsoleView } from './vm/console/ConsoleView.js';
+import { TabStrip } from './TabStrip.js';
+import { VmList } from './vm/VmList.js';
+import { NewVmWizard } from './vm/wizard/NewVmWizard.js';
+
+export function App() {
+  const [wizardOpen, setWizardOpen] = useState(false);
+  const { tabs, active } = useConsoles();
+
+  useEffect(() => {
+    void useVms.getState().load();
+    void useHost.getState().load();
+    return subscribe((name, payload) => {
+      if (name === 'onDidChangeVms') useVms.getState().replace(payload as never);
+      if (name === 'onDidRunCommand') useHost.getState().addCommand(payload as never);
+    });
+  }, []);
+
+  return (
+    <div className="app">
+      <HostBar onNewVm={() => setWizardOpen(true)} />
+      <TabStrip />
+      <main className="content">
+        {active === 'machines' && <VmList />}
+        {tabs.map((tab) => (
+          <section
+            key={tab.id}
+            id={`panel-${tab.id}`}
+            role="tabpanel"
+            aria-label={`Console ${tab.name} ${tab.port}`}
+            className="console-panel"
+            hidden={active !== tab.id}
+          >
+            <ConsoleView name={tab.name} port={tab.port} visible={active === tab.id} />
+          </section>
+        ))}
+      </main>
+      <CommandLogPanel />
+      {wizardOpen && <NewVmWizard onClose={() => setWizardOpen(false)} />}
+    </div>
+  );
+}

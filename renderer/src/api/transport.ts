@@ -1,0 +1,76 @@
+import type { EventName, EventPayload } from '../../../shared/api/contract.js';
+import type { Result } from '../../../shared/api/errors.js';
+import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../../shared/api/transport.js';
+
+export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+/** How requests reach main: Electron IPC through the preload, or HTTP/WebSocket in browser mode. */
+export interface Transport {
+  invoke(channel: string, input: unknown): Promise<Result<unknown>>;
+  subscribe(listener: EventListener): () => void;
+}
+
+/** What the preload exposes (see electron/preload.cts). */
+export interface PreloadBridge {
+  invoke(channel: string, input: unknown): Promise<Result<unknown>>;
+  on(listener: (name: string, payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    hivedesk?: PreloadBridge;
+  }
+}
+
+export function ipcTransport(bridge: PreloadBridge): Transport {
+  return {
+    invoke: (channel, input) => bridge.invoke(channel, input),
+    subscribe: (listener) => bridge.on((name, payload) => listener(name as EventName, payload as never)),
+  };
+}
+
+/** Browser mode: the token comes in the URL once, then lives in sessionStorage (not the address bar). */
+export function httpTransport(location: Location, storage: Storage): Transport {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) {
+    storage.setItem('hivedesk-token', fromUrl);
+    history.replaceState(null, '', location.pathname);
+  }
+  const token = storage.getItem('hivedesk-token') ?? '';
+  return {
+    async invoke(channel, input) {
+      const res = await fetch(`${HTTP_API_PREFIX}${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(input),
+      }).catch((err: Error) => err);
+      if (res instanceof Error) return { ok: false, error: { code: 'unavailable', message: `Hivedesk is not reachable: ${res.message}` } };
+      if (!res.ok) return { ok: false, error: { code: 'unavailable', message: `${res.status} ${await res.text()}`.trim() } };
+      return (await res.json()) as Result<unknown>;
+    },
+    subscribe(listener) {
+      return reconnecting(`ws://${location.host}${WS_EVENTS_PATH}?token=${encodeURIComponent(token)}`, listener);
+    },
+  };
+}
+
+/** The event stream comes back by itself after the server restarts. */
+function reconnecting(url: string, listener: EventListener): () => void {
+  let closed = false;
+  let socket: WebSocket | undefined;
+  const connect = () => {
+    socket = new WebSocket(url);
+    socket.onmessage = (msg) => {
+      const { name, payload } = JSON.parse(String(msg.data)) as { name: EventName; payload: never };
+      listener(name, payload);
+    };
+    socket.onclose = () => {
+      if (!closed) setTimeout(connect, 1000);
+    };
+  };
+  connect();
+  return () => {
+    closed = true;
+    socket?.close();
+  };
+}

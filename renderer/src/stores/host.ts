@@ -1,0 +1,26 @@
+import { create } from 'zustand';
+import type { CommandRecord, HostInfo } from '../../../shared/api/host.js';
+import { invoke } from '../api/client.js';
+
+interface HostState {
+  info?: HostInfo;
+  commands: CommandRecord[];
+  load(): Promise<void>;
+  addCommand(record: CommandRecord): void;
+}
+
+const KEEP = 500;
+
+export const useHost = create<HostState>()((set) => ({
+  commands: [],
+  async load() {
+    const [info, commands] = await Promise.all([invoke('getHostInfo', {}), invoke('listCommands', {})]);
+    set({
+      ...(info.ok ? { info: info.value } : {}),
+      ...(commands.ok ? { commands: commands.value.slice(-KEEP) } : {}),
+    });
+  },
+  addCommand(record) {
+    set((s) => (s.commands.some((c) => c.id === record.id) ? s : { commands: [...s.commands, record].slice(-KEEP) }));
+  },
+}));

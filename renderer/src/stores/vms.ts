@@ -1,0 +1,42 @@
+import { create } from 'zustand';
+import type { ApiError } from '../../../shared/api/errors.js';
+import type { VmSummary } from '../../../shared/api/vms.js';
+import { invoke } from '../api/client.js';
+
+type Action = 'startVm' | 'stopVm' | 'powerOffVm';
+
+interface VmsState {
+  vms: VmSummary[];
+  loaded: boolean;
+  /** The action under way per VM, so buttons cannot be clicked twice. */
+  busy: Record<string, Action | undefined>;
+  /** The last error per VM (or '' for the list), shown next to it until the next action. */
+  errors: Record<string, ApiError | undefined>;
+  load(): Promise<void>;
+  replace(vms: VmSummary[]): void;
+  run(action: Action, name: string): Promise<void>;
+}
+
+export const useVms = create<VmsState>()((set, get) => ({
+  vms: [],
+  loaded: false,
+  busy: {},
+  errors: {},
+  async load() {
+    const result = await invoke('listVms', {});
+    if (result.ok) set({ vms: result.value, loaded: true, errors: { ...get().errors, '': undefined } });
+    else set({ loaded: true, errors: { ...get().errors, '': result.error } });
+  },
+  replace(vms) {
+    set({ vms, loaded: true });
+  },
+  async run(action, name) {
+    set((s) => ({ busy: { ...s.busy, [name]: action }, errors: { ...s.errors, [name]: undefined } }));
+    const result = await invoke(action, { name });
+    set((s) => ({
+      busy: { ...s.busy, [name]: undefined },
+      errors: { ...s.errors, [name]: result.ok ? undefined : result.error },
+      vms: result.ok ? s.vms.map((vm) => (vm.name === name ? result.value : vm)) : s.vms,
+    }));
+  },
+}));

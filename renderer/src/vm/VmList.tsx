@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import type { VmSummary } from '../../../shared/api/vms.js';
+import { ConfirmDialog } from '../ConfirmDialog.js';
+import { useConsoles } from '../stores/consoles.js';
+import { useVms } from '../stores/vms.js';
+
+export function VmList() {
+  const { vms, loaded, errors } = useVms();
+  const listError = errors[''];
+  if (!loaded) return <p className="empty">Loading…</p>;
+  return (
+    <section aria-label="Virtual machines">
+      {listError && <p role="alert" className="error">{listError.message}</p>}
+      {vms.length === 0 ? (
+        <p className="empty">No virtual machines yet. Click “New VM” to make one.</p>
+      ) : (
+        <table className="vm-list">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">State</th>
+              <th scope="col">CPUs</th>
+              <th scope="col">Memory</th>
+              <th scope="col">Backend</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {vms.map((vm) => (
+              <VmRow key={vm.name} vm={vm} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function VmRow({ vm }: { vm: VmSummary }) {
+  const { busy, errors, run } = useVms();
+  const openConsole = useConsoles((s) => s.open);
+  const [confirming, setConfirming] = useState(false);
+  const action = busy[vm.name];
+  const error = errors[vm.name];
+  const running = vm.state === 'running';
+  return (
+    <tr aria-label={vm.name}>
+      <th scope="row">
+        {vm.name}
+        {vm.installMedia && <span className="media" title={vm.installMedia}>install media attached</span>}
+      </th>
+      <td>
+        <span className={`state state-${vm.state}`}>{vm.state === 'locked' ? `locked by ${vm.lockedBy ?? '?'}` : vm.state}</span>
+        {action && <span className="busy"> ({pending(action)})</span>}
+        {error && <p role="alert" className="error">{error.message}</p>}
+        {vm.lastFault && <p className="error">{vm.lastFault}</p>}
+      </td>
+      <td>{vm.cpus}</td>
+      <td>{vm.memory}</td>
+      <td>{vm.backend}</td>
+      <td className="actions">
+        <button disabled={running || !!action} onClick={() => void run('startVm', vm.name)}>
+          Start
+        </button>
+        <button disabled={!running || !!action} title="Press the guest's power button (ACPI)" onClick={() => void run('stopVm', vm.name)}>
+          Stop
+        </button>
+        <button disabled={!running || !!action} title="End the guest at once" onClick={() => setConfirming(true)}>
+          Power off
+        </button>
+        <button disabled={!running} onClick={() => openConsole(vm.name, (vm.consoles[0] ?? 'com1') as 'com1')}>
+          Console
+        </button>
+        {confirming && (
+          <ConfirmDialog
+            title={`Power off ${vm.name}?`}
+            body={`${vm.name} is ended at once, like pulling the plug: anything the guest has not saved is lost.`}
+            confirmLabel="Power off"
+            onCancel={() => setConfirming(false)}
+            onConfirm={() => {
+              setConfirming(false);
+              void run('powerOffVm', vm.name);
+            }}
+          />
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function pending(action: string): string {
+  return { startVm: 'starting…', stopVm: 'asking to shut down…', powerOffVm: 'powering off…' }[action] ?? '';
+}

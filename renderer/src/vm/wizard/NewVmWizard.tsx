@@ -1,0 +1,181 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useRef, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { quote } from 'shell-quote';
+import type { ApiError } from '../../../../shared/api/errors.js';
+import { CreateVmInput, type CreateVmForm, type PlannedCommand } from '../../../../shared/api/vms.js';
+import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
+import { invoke } from '../../api/client.js';
+import { useVms } from '../../stores/vms.js';
+import { Field } from './Field.js';
+import { type FieldName, STEPS, stepOf } from './steps.js';
+
+const DEFAULTS: CreateVmForm = { name: '', profile: 'linux', cpus: '2', memory: '2G', diskSize: '20G', installMedia: '' };
+
+export function NewVmWizard({ onClose }: { onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [step, setStep] = useState(0);
+  const [plan, setPlan] = useState<PlannedCommand[]>([]);
+  const [formError, setFormError] = useState<string>();
+  const [working, setWorking] = useState(false);
+  const vms = useVms((s) => s.vms);
+  const form = useForm<CreateVmForm, unknown, CreateVmInput>({ resolver: zodResolver(CreateVmInput), defaultValues: DEFAULTS, mode: 'onTouched' });
+  const { register, trigger, setError, getValues, setValue, formState, watch } = form;
+  const errors = formState.errors;
+  const profile = watch('profile');
+
+  useEffect(() => dialog.current?.showModal(), []);
+  useEffect(() => {
+    const p = PROFILES[profile];
+    for (const [field, value] of [['cpus', String(p.cpus)], ['memory', p.memory], ['diskSize', p.diskSize]] as const) {
+      if (!formState.dirtyFields[field]) setValue(field, value);
+    }
+  }, [profile, setValue, formState.dirtyFields]);
+
+  const showApiError = (error: ApiError) => {
+    const fields = Object.entries(error.fields ?? {});
+    for (const [field, message] of fields) setError(field as FieldName, { message });
+    setFormError(fields.length ? undefined : error.message);
+    if (fields[0]) setStep(stepOf(fields[0][0]));
+  };
+
+  const input = (): CreateVmInput => CreateVmInput.parse(getValues());
+
+  const next = async () => {
+    setFormError(undefined);
+    if (!(await trigger(STEPS[step]?.fields ?? []))) return;
+    const name = getValues('name');
+    if (step === 0 && vms.some((vm) => vm.name.toLowerCase() === name.toLowerCase())) {
+      return setError('name', { message: `A VM named ${name} already exists.` });
+    }
+    if (step === 2) {
+      setWorking(true);
+      const result = await invoke('planCreateVm', input());
+      setWorking(false);
+      if (!result.ok) return showApiError(result.error);
+      setPlan(result.value.commands);
+    }
+    setStep(step + 1);
+  };
+
+  const createVm = async () => {
+    setWorking(true);
+    const result = await invoke('createVm', input());
+    setWorking(false);
+    if (!result.ok) return showApiError(result.error);
+    await useVms.getState().load();
+    onClose();
+  };
+
+  const values = getValues();
+  return (
+    <dialog ref={dialog} className="wizard" aria-labelledby="wizard-title" onCancel={onClose}>
+      <form onSubmit={(e) => e.preventDefault()} noValidate>
+        <header>
+          <h2 id="wizard-title">New VM</h2>
+          <ol className="steps" aria-label="Steps">
+            {STEPS.map((s, i) => (
+              <li key={s.title} aria-current={i === step ? 'step' : undefined}>
+                {s.title}
+              </li>
+            ))}
+          </ol>
+        </header>
+        <div className="wizard-body">
+          {step === 0 && (
+            <>
+              <Field id="vm-name" label="Name" hint="2–31 letters, digits, “.”, “_” or “-”; it names the directory and the bhyve device." error={errors.name?.message}>
+                {(aria) => <input {...aria} autoFocus autoComplete="off" spellCheck={false} {...register('name')} />}
+              </Field>
+              <Field id="vm-profile" label="Operating system" hint="Sets sensible defaults for the next step." error={errors.profile?.message}>
+                {(aria) => (
+                  <select {...aria} {...register('profile')}>
+                    {PROFILE_IDS.map((id) => (
+                      <option key={id} value={id}>
+                        {PROFILES[id].label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </>
+          )}
+          {step === 1 && (
+            <>
+              <Field id="vm-cpus" label="CPUs" error={errors.cpus?.message}>
+                {(aria) => <input {...aria} inputMode="numeric" {...register('cpus')} />}
+              </Field>
+              <Field id="vm-memory" label="Memory" hint="For example 512M or 2G." error={errors.memory?.message}>
+                {(aria) => <input {...aria} {...register('memory')} />}
+              </Field>
+              <Field id="vm-disk" label="Disk size" hint="A sparse file: it takes space only as the guest writes." error={errors.diskSize?.message}>
+                {(aria) => <input {...aria} {...register('diskSize')} />}
+              </Field>
+            </>
+          )}
+          {step === 2 && (
+            <Field id="vm-media" label="Install media" hint="Absolute path of an ISO on the host, attached as a CD-ROM. Leave empty to boot from the disk." error={errors.installMedia?.message}>
+              {(aria) => <input {...aria} placeholder="/path/to/installer.iso" spellCheck={false} {...register('installMedia')} />}
+            </Field>
+          )}
+          {step === 3 && <Summary values={values} plan={plan} />}
+          {formError && <p role="alert" className="error">{formError}</p>}
+        </div>
+        <footer className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          {step > 0 && (
+            <button type="button" disabled={working} onClick={() => setStep(step - 1)}>
+              Back
+            </button>
+          )}
+          {step < 3 ? (
+            <button type="submit" className="primary" disabled={working} onClick={() => void next()}>
+              Next
+            </button>
+          ) : (
+            <button type="submit" className="primary" disabled={working} onClick={() => void createVm()}>
+              {working ? 'Creating…' : 'Create'}
+            </button>
+          )}
+        </footer>
+      </form>
+    </dialog>
+  );
+}
+
+function Summary({ values, plan }: { values: CreateVmForm; plan: PlannedCommand[] }) {
+  const text = plan.map((c) => quote(c.argv)).join('\n');
+  return (
+    <div className="summary">
+      <dl>
+        <dt>Name</dt>
+        <dd>{values.name}</dd>
+        <dt>Operating system</dt>
+        <dd>{PROFILES[values.profile].label}</dd>
+        <dt>CPUs</dt>
+        <dd>{String(values.cpus)}</dd>
+        <dt>Memory</dt>
+        <dd>{values.memory}</dd>
+        <dt>Disk size</dt>
+        <dd>{values.diskSize}</dd>
+        <dt>Install media</dt>
+        <dd>{values.installMedia || 'none'}</dd>
+      </dl>
+      <h3>Commands that will run</h3>
+      <p className="hint">Create runs the disk commands now; Start runs the boot command.</p>
+      <ol className="plan" aria-label="Commands that will run">
+        {plan.map((c, i) => (
+          <li key={i}>
+            <span className="why">{c.why}</span>
+            <code>{quote(c.argv)}</code>
+          </li>
+        ))}
+      </ol>
+      <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>
+        Copy commands
+      </button>
+    </div>
+  );
+}

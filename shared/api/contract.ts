@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { consolesApi } from './consoles.js';
+import { CommandRecord, hostApi } from './host.js';
+import { VmSummary, vmsApi } from './vms.js';
+
+/** The whole API surface, in one place: every request the renderer can make. */
+export const api = { ...vmsApi, ...hostApi, ...consolesApi };
+export type Api = typeof api;
+export type Channel = keyof Api;
+export type Input<C extends Channel> = z.input<Api[C]['input']>;
+export type ParsedInput<C extends Channel> = z.output<Api[C]['input']>;
+export type Output<C extends Channel> = z.output<Api[C]['output']>;
+
+export const CHANNELS = Object.keys(api) as Channel[];
+
+export function isChannel(name: string): name is Channel {
+  return Object.hasOwn(api, name);
+}
+
+/** Events main pushes to every window. */
+export const events = {
+  onDidChangeVms: VmSummary.array(),
+  onDidRunCommand: CommandRecord,
+};
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { request } from './define.js';
+import { BackendId } from './vms.js';
+
+export const CommandRecord = z.object({
+  id: z.number(),
+  argv: z.array(z.string()),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  /** null while running, or when the process was killed by a signal or never started. */
+  exitCode: z.number().nullable(),
+  signal: z.string().nullable(),
+  error: z.string().optional(),
+});
+export type CommandRecord = z.infer<typeof CommandRecord>;
+
+export const HostInfo = z.object({
+  backend: BackendId,
+  accelerator: z.string(),
+  datastore: z.string(),
+  platform: z.string(),
+});
+export type HostInfo = z.infer<typeof HostInfo>;
+
+export const hostApi = {
+  getHostInfo: request(z.object({}), HostInfo),
+  listCommands: request(z.object({}), z.array(CommandRecord)),
+};

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CpuCount, DiskSize, HostPath, MemorySize, VmName } from '../validation.js';
+import { PROFILE_IDS } from '../profiles.js';
+import { request } from './define.js';
+
+export const BackendId = z.enum(['qemu', 'bhyve']);
+export type BackendId = z.infer<typeof BackendId>;
+
+export const VmState = z.enum(['running', 'stopped', 'bootloader', 'locked']);
+export type VmState = z.infer<typeof VmState>;
+
+export const VmSummary = z.object({
+  name: z.string(),
+  backend: BackendId,
+  state: VmState,
+  lockedBy: z.string().optional(),
+  cpus: z.number(),
+  memory: z.string(),
+  profile: z.string(),
+  installMedia: z.string().optional(),
+  /** Serial ports the guest has, e.g. ["com1"]. */
+  consoles: z.array(z.string()),
+  /** Why the last run ended, when it ended badly (fault, crash). */
+  lastFault: z.string().optional(),
+});
+export type VmSummary = z.infer<typeof VmSummary>;
+
+export const CreateVmInput = z.object({
+  name: VmName,
+  profile: z.enum(PROFILE_IDS),
+  cpus: CpuCount,
+  memory: MemorySize,
+  diskSize: DiskSize,
+  installMedia: z.union([HostPath, z.literal('').transform(() => undefined)]).optional(),
+});
+export type CreateVmForm = z.input<typeof CreateVmInput>;
+export type CreateVmInput = z.output<typeof CreateVmInput>;
+
+export const VmRef = z.object({ name: VmName });
+
+/** One host command exactly as it will be run (no shell: argv[0] is the program). */
+export const PlannedCommand = z.object({ argv: z.array(z.string()), why: z.string() });
+export type PlannedCommand = z.infer<typeof PlannedCommand>;
+
+export const vmsApi = {
+  listVms: request(z.object({}), z.array(VmSummary)),
+  planCreateVm: request(CreateVmInput, z.object({ commands: z.array(PlannedCommand) })),
+  createVm: request(CreateVmInput, VmSummary),
+  startVm: request(VmRef, VmSummary),
+  stopVm: request(VmRef, VmSummary),
+  powerOffVm: request(VmRef, VmSummary),
+};
