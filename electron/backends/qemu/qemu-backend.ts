@@ -1,6 +1,7 @@
-import { chmod, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError } from '../../app/errors.js';
+import { letCuOpen } from '../../consoles/cu-access.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
@@ -19,7 +20,6 @@ export class QemuBackend implements Backend {
   constructor(
     private readonly runner: HostRunner,
     private readonly store: Datastore,
-    private readonly cuPath = '/usr/bin/cu',
   ) {}
 
   async accelerator(): Promise<string> {
@@ -108,19 +108,10 @@ export class QemuBackend implements Backend {
     for (const { label, filename } of chardevs) {
       if (/^com\d$/.test(label) && filename.startsWith('pty:')) {
         ptys[label] = filename.slice(4);
-        await this.letCuOpen(ptys[label]);
+        await letCuOpen(ptys[label]);
       }
     }
     return ptys;
-  }
-
-  /**
-   * Debian has shipped cu setuid uucp: it opens the line as uucp, which cannot open a pty
-   * that only we own. Only then is the pty opened up to others.
-   */
-  private async letCuOpen(pty: string): Promise<void> {
-    const cu = await stat(this.cuPath).catch(() => undefined);
-    if (cu && cu.mode & 0o4000 && cu.uid !== process.getuid?.()) await chmod(pty, 0o666);
   }
 
   private async cleanup(name: string): Promise<void> {

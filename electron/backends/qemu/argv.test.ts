@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { GuestConfig } from '../../datastore/guest-config.js';
+import { buildQemuArgv, type QemuPaths } from './argv.js';
+
+const paths: QemuPaths = { dir: '/vm/web1', qmpSocket: '/vm/web1/qmp.sock', pidFile: '/vm/web1/qemu.pid', logFile: '/vm/web1/qemu.log' };
+const guest: GuestConfig = {
+  name: 'web1',
+  backend: 'qemu',
+  profile: 'linux',
+  loader: 'uefi',
+  cpus: 2,
+  memory: '1G',
+  disks: [{ name: 'disk0.img', type: 'virtio-blk', dev: 'file' }],
+  networks: [{ type: 'virtio-net', switch: 'public' }],
+  comports: ['com1'],
+};
+
+test('a guest installing from an ISO under TCG', () => {
+  assert.deepEqual(buildQemuArgv({ ...guest, installMedia: '/iso/debian.iso' }, paths, 'tcg'), [
+    'qemu-system-x86_64',
+    '-name', 'web1',
+    '-machine', 'q35,accel=tcg',
+    '-smp', '2',
+    '-m', '1024M',
+    '-drive', 'file=/vm/web1/disk0.img,format=raw,if=virtio',
+    '-drive', 'file=/iso/debian.iso,media=cdrom,readonly=on',
+    '-boot', 'order=cd',
+    '-netdev', 'user,id=net0',
+    '-device', 'virtio-net-pci,netdev=net0',
+    '-chardev', 'pty,id=com1',
+    '-serial', 'chardev:com1',
+    '-display', 'none',
+    '-qmp', 'unix:/vm/web1/qmp.sock,server=on,wait=off',
+    '-pidfile', '/vm/web1/qemu.pid',
+    '-D', '/vm/web1/qemu.log',
+    '-daemonize',
+  ]);
+});
+
+test('KVM uses the host CPU; no ISO means no CD and no boot order', () => {
+  const argv = buildQemuArgv(guest, paths, 'kvm');
+  assert.deepEqual(argv.slice(3, 7), ['-machine', 'q35,accel=kvm', '-cpu', 'host']);
+  assert.equal(argv.includes('-boot'), false);
+  assert.equal(argv.some((a) => a.includes('media=cdrom')), false);
+});
+
+test('vm-bhyve disk and NIC types map to the same hardware; MACs are kept', () => {
+  const argv = buildQemuArgv(
+    {
+      ...guest,
+      disks: [
+        { name: 'disk0.img', type: 'ahci-hd', dev: 'file' },
+        { name: 'disk1.img', type: 'nvme', dev: 'file' },
+      ],
+      networks: [{ type: 'e1000', switch: 'public', mac: '58:9c:fc:0c:55:42' }],
+    },
+    paths,
+    'tcg',
+  );
+  const joined = argv.join(' ');
+  assert.match(joined, /-drive file=\/vm\/web1\/disk0\.img,format=raw,if=none,id=disk0 -device ide-hd,drive=disk0 /);
+  assert.match(joined, /-drive file=\/vm\/web1\/disk1\.img,format=raw,if=none,id=disk1 -device nvme,drive=disk1,serial=disk1 /);
+  assert.match(joined, /-device e1000,netdev=net0,mac=58:9c:fc:0c:55:42 /);
+});
+
+test('commas in paths are doubled, as QEMU option syntax needs', () => {
+  const argv = buildQemuArgv({ ...guest, installMedia: '/iso/a,b.iso' }, { ...paths, dir: '/vm,x/web1' }, 'tcg');
+  assert.ok(argv.includes('file=/vm,,x/web1/disk0.img,format=raw,if=virtio'));
+  assert.ok(argv.includes('file=/iso/a,,b.iso,media=cdrom,readonly=on'));
+});
+
+test('every serial port gets its own pty chardev', () => {
+  const argv = buildQemuArgv({ ...guest, comports: ['com1', 'com2'] }, paths, 'tcg');
+  assert.deepEqual(
+    argv.filter((_, i) => argv[i - 1] === '-chardev' || argv[i - 1] === '-serial'),
+    ['pty,id=com1', 'chardev:com1', 'pty,id=com2', 'chardev:com2'],
+  );
+});

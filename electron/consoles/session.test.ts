@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, realpath } from 'node:fs/promises';
+import { openSync, readSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CommandLog } from '../host/command-log.js';
+import { letCuOpen } from './cu-access.js';
+import { type ConsoleViewer, ConsoleSession } from './session.js';
+
+/** A real pty pair (socat) standing in for a guest's serial line: the real cu reads one end. */
+let socat: ChildProcess;
+let dir: string;
+let guestSide: number;
+/** The line as QEMU reports it: a /dev/pts path (cu, running as uucp, could not pass our 0700 temp dir). */
+let line: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hivedesk-pty-'));
+  socat = spawn('socat', [`pty,raw,echo=0,link=${dir}/line`, `pty,raw,echo=0,link=${dir}/guest`], { stdio: 'ignore' });
+  await waitFor(async () => (await readdir(dir)).length === 2, 'socat ptys');
+  line = await realpath(`${dir}/line`);
+  await letCuOpen(line);
+  guestSide = openSync(`${dir}/guest`, 'r+');
+});
+
+after(() => {
+  closeSync(guestSide);
+  socat.kill();
+});
+
+class TestViewer implements ConsoleViewer {
+  text = '';
+  closedWith?: string;
+  send(data: string) {
+    this.text += data;
+  }
+  pending() {
+    return 0;
+  }
+  close(reason: string) {
+    this.closedWith = reason;
+  }
+}
+
+test('one cu is shared: late viewers get the replay, input reaches the line, end() leaves no cu', async () => {
+  const log = new CommandLog();
+  const session = new ConsoleSession({ device: line, log });
+  const first = new TestViewer();
+  session.attach(first);
+  await waitFor(async () => (await cuProcesses(line)).length > 0, 'cu to start');
+  // cu prints "Connected." once it holds the line; only then is guest output certain to reach it.
+  await waitFor(async () => first.text.includes('Connected'), 'cu to connect').catch((err: Error) => {
+    throw new Error(`${err.message}; cu printed ${JSON.stringify(first.text)}`);
+  });
+  writeSync(guestSide, 'FreeBSD/amd64 (guest) (ttyu0)\r\n\r\nlogin: ');
+  await waitFor(async () => first.text.includes('login: '), 'guest output in the first viewer');
+
+  const late = new TestViewer();
+  const detachLate = session.attach(late);
+  assert.match(late.text, /FreeBSD\/amd64 \(guest\)[\s\S]*login: $/);
+
+  session.write('root\r');
+  const typed = await readLine(guestSide, 'root');
+  assert.equal(typed, 'root\r');
+
+  detachLate();
+  assert.equal(session.viewerCount, 1);
+  assert.ok((await cuProcesses(line)).length > 0, 'detaching a viewer keeps cu running');
+
+  session.end('web1 stopped');
+  assert.equal(first.closedWith, 'web1 stopped');
+  await waitFor(async () => (await cuProcesses(line)).length === 0, 'cu to exit');
+  const record = log.list().find((r) => r.argv[0] === 'cu');
+  assert.deepEqual(record?.argv, ['cu', '-l', line, '-s', '115200']);
+});
+
+async function cuProcesses(device: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    const args = cmdline.split('\0');
+    if (args[0]?.endsWith('cu') && args.includes(device)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+async function readLine(fd: number, expected: string): Promise<string> {
+  const buffer = Buffer.alloc(256);
+  let text = '';
+  await waitFor(async () => {
+    try {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      text += buffer.subarray(0, n).toString('utf8');
+    } catch {
+      // EAGAIN: nothing yet.
+    }
+    return text.includes(expected);
+  }, `"${expected}" on the line`);
+  return text;
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { WebSocket } from 'ws';
+import { createHost, type Host } from '../app/host.js';
+import { type LoopbackServer, startLoopbackServer } from './server.js';
+
+let host: Host;
+let server: LoopbackServer;
+let datastore: string;
+const token = 'test-token-0123456789';
+
+before(async () => {
+  datastore = await mkdtemp(join(tmpdir(), 'hivedesk-ds-'));
+  host = await createHost(datastore);
+  server = await startLoopbackServer({ host, token, port: 0 });
+});
+
+after(async () => {
+  host.dispose();
+  await server.close();
+});
+
+function post(channel: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`http://127.0.0.1:${server.port}/api/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${server.port}`, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+test('binds to 127.0.0.1 and prints a URL with the token', () => {
+  assert.equal(server.url, `http://127.0.0.1:${server.port}/?token=${token}`);
+});
+
+test('requests need the token and our own Origin', async () => {
+  assert.equal((await post('listVms', {})).status, 200);
+  assert.equal((await post('listVms', {}, { authorization: 'Bearer nope' })).status, 403);
+  assert.equal((await post('listVms', {}, { authorization: '' })).status, 403);
+  assert.equal((await post('listVms', {}, { origin: 'http://evil.example' })).status, 403);
+  assert.equal(await (await post('listVms', {}, { origin: 'http://evil.example' })).text(), 'unexpected Origin');
+});
+
+test('WebSockets need the token and our own Origin', async () => {
+  const open = (query: string, origin: string) =>
+    new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?${query}`, { origin });
+      ws.on('open', () => (ws.close(), resolve('open')));
+      ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+      ws.on('error', () => resolve('error'));
+    });
+  const origin = `http://127.0.0.1:${server.port}`;
+  assert.equal(await open(`token=${token}`, origin), 'open');
+  assert.equal(await open('token=wrong', origin), '403');
+  assert.equal(await open(`token=${token}`, 'http://localhost.evil:80'), '403');
+});
+
+test('a refused create over the transport changes nothing on disk', async () => {
+  const bad = [
+    { name: 'my vm', profile: 'linux', cpus: 1, memory: '1G', diskSize: '1G' },
+    { name: '-x', profile: 'linux', cpus: 1, memory: '1G', diskSize: '1G' },
+    { name: 'ok1', profile: 'linux', cpus: 0, memory: '1G', diskSize: '1G' },
+    { name: 'ok1', profile: 'linux', cpus: 1, memory: '1Q', diskSize: '1G' },
+    { name: 'ok1', profile: 'linux', cpus: 1, memory: '1G', diskSize: '1G', installMedia: '/nonexistent/x.iso' },
+  ];
+  for (const input of bad) {
+    const result = (await (await post('createVm', input)).json()) as { ok: boolean; error: { code: string; fields: Record<string, string> } };
+    assert.equal(result.ok, false, JSON.stringify(input));
+    assert.equal(result.error.code, 'invalid_input');
+    assert.ok(Object.keys(result.error.fields).length > 0);
+  }
+  assert.deepEqual(await readdir(datastore), []);
+});
+
+test('a create makes the .conf and a sparse disk, and a duplicate is refused', async () => {
+  const input = { name: 'web1', profile: 'linux', cpus: '2', memory: '512M', diskSize: '2G' };
+  const created = (await (await post('createVm', input)).json()) as { ok: boolean; value: { state: string } };
+  assert.equal(created.ok, true);
+  assert.equal(created.value.state, 'stopped');
+  const disk = await stat(join(datastore, 'web1', 'disk0.img'));
+  assert.equal(disk.size, 2 * 1024 ** 3);
+  assert.ok(disk.blocks * 512 < 1024 * 1024, 'the disk is sparse');
+  const again = (await (await post('createVm', { ...input, name: 'WEB1' })).json()) as { ok: boolean; error: { fields: Record<string, string> } };
+  assert.deepEqual(again.error.fields, { name: 'A VM named WEB1 already exists.' });
+  const commands = (await (await post('listCommands', {})).json()) as { value: { argv: string[]; exitCode: number }[] };
+  assert.deepEqual(commands.value.at(-1), { ...commands.value.at(-1), argv: ['truncate', '-s', '2G', join(datastore, 'web1', 'disk0.img')], exitCode: 0 });
+});
