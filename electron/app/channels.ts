@@ -26,7 +26,12 @@ export function createHandlers(s: Services): Handlers {
     listVms: () => s.vms.listVms(),
     planCreateVm: async (input) => ({ commands: await s.vms.planCreateVm(input) }),
     createVm: (input) => changed(s.vms.createVm(input)),
-    startVm: ({ name }) => changed(s.vms.startVm(name)),
+    startVm: async ({ name }) => {
+      const vm = await changed(s.vms.startVm(name));
+      // Attach at once, so the replay buffer holds the boot messages for tabs opened later.
+      await s.consoles.openAll(name, vm.consoles);
+      return vm;
+    },
     stopVm: ({ name }) => changed(s.vms.stopVm(name)),
     powerOffVm: ({ name }) => changed(s.vms.powerOffVm(name)),
     getHostInfo: () => s.hostInfo(),

@@ -1,12 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { BackendId, type CreateVmInput } from '../../shared/api/vms.js';
 import { PROFILES, type ProfileId } from '../../shared/profiles.js';
-import { type ConfDocument, getValue, indexed, parseConf, setValue } from './conf.js';
+import { type ConfDocument, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
 
 export interface DiskConfig {
+  /** vm-bhyve's diskN_type: virtio-blk | ahci-hd | ahci-cd | nvme. */
   type: string;
+  /** diskN_name: a file name in the guest directory, a zvol name, or a path (custom). */
   name: string;
+  /** diskN_dev: file | zvol | sparse-zvol | custom. */
   dev: string;
+  /** diskN_opts, e.g. "nocache,direct". */
+  opts?: string;
+}
+
+export interface NicConfig {
+  type: string;
+  switch: string;
+  mac?: string;
+  /** networkN_device: an existing tap to use instead of creating one. */
+  device?: string;
+}
+
+export interface GraphicsConfig {
+  port?: number;
+  listen: string;
+  width: number;
+  height: number;
+  /** vm-bhyve's graphics_wait: auto waits only while installing. */
+  wait: 'auto' | 'yes' | 'no';
 }
 
 /** The one VM model every backend maps to its own commands; read from a vm-bhyve .conf. */
@@ -14,13 +36,27 @@ export interface GuestConfig {
   name: string;
   backend: BackendId;
   profile: string;
+  /** vm-bhyve's loader: bhyveload | grub | uefi | uefi-csm | uefi-custom | uefi-devel. */
   loader: string;
   cpus: number;
+  topology?: { sockets: number; cores: number; threads: number };
   memory: string;
+  uuid?: string;
   disks: DiskConfig[];
-  networks: { type: string; switch: string; mac?: string }[];
+  networks: NicConfig[];
   comports: string[];
   installMedia?: string;
+  graphics?: GraphicsConfig;
+  xhciMouse: boolean;
+  uefiVars: boolean;
+  utcTime: boolean;
+  wiredMemory: boolean;
+  /** hostbridge: standard | amd | none. */
+  hostbridge: string;
+  /** grub_run_partition etc., for loader="grub". */
+  grub: { runPartition?: string; runDir?: string; runFile?: string };
+  /** Extra bhyve flags from bhyve_options, split on spaces as vm-bhyve does. */
+  bhyveOptions: string[];
 }
 
 /** Keys vm-bhyve does not know carry this prefix; vm-bhyve ignores them. */
@@ -31,29 +67,68 @@ export const KEY = {
 } as const;
 
 export function toGuestConfig(name: string, doc: ConfDocument, defaultBackend: BackendId): GuestConfig {
-  const backend = BackendId.safeParse(getValue(doc, KEY.backend));
-  const diskNames = indexed(doc, 'disk', 'name');
-  // vm-bhyve counts NICs by networkN_type; a NIC may have a tap device and no switch.
-  const nicTypes = indexed(doc, 'network', 'type');
-  const media = getValue(doc, KEY.installMedia);
+  const get = (key: string) => getValue(doc, key);
+  const backend = BackendId.safeParse(get(KEY.backend));
+  const media = get(KEY.installMedia);
+  const uuid = get('uuid');
+  const topology = readTopology(get);
   return {
     name,
     backend: backend.success ? backend.data : defaultBackend,
-    profile: getValue(doc, KEY.profile) ?? 'other',
-    loader: getValue(doc, 'loader') ?? 'bhyveload',
-    cpus: Number(getValue(doc, 'cpu') ?? '1') || 1,
-    memory: getValue(doc, 'memory') ?? '256M',
-    disks: diskNames.map((diskName, i) => ({
-      name: diskName,
-      type: getValue(doc, `disk${i}_type`) ?? 'virtio-blk',
-      dev: getValue(doc, `disk${i}_dev`) ?? 'file',
-    })),
-    networks: nicTypes.map((type, i) => {
-      const mac = getValue(doc, `network${i}_mac`);
-      return { type, switch: getValue(doc, `network${i}_switch`) ?? '', ...(mac ? { mac } : {}) };
+    profile: get(KEY.profile) ?? 'other',
+    loader: get('loader') ?? 'bhyveload',
+    cpus: Number(get('cpu') ?? '1') || 1,
+    memory: get('memory') ?? '256M',
+    disks: indexed(doc, 'disk', 'name').map((diskName, i) => {
+      const opts = get(`disk${i}_opts`);
+      return { name: diskName, type: get(`disk${i}_type`) ?? 'virtio-blk', dev: get(`disk${i}_dev`) ?? 'file', ...(opts ? { opts } : {}) };
     }),
-    comports: (getValue(doc, 'comports') ?? 'com1').split(/\s+/).filter(Boolean),
+    // vm-bhyve counts NICs by networkN_type; a NIC may have a tap device and no switch.
+    networks: indexed(doc, 'network', 'type').map((type, i) => {
+      const mac = get(`network${i}_mac`);
+      const device = get(`network${i}_device`);
+      return { type, switch: get(`network${i}_switch`) ?? '', ...(mac ? { mac } : {}), ...(device ? { device } : {}) };
+    }),
+    comports: (get('comports') ?? 'com1').split(/\s+/).filter(Boolean),
     ...(media ? { installMedia: media } : {}),
+    ...(uuid ? { uuid } : {}),
+    ...(topology ? { topology } : {}),
+    ...(isYes(get('graphics')) ? { graphics: readGraphics(get) } : {}),
+    xhciMouse: isYes(get('xhci_mouse')),
+    uefiVars: isYes(get('uefi_vars')),
+    utcTime: get('utctime') === undefined ? true : isYes(get('utctime')),
+    wiredMemory: isYes(get('wired_memory')),
+    hostbridge: get('hostbridge') ?? 'standard',
+    grub: {
+      ...optional('runPartition', get('grub_run_partition')),
+      ...optional('runDir', get('grub_run_dir')),
+      ...optional('runFile', get('grub_run_file')),
+    },
+    bhyveOptions: (get('bhyve_options') ?? '').split(' ').filter(Boolean),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value ? ({ [key]: value } as Record<K, string>) : {};
+}
+
+function readTopology(get: (key: string) => string | undefined): GuestConfig['topology'] {
+  const [sockets, cores, threads] = ['cpu_sockets', 'cpu_cores', 'cpu_threads'].map((k) => Number(get(k)));
+  if (!sockets || !cores || !threads) return undefined;
+  return { sockets, cores, threads };
+}
+
+function readGraphics(get: (key: string) => string | undefined): GraphicsConfig {
+  const res = /^(\d+)x(\d+)$/.exec(get('graphics_res') ?? '');
+  const wait = get('graphics_wait');
+  const port = Number(get('graphics_port'));
+  return {
+    // vm-bhyve listens on 0.0.0.0 by default; Hivedesk keeps VNC on loopback unless told otherwise.
+    listen: get('graphics_listen') ?? '127.0.0.1',
+    width: Number(res?.[1] ?? 1024),
+    height: Number(res?.[2] ?? 768),
+    wait: wait === 'yes' || wait === 'no' ? wait : 'auto',
+    ...(Number.isInteger(port) && port > 0 ? { port } : {}),
   };
 }
 

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { GuestConfig } from '../../datastore/guest-config.js';
+import { parseConf } from '../../datastore/conf.js';
+import { type GuestConfig, toGuestConfig } from '../../datastore/guest-config.js';
 import { buildQemuArgv, type QemuPaths } from './argv.js';
 
 const paths: QemuPaths = { dir: '/vm/web1', qmpSocket: '/vm/web1/qmp.sock', pidFile: '/vm/web1/qemu.pid', logFile: '/vm/web1/qemu.log' };
-const guest: GuestConfig = {
-  name: 'web1',
-  backend: 'qemu',
-  profile: 'linux',
-  loader: 'uefi',
-  cpus: 2,
-  memory: '1G',
-  disks: [{ name: 'disk0.img', type: 'virtio-blk', dev: 'file' }],
-  networks: [{ type: 'virtio-net', switch: 'public' }],
-  comports: ['com1'],
-};
+/** Read through the .conf parser, as the app reads every guest. */
+const guest: GuestConfig = toGuestConfig(
+  'web1',
+  parseConf('loader="uefi"\ncpu=2\nmemory=1G\nnetwork0_type="virtio-net"\nnetwork0_switch="public"\ndisk0_type="virtio-blk"\ndisk0_name="disk0.img"\n'),
+  'qemu',
+);
 
 test('a guest installing from an ISO under TCG', () => {
   assert.deepEqual(buildQemuArgv({ ...guest, installMedia: '/iso/debian.iso' }, paths, 'tcg'), [

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError } from '../../app/errors.js';
-import { letCuOpen } from '../../consoles/cu-access.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
@@ -108,7 +107,6 @@ export class QemuBackend implements Backend {
     for (const { label, filename } of chardevs) {
       if (/^com\d$/.test(label) && filename.startsWith('pty:')) {
         ptys[label] = filename.slice(4);
-        await letCuOpen(ptys[label]);
       }
     }
     return ptys;

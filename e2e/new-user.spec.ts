@@ -1,0 +1,80 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, shots, test } from './fixtures.js';
+
+/** A new user's path in browser mode: wizard, Start, Console, type, read, Power off. */
+test('create a VM from an ISO, boot it, use its console, power it off', async ({ page, app }) => {
+  await page.goto(app.url);
+  await expect(page.getByText('No virtual machines yet')).toBeVisible();
+  await expect(page).not.toHaveURL(/token=/);
+
+  await page.getByRole('button', { name: 'New VM' }).click();
+  const wizard = page.getByRole('dialog', { name: 'New VM' });
+  await wizard.getByLabel('Name').fill('tiny');
+  await wizard.getByLabel('Operating system').selectOption('linux');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('CPUs').fill('1');
+  await wizard.getByLabel('Memory').fill('256M');
+  await wizard.getByLabel('Disk size').fill('1G');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('Install media').fill(app.iso);
+  await wizard.getByRole('button', { name: 'Next' }).click();
+
+  const plan = wizard.getByRole('list', { name: 'Commands that will run' });
+  await expect(plan).toContainText(`truncate -s 1G ${join(app.datastore, 'tiny', 'disk0.img')}`);
+  await expect(plan).toContainText('qemu-system-x86_64 -name tiny');
+  await expect(plan).toContainText(`file=${app.iso},media=cdrom,readonly=on`);
+  await page.screenshot({ path: shots('wizard-summary') });
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+
+  const row = page.getByRole('row', { name: 'tiny' });
+  await expect(row).toContainText('stopped');
+  await row.getByRole('button', { name: 'Start' }).click();
+  await expect(row).toContainText('running', { timeout: 30_000 });
+  await page.screenshot({ path: shots('list-running') });
+
+  await row.getByRole('button', { name: 'Console' }).click();
+  const consolePanel = page.getByRole('tabpanel', { name: 'Console tiny com1' });
+  const screen = consolePanel.locator('.xterm-rows');
+  await expect(screen).toContainText('guest#', { timeout: 60_000 });
+  await consolePanel.locator('.terminal').click();
+  await page.keyboard.type('echo hello-$((6*7))\n');
+  await expect(screen).toContainText('hello-42');
+  await page.screenshot({ path: shots('console') });
+
+  // A tab opened later shares the same session and replays what the guest printed.
+  await page.getByRole('button', { name: 'Close console tiny' }).click();
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await row.getByRole('button', { name: 'Console' }).click();
+  await expect(screen).toContainText('hello-42');
+
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await row.getByRole('button', { name: 'Power off' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Power off tiny?' });
+  await expect(confirm).toContainText('anything the guest has not saved is lost');
+  await confirm.getByRole('button', { name: 'Power off' }).click();
+  await expect(row).toContainText('stopped', { timeout: 15_000 });
+  // Stopping the guest ends the shared console session; the tab says so instead of hanging.
+  await page.getByRole('tab', { name: 'tiny · com1' }).click();
+  await expect(consolePanel.getByText('tiny · com1: disconnected: tiny stopped')).toBeVisible();
+  await page.getByRole('tab', { name: 'Machines' }).click();
+
+  const log = page.getByRole('region', { name: 'Command log' });
+  await expect(log).toContainText('qemu-system-x86_64 -name tiny');
+  await expect(log).toContainText('exit 0');
+  await page.screenshot({ path: shots('list-stopped-with-log') });
+
+  const pid = Number(await readFile(join(app.datastore, 'tiny', 'qemu.pid'), 'utf8').catch(() => '0'));
+  expect(pid === 0 || !isAlive(pid)).toBe(true);
+  expect((await readdir(join(app.datastore, 'tiny'))).sort()).toEqual(expect.arrayContaining(['disk0.img', 'tiny.conf']));
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { VmSummary } from '../../../shared/api/vms.js';
+import { dispatch, type Handlers } from '../../app/dispatcher.js';
+import { createHost, type Host } from '../../app/host.js';
+import type { ConsoleViewer } from '../../consoles/session.js';
+
+/**
+ * A real guest under real QEMU (TCG here), reached through the real cu and node-pty:
+ * the tiny ISO that e2e/guest/build-guest.sh makes from Debian packages.
+ */
+const repo = join(import.meta.dirname, '../../..');
+let iso: string;
+let datastore: string;
+let host: Host;
+let handlers: Handlers;
+
+before(async () => {
+  iso = process.env.HIVEDESK_TEST_ISO || execFileSync('bash', [join(repo, 'e2e/guest/build-guest.sh')], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  datastore = await mkdtemp(join(tmpdir(), 'hivedesk-qemu-'));
+  host = await createHost(datastore);
+  handlers = host.handlers(() => 'ws://unused');
+});
+
+after(async () => {
+  host.dispose();
+  const pid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8').catch(() => '0'));
+  if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  await rm(datastore, { recursive: true, force: true });
+});
+
+async function call(channel: string, input: unknown): Promise<unknown> {
+  const result = await dispatch(handlers, channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.value;
+}
+
+class Screen implements ConsoleViewer {
+  text = '';
+  closedWith?: string;
+  send(data: string) {
+    this.text += data;
+  }
+  pending() {
+    return 0;
+  }
+  close(reason: string) {
+    this.closedWith = reason;
+  }
+}
+
+test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left', async () => {
+  await call('createVm', { name: 'tiny', profile: 'linux', cpus: 1, memory: '256M', diskSize: '1G', installMedia: iso });
+  const started = (await call('startVm', { name: 'tiny' })) as VmSummary;
+  assert.equal(started.state, 'running');
+  const qemuPid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8'));
+  const pty = (await readFile(join(datastore, 'tiny', 'console'), 'utf8')).trim();
+  assert.match(pty, /^com1=\/dev\/pts\/\d+$/);
+
+  // The session was opened at start; a viewer attaching now still sees the boot (replay).
+  const session = await host.consoles.session('tiny', 'com1');
+  const screen = new Screen();
+  session.attach(screen);
+  await waitFor(() => screen.text.includes('guest# '), 'the guest prompt', 60_000);
+  assert.match(screen.text, /Hivedesk test guest/);
+
+  session.write('echo hello-$((6*7))\r');
+  await waitFor(() => screen.text.includes('hello-42'), 'the guest to answer');
+
+  // A second host on the same datastore (the GUI restarted) finds the running guest.
+  const again = await createHost(datastore);
+  const seen = (await dispatch(again.handlers(() => ''), 'listVms', {})) as { ok: true; value: VmSummary[] };
+  again.dispose();
+  assert.deepEqual(seen.value.map((vm) => [vm.name, vm.state]), [['tiny', 'running']]);
+
+  await call('stopVm', { name: 'tiny' });
+  await waitFor(async () => ((await call('listVms', {})) as VmSummary[])[0]?.state === 'stopped', 'ACPI shutdown', 30_000);
+  await waitFor(() => screen.closedWith !== undefined, 'the console session to end', 5000);
+  assert.equal(screen.closedWith, 'tiny stopped');
+  assert.equal(isAlive(qemuPid), false);
+  await waitFor(async () => (await processesNaming(pty.slice('com1='.length))).length === 0, 'cu to exit', 5000);
+  assert.deepEqual((await readdir(join(datastore, 'tiny'))).filter((f) => f === 'console' || f === 'qmp.sock'), []);
+});
+
+test('power off ends the guest at once', async () => {
+  await call('startVm', { name: 'tiny' });
+  const pid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8'));
+  assert.equal(isAlive(pid), true);
+  const off = (await call('powerOffVm', { name: 'tiny' })) as VmSummary;
+  assert.equal(off.state, 'stopped');
+  assert.equal(isAlive(pid), false);
+  const refused = await dispatch(handlers, 'stopVm', { name: 'tiny' });
+  assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: 'tiny is not running.' } });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function processesNaming(device: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (args.includes(device)) found.push(args.join(' '));
+  }
+  return found;
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
