@@ -17,7 +17,7 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 async function main(): Promise<void> {
   await app.whenReady();
   const datastore = process.env.HIVEDESK_DATASTORE ?? defaultDatastore();
-  const host = await createHost(datastore);
+  const host = await createHost({ datastore });
   // Consoles stream over the loopback WebSocket in both modes; only the window's origin may use it.
   const server = await startLoopbackServer({ host, token: randomBytes(24).toString('base64url'), port: 0, extraOrigins: [ELECTRON_ORIGIN] });
   ipcMain.handle(IPC_INVOKE, (_event, channel: unknown, input: unknown) => dispatch(server.handlers, String(channel), input));

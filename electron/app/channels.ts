@@ -24,7 +24,7 @@ export function createHandlers(s: Services): Handlers {
   };
   return {
     listVms: () => s.vms.listVms(),
-    planCreateVm: async (input) => ({ commands: await s.vms.planCreateVm(input) }),
+    planCreateVm: (input) => s.vms.planCreateVm(input),
     createVm: (input) => changed(s.vms.createVm(input)),
     startVm: async ({ name }) => {
       const vm = await changed(s.vms.startVm(name));

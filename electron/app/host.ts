@@ -1,16 +1,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { BackendId } from '../../shared/api/vms.js';
-import { QemuBackend } from '../backends/qemu/qemu-backend.js';
 import { ConsoleManager } from '../consoles/manager.js';
-import { Datastore } from '../datastore/datastore.js';
-import { CommandLog } from '../host/command-log.js';
-import { HostRunner } from '../host/run.js';
 import { createHandlers, type Services } from './channels.js';
+import { type CoreOptions, createCore } from './core.js';
 import type { Handlers } from './dispatcher.js';
 import { EventHub } from './event-hub.js';
 import { VmMonitor } from './vm-monitor.js';
-import { VmService } from './vm-service.js';
 
 export interface Host {
   readonly events: EventHub;
@@ -26,14 +21,8 @@ export function defaultDatastore(env = process.env): string {
 }
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
-export async function createHost(datastoreRoot: string): Promise<Host> {
-  const log = new CommandLog();
-  const runner = new HostRunner(log);
-  const store = new Datastore(datastoreRoot);
-  await store.init();
-  const defaultBackend: BackendId = process.platform === 'freebsd' ? 'bhyve' : 'qemu';
-  const qemu = new QemuBackend(runner, store);
-  const vms = new VmService(store, { qemu }, defaultBackend);
+export async function createHost(options: CoreOptions): Promise<Host> {
+  const { log, store, vms, defaultBackend } = await createCore(options);
   const events = new EventHub();
   const consoles = new ConsoleManager(store, log);
   const monitor = new VmMonitor(
@@ -51,16 +40,16 @@ export async function createHost(datastoreRoot: string): Promise<Host> {
     consoles,
     log,
     hostInfo: async () => ({
-      backend: defaultBackend,
-      accelerator: await qemu.accelerator(),
-      datastore: datastoreRoot,
+      backend: defaultBackend.id,
+      accelerator: await defaultBackend.accelerator(),
+      datastore: options.datastore,
       platform: process.platform,
     }),
   };
   return {
     events,
     consoles,
-    datastore: datastoreRoot,
+    datastore: options.datastore,
     handlers: (consoleUrl) => createHandlers({ ...services, consoleUrl }),
     dispose: () => {
       monitor.stop();

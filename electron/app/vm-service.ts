@@ -1,8 +1,9 @@
 import { access, constants, stat } from 'node:fs/promises';
-import type { BackendId, CreateVmInput, PlannedCommand, VmSummary } from '../../shared/api/vms.js';
-import type { Backend } from '../backends/backend.js';
+import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
+import type { Backend, Plan } from '../backends/backend.js';
 import type { Datastore } from '../datastore/datastore.js';
-import { type GuestConfig, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
+import { setValue } from '../datastore/conf.js';
+import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { AppError } from './errors.js';
 
 export type BackendSet = Partial<Record<BackendId, Backend>>;
@@ -20,11 +21,12 @@ export class VmService {
     return Promise.all(names.map((name) => this.summary(name)));
   }
 
-  async planCreateVm(input: CreateVmInput): Promise<PlannedCommand[]> {
+  async planCreateVm(input: CreateVmInput): Promise<Plan> {
     await this.checkCreate(input);
     const guest = toGuestConfig(input.name, newGuestDoc(input, this.defaultBackend), this.defaultBackend);
     const backend = this.backend(guest);
-    return [...backend.planCreate(guest, [input.diskSize]), ...(await backend.planStart(guest))];
+    const start = await backend.planStart(guest);
+    return { commands: [...backend.planCreate(guest, [input.diskSize]), ...start.commands], warnings: start.warnings };
   }
 
   /** Checks first, so a refused request creates nothing; then the .conf, then the disks. */
@@ -41,6 +43,21 @@ export class VmService {
       throw err;
     }
     return this.summary(input.name);
+  }
+
+  /** What `startVm` (or, with an ISO, `installVm`) would run; runs nothing. */
+  async planStartVm(name: string, installMedia?: string): Promise<Plan> {
+    const guest = await this.guest(name);
+    return this.backend(guest).planStart(installMedia ? { ...guest, installMedia } : guest);
+  }
+
+  /** vm-bhyve's `vm install`: boot with the ISO attached until the guest fully stops. */
+  async installVm(name: string, installMedia: string): Promise<VmSummary> {
+    const doc = await this.store.read(name);
+    if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
+    if (!(await isReadableFile(installMedia))) throw new AppError('not_found', `No readable file at ${installMedia}.`);
+    await this.store.write(name, setValue(doc, KEY.installMedia, installMedia));
+    return this.startVm(name);
   }
 
   async startVm(name: string): Promise<VmSummary> {

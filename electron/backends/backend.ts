@@ -1,6 +1,11 @@
 import type { BackendId, PlannedCommand, VmState } from '../../shared/api/vms.js';
 import type { GuestConfig } from '../datastore/guest-config.js';
 
+export interface Plan {
+  commands: PlannedCommand[];
+  warnings: string[];
+}
+
 export interface GuestStatus {
   state: VmState;
   lockedBy?: string;
@@ -18,8 +23,11 @@ export interface Backend {
   /** The host commands that create the guest's disks, exactly as `create` runs them. */
   planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[];
   create(guest: GuestConfig, diskSizes: string[]): Promise<void>;
-  /** The host commands that `start` will run, in order. */
-  planStart(guest: GuestConfig): Promise<PlannedCommand[]>;
+  /**
+   * The host commands that `start` will run, in order, and the problems a pre-flight check
+   * found (a missing ISO or firmware): a plan still shows them, `start` refuses to run.
+   */
+  planStart(guest: GuestConfig): Promise<Plan>;
   start(guest: GuestConfig): Promise<void>;
   /** Asks the guest to shut down (ACPI power button); returns once asked. */
   stop(guest: GuestConfig): Promise<void>;

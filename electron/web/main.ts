@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BackendId } from '../../shared/api/vms.js';
 import { createHost, defaultDatastore } from '../app/host.js';
 import { startLoopbackServer } from './server.js';
 
@@ -11,15 +12,21 @@ async function main(): Promise<void> {
     options: {
       datastore: { type: 'string' },
       port: { type: 'string', default: '8470' },
+      backend: { type: 'string' },
     },
   });
+  const backend = values.backend === undefined ? undefined : BackendId.safeParse(values.backend);
+  if (backend && !backend.success) {
+    console.error(`hivedesk: --backend must be one of ${BackendId.options.join(', ')}, not "${values.backend}"`);
+    process.exit(2);
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`hivedesk: --port must be a number from 0 to 65535 (0 picks a free port), not "${values.port}"`);
     process.exit(2);
   }
   const datastore = resolve(values.datastore ?? defaultDatastore());
-  const host = await createHost(datastore);
+  const host = await createHost({ datastore, ...(backend ? { backend: backend.data } : {}) });
   const here = dirname(fileURLToPath(import.meta.url));
   const server = await startLoopbackServer({
     host,

@@ -14,7 +14,7 @@ const token = 'test-token-0123456789';
 
 before(async () => {
   datastore = await mkdtemp(join(tmpdir(), 'hivedesk-ds-'));
-  host = await createHost(datastore);
+  host = await createHost({ datastore, backend: 'qemu' });
   server = await startLoopbackServer({ host, token, port: 0 });
 });
 

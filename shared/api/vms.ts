@@ -44,7 +44,7 @@ export type PlannedCommand = z.infer<typeof PlannedCommand>;
 
 export const vmsApi = {
   listVms: request(z.object({}), z.array(VmSummary)),
-  planCreateVm: request(CreateVmInput, z.object({ commands: z.array(PlannedCommand) })),
+  planCreateVm: request(CreateVmInput, z.object({ commands: z.array(PlannedCommand), warnings: z.array(z.string()) })),
   createVm: request(CreateVmInput, VmSummary),
   startVm: request(VmRef, VmSummary),
   stopVm: request(VmRef, VmSummary),

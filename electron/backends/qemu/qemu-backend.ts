@@ -4,7 +4,7 @@ import { AppError } from '../../app/errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
-import type { Backend, GuestStatus } from '../backend.js';
+import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, type QemuPaths } from './argv.js';
 import { qmpExecute } from './qmp.js';
@@ -36,19 +36,22 @@ export class QemuBackend implements Backend {
     for (const command of this.planCreate(guest, diskSizes)) await this.runner.check(command.argv);
   }
 
-  async planStart(guest: GuestConfig): Promise<PlannedCommand[]> {
+  async planStart(guest: GuestConfig): Promise<Plan> {
     const { accel } = await this.accel();
-    return [{ argv: buildQemuArgv(guest, this.paths(guest.name), accel), why: `boot ${guest.name} under ${accel.toUpperCase()}` }];
+    const missing = guest.installMedia && !(await isFile(guest.installMedia));
+    return {
+      commands: [{ argv: buildQemuArgv(guest, this.paths(guest.name), accel), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
+      warnings: missing ? [`The install media ${guest.installMedia} is missing. Choose another file.`] : [],
+    };
   }
 
   async start(guest: GuestConfig): Promise<void> {
     if ((await this.status(guest)).state === 'running') throw new AppError('conflict', `${guest.name} is already running.`);
-    if (guest.installMedia && !(await isFile(guest.installMedia))) {
-      throw new AppError('not_found', `The install media ${guest.installMedia} is missing. Choose another file.`);
-    }
+    const plan = await this.planStart(guest);
+    if (plan.warnings.length) throw new AppError('not_found', plan.warnings.join(' '));
     const paths = this.paths(guest.name);
     await this.store.removeRuntime(guest.name, 'qmp.sock');
-    for (const command of await this.planStart(guest)) await this.runner.check(command.argv);
+    for (const command of plan.commands) await this.runner.check(command.argv);
     await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));
   }
 

@@ -22,7 +22,7 @@ let handlers: Handlers;
 before(async () => {
   iso = process.env.HIVEDESK_TEST_ISO || execFileSync('bash', [join(repo, 'e2e/guest/build-guest.sh')], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
   datastore = await mkdtemp(join(tmpdir(), 'hivedesk-qemu-'));
-  host = await createHost(datastore);
+  host = await createHost({ datastore });
   handlers = host.handlers(() => 'ws://unused');
 });
 
@@ -72,7 +72,7 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   await waitFor(() => screen.text.includes('hello-42'), 'the guest to answer');
 
   // A second host on the same datastore (the GUI restarted) finds the running guest.
-  const again = await createHost(datastore);
+  const again = await createHost({ datastore });
   const seen = (await dispatch(again.handlers(() => ''), 'listVms', {})) as { ok: true; value: VmSummary[] };
   again.dispose();
   assert.deepEqual(seen.value.map((vm) => [vm.name, vm.state]), [['tiny', 'running']]);

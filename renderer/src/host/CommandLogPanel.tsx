@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { quote } from 'shell-quote';
+import { quoteArgv } from '../../../shared/shell-words.js';
 import type { CommandRecord } from '../../../shared/api/host.js';
 import { useHost } from '../stores/host.js';
 
@@ -24,11 +24,11 @@ export function CommandLogPanel() {
         <ol reversed>
           {[...commands].reverse().map((c) => (
             <li key={c.id} className={c.exitCode === 0 ? 'ok' : c.exitCode === null && !c.error ? '' : 'bad'}>
-              <code>{quote(c.argv)}</code>
+              <code>{quoteArgv(c.argv)}</code>
               <span className="meta">
                 {outcome(c)} · {c.durationMs} ms · {new Date(c.startedAt).toLocaleTimeString()}
               </span>
-              <button aria-label={`Copy command ${c.id}`} onClick={() => void navigator.clipboard?.writeText(quote(c.argv))}>
+              <button aria-label={`Copy command ${c.id}`} onClick={() => void navigator.clipboard?.writeText(quoteArgv(c.argv))}>
                 Copy
               </button>
             </li>

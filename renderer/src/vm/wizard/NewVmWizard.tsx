@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { quote } from 'shell-quote';
+import { quoteArgv } from '../../../../shared/shell-words.js';
 import type { ApiError } from '../../../../shared/api/errors.js';
 import { CreateVmInput, type CreateVmForm, type PlannedCommand } from '../../../../shared/api/vms.js';
 import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
@@ -15,7 +15,7 @@ const DEFAULTS: CreateVmForm = { name: '', profile: 'linux', cpus: '2', memory: 
 export function NewVmWizard({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState(0);
-  const [plan, setPlan] = useState<PlannedCommand[]>([]);
+  const [plan, setPlan] = useState<{ commands: PlannedCommand[]; warnings: string[] }>({ commands: [], warnings: [] });
   const [formError, setFormError] = useState<string>();
   const [working, setWorking] = useState(false);
   const vms = useVms((s) => s.vms);
@@ -53,7 +53,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
       const result = await invoke('planCreateVm', input());
       setWorking(false);
       if (!result.ok) return showApiError(result.error);
-      setPlan(result.value.commands);
+      setPlan(result.value);
     }
     setStep(step + 1);
   };
@@ -145,8 +145,8 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
   );
 }
 
-function Summary({ values, plan }: { values: CreateVmForm; plan: PlannedCommand[] }) {
-  const text = plan.map((c) => quote(c.argv)).join('\n');
+function Summary({ values, plan }: { values: CreateVmForm; plan: { commands: PlannedCommand[]; warnings: string[] } }) {
+  const text = plan.commands.map((c) => quoteArgv(c.argv)).join('\n');
   return (
     <div className="summary">
       <dl>
@@ -166,16 +166,23 @@ function Summary({ values, plan }: { values: CreateVmForm; plan: PlannedCommand[
       <h3>Commands that will run</h3>
       <p className="hint">Create runs the disk commands now; Start runs the boot command.</p>
       <ol className="plan" aria-label="Commands that will run">
-        {plan.map((c, i) => (
+        {plan.commands.map((c, i) => (
           <li key={i}>
             <span className="why">{c.why}</span>
-            <code>{quote(c.argv)}</code>
+            <code>{quoteArgv(c.argv)}</code>
           </li>
         ))}
       </ol>
       <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>
         Copy commands
       </button>
+      {plan.warnings.length > 0 && (
+        <ul className="warnings" aria-label="Problems to fix before Start">
+          {plan.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -1,0 +1,621 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseConf } from '../../datastore/conf.js';
+import { type GuestConfig, toGuestConfig } from '../../datastore/guest-config.js';
+import {
+  type BhyveRunContext,
+  FREEBSD_PATHS,
+  bhyveArgv,
+  bhyvectlArgv,
+  bhyveloadArgv,
+  bridgeAddMembersArgv,
+  bridgeCreateArgv,
+  consolePorts,
+  deviceMap,
+  diskCreateArgv,
+  firmwareFor,
+  grubBhyveArgv,
+  kldloadArgv,
+  nmdmDevice,
+  tapCreateArgv,
+  tapUpOnOpenArgv,
+  uefiVarsTemplate,
+} from './commands.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers: guests come from .conf text (vm-bhyve's keys), command lines are compared through a small normaliser.
+
+function guestOf(name: string, conf: string): GuestConfig {
+  return toGuestConfig(name, parseConf(conf), 'bhyve');
+}
+
+function ctxOf(extra: Partial<BhyveRunContext> = {}): BhyveRunContext {
+  return { guestDir: '.', installing: false, taps: ['tap0'], acpiFlag: true, ...extra };
+}
+
+/** A handbook command ("# cmd \ …") as argv words. */
+function words(commandLine: string): string[] {
+  return commandLine.replace(/\\\n/g, ' ').trim().replace(/^#\s*/, '').split(/\s+/);
+}
+
+/** getopt(3) over argv[1..]: grouped flags (-AHP), attached values (-s3:0,…, -V16G), long options kept whole. */
+function getopt(argv: string[], withValue: string): { opts: Array<[string, string]>; operands: string[] } {
+  const opts: Array<[string, string]> = [];
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const word = argv[i] ?? '';
+    if (word.startsWith('--')) {
+      opts.push([word, '']);
+      continue;
+    }
+    if (!word.startsWith('-') || word === '-') break;
+    for (let j = 1; j < word.length; j++) {
+      const letter = word.charAt(j);
+      if (!withValue.includes(letter)) {
+        opts.push([letter, '']);
+        continue;
+      }
+      opts.push([letter, j + 1 < word.length ? word.slice(j + 1) : (argv[++i] ?? '')]);
+      break;
+    }
+  }
+  return { opts, operands: argv.slice(i) };
+}
+
+const values = (opts: Array<[string, string]>, letter: string) => opts.filter(([l]) => l === letter).map(([, v]) => v);
+/** './x' and 'x' name the same file relative to the guest directory. */
+const plain = (conf: string) => conf.split(',').map((part) => part.replace(/^\.\//, '')).join(',');
+
+/** Device classes: only the order inside a class is visible to a guest (disk0 boots first, NIC 0 is vtnet0). */
+function deviceRank(emulation: string): number {
+  if (emulation.endsWith('hostbridge')) return 0;
+  if (emulation === 'lpc') return 1;
+  if (['virtio-blk', 'ahci-hd', 'ahci-cd', 'nvme', 'ahci', 'virtio-scsi'].includes(emulation)) return 2;
+  if (['virtio-net', 'e1000'].includes(emulation)) return 3;
+  return 4;
+}
+
+interface BhyveLine {
+  flags: string[];
+  cpus: string;
+  memory: string;
+  devices: Array<[string, string]>;
+  lpc: Array<[string, string]>;
+  name: string;
+}
+
+/** A bhyve command line without slot numbers: flags as a set, devices as [emulation, conf] in class order. */
+function normaliseBhyve(argv: string[]): BhyveLine {
+  assert.equal(argv[0], 'bhyve');
+  const { opts, operands } = getopt(argv, 'cmslUopkGrfK');
+  const devices = values(opts, 's').map((spec): [string, string] => {
+    const [, emulation = '', ...conf] = spec.split(',');
+    return [emulation, plain(conf.join(','))];
+  });
+  const lpc = values(opts, 'l').map((spec): [string, string] => {
+    const comma = spec.indexOf(',');
+    return [spec.slice(0, comma), spec.slice(comma + 1)];
+  });
+  return {
+    flags: opts.filter(([, v]) => v === '').map(([l]) => l).sort(),
+    cpus: values(opts, 'c').join(),
+    memory: values(opts, 'm').join(),
+    devices: devices.map((d, i) => ({ d, i })).sort((a, b) => deviceRank(a.d[0]) - deviceRank(b.d[0]) || a.i - b.i).map(({ d }) => d),
+    lpc,
+    name: operands.join(' '),
+  };
+}
+
+/** Hivedesk's intended differences from a handbook line, all taken from vm-bhyve's vm-run. */
+function asHivedesk(line: BhyveLine): BhyveLine {
+  return {
+    ...line,
+    flags: [...line.flags, 'w'].sort(), // _opts="-AHPw"
+    devices: line.devices.map(([e, c]): [string, string] => [e, e === 'ahci-cd' ? `${c},ro,bootindex=1` : c]), // _iso_dev
+    lpc: line.lpc.map(([dev, conf]): [string, string] => [dev, conf === 'stdio' ? `/dev/nmdm-${line.name}.${dev.slice(3)}A` : conf]),
+  };
+}
+
+/** [address, emulation] per -s, in argv order: the PCI layout a guest sees. */
+function slotsOf(argv: string[]): Array<[string, string]> {
+  return values(getopt(argv, 'cmslUopkGrfK').opts, 's').map((spec): [string, string] => {
+    const [address = '', emulation = ''] = spec.split(',');
+    return [address, emulation];
+  });
+}
+
+/** A loader command line (bhyveload or grub-bhyve) as option -> values. */
+function normaliseLoader(argv: string[]): Record<string, string[]> {
+  const { opts, operands } = getopt(argv, 'cdehlmMrg');
+  const result: Record<string, string[]> = { name: operands };
+  for (const [letter, value] of opts) result[letter] = [...(result[letter] ?? []), value];
+  return result;
+}
+
+/** What share/examples/bhyve/vmrun.sh runs for the handbook's options (-c -m -t -d -i -I), per its source. */
+function vmrunCommands(line: string): { loader: string[]; bhyve: string[] } {
+  const { opts, operands } = getopt(words(line).slice(1), 'cCdIlmt');
+  const get = (letter: string, fallback: string) => values(opts, letter)[0] ?? fallback;
+  const disk = get('d', './diskdev');
+  const iso = get('I', './release.iso');
+  const install = opts.some(([l]) => l === 'i');
+  const name = operands.join(' ');
+  return {
+    loader: ['bhyveload', '-c', 'stdio', '-m', get('m', '512M'), '-d', install ? iso : disk, name],
+    bhyve: [
+      'bhyve', '-c', get('c', '2'), '-m', get('m', '512M'), '-H', '-A', '-P',
+      '-s', '0:0,hostbridge', '-s', '1:0,lpc',
+      '-s', `2:0,virtio-net,${get('t', 'tap0')}`, '-s', `3:0,virtio-blk,${disk}`,
+      '-l', 'com1,stdio', ...(install ? ['-s', `31:0,ahci-cd,${iso}`] : []), name,
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Golden tests: handbook 24.6, quoted verbatim (continuation lines as printed).
+
+const FREEBSD_CONF = `loader="bhyveload"
+cpu=1
+memory=1024M
+network0_type="virtio-net"
+network0_switch="public"
+disk0_type="virtio-blk"
+disk0_name="guest.img"
+utctime="no"
+hivedesk_install_media="FreeBSD-14.0-RELEASE-amd64-bootonly.iso"
+`;
+
+test('golden 24.6.2: FreeBSD guest install, the bhyveload and bhyve that vmrun.sh runs', () => {
+  const HANDBOOK = `# sh /usr/share/examples/bhyve/vmrun.sh -c 1 -m 1024M -t tap0 -d guest.img \\
+     -i -I FreeBSD-14.0-RELEASE-amd64-bootonly.iso guestname`;
+  const vmrun = vmrunCommands(HANDBOOK);
+  const guest = guestOf('guestname', FREEBSD_CONF);
+  const ctx = ctxOf({ installing: true });
+
+  const load = bhyveloadArgv(guest, ctx, FREEBSD_PATHS);
+  assert.deepEqual(load, [
+    'bhyveload', '-c', '/dev/nmdm-guestname.1A', '-m', '1024M',
+    '-e', 'autoboot_delay=3', '-e', 'bhyve_vm_name=guestname',
+    '-d', 'FreeBSD-14.0-RELEASE-amd64-bootonly.iso', 'guestname',
+  ]);
+  // Same memory, boot device and name; vm-bhyve adds a named console and two loader variables.
+  assert.deepEqual(normaliseLoader(load), {
+    ...normaliseLoader(vmrun.loader),
+    c: ['/dev/nmdm-guestname.1A'],
+    e: ['autoboot_delay=3', 'bhyve_vm_name=guestname'],
+  });
+
+  const run = bhyveArgv(guest, ctx, FREEBSD_PATHS);
+  assert.deepEqual(run, [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,virtio-blk,./guest.img', '-s', '0:5:0,virtio-net,tap0',
+    '-c', '1', '-m', '1024M', '-AHPw',
+    '-s', '3:0,ahci-cd,FreeBSD-14.0-RELEASE-amd64-bootonly.iso,ro,bootindex=1',
+    '-l', 'com1,/dev/nmdm-guestname.1A', 'guestname',
+  ]);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(vmrun.bhyve)));
+  assert.deepEqual(slotsOf(run), [['0', 'hostbridge'], ['31', 'lpc'], ['0:4:0', 'virtio-blk'], ['0:5:0', 'virtio-net'], ['3:0', 'ahci-cd']]);
+});
+
+test('golden 24.6.2: FreeBSD guest boot from its disk', () => {
+  const HANDBOOK = '# sh /usr/share/examples/bhyve/vmrun.sh -c 4 -m 1024M -t tap0 -d guest.img guestname';
+  const vmrun = vmrunCommands(HANDBOOK);
+  const guest = guestOf('guestname', FREEBSD_CONF.replace('cpu=1', 'cpu=4'));
+  const ctx = ctxOf();
+
+  const load = bhyveloadArgv(guest, ctx, FREEBSD_PATHS);
+  assert.deepEqual(load, [
+    'bhyveload', '-c', '/dev/nmdm-guestname.1A', '-m', '1024M',
+    '-e', 'autoboot_delay=3', '-e', 'bhyve_vm_name=guestname', '-d', './guest.img', 'guestname',
+  ]);
+  assert.deepEqual(normaliseLoader(load).d?.map(plain), normaliseLoader(vmrun.loader).d);
+
+  const run = bhyveArgv(guest, ctx, FREEBSD_PATHS);
+  assert.deepEqual(run, [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,virtio-blk,./guest.img', '-s', '0:5:0,virtio-net,tap0',
+    '-c', '4', '-m', '1024M', '-AHPw', '-l', 'com1,/dev/nmdm-guestname.1A', 'guestname',
+  ]);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(vmrun.bhyve)));
+});
+
+const LINUX_CONF = `loader="grub"
+cpu=4
+memory=1024M
+network0_type="virtio-net"
+network0_switch="public"
+disk0_type="virtio-blk"
+disk0_name="linux.img"
+utctime="no"
+grub_run_partition="msdos1"
+hivedesk_install_media="./somelinux.iso"
+`;
+
+test('golden 24.6.3: Linux guest, step 1: device.map, grub-bhyve from cd0, bhyve with the ISO', () => {
+  const DEVICE_MAP = '(hd0) ./linux.img\n(cd0) ./somelinux.iso\n';
+  const GRUB = '# grub-bhyve -m device.map -r cd0 -M 1024M linuxguest';
+  const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 \\
+    -s 3:0,virtio-blk,./linux.img -s 4:0,ahci-cd,./somelinux.iso \\
+    -l com1,stdio -c 4 -m 1024M linuxguest`;
+  const guest = guestOf('linuxguest', LINUX_CONF);
+  const ctx = ctxOf({ installing: true });
+
+  // vm-guest writes cd0 first; grub does not care about line order.
+  const map = deviceMap(guest, ctx);
+  assert.equal(map, '(cd0) ./somelinux.iso\n(hd0) ./linux.img\n');
+  assert.deepEqual(map.split('\n').sort(), DEVICE_MAP.split('\n').sort());
+
+  const grub = grubBhyveArgv(guest, ctx, FREEBSD_PATHS, 'device.map');
+  assert.deepEqual(grub, ['grub-bhyve', '-c', '/dev/nmdm-linuxguest.1A', '-m', 'device.map', '-M', '1024M', '-r', 'cd0', 'linuxguest']);
+  assert.deepEqual(normaliseLoader(grub), { ...normaliseLoader(words(GRUB)), c: ['/dev/nmdm-linuxguest.1A'] });
+
+  const run = bhyveArgv(guest, ctx, FREEBSD_PATHS);
+  assert.deepEqual(run, [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,virtio-blk,./linux.img', '-s', '0:5:0,virtio-net,tap0',
+    '-c', '4', '-m', '1024M', '-AHPw',
+    '-s', '3:0,ahci-cd,./somelinux.iso,ro,bootindex=1',
+    '-l', 'com1,/dev/nmdm-linuxguest.1A', 'linuxguest',
+  ]);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(BHYVE))));
+});
+
+test('golden 24.6.3: Linux guest, step 2: grub-bhyve from hd0,msdos1, bhyve from the disk, bhyvectl --destroy', () => {
+  const GRUB = '# grub-bhyve -m device.map -r hd0,msdos1 -M 1024M linuxguest';
+  const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 \\
+    -s 3:0,virtio-blk,./linux.img -l com1,stdio -c 4 -m 1024M linuxguest`;
+  const DESTROY = '# bhyvectl --destroy --vm=linuxguest';
+  const guest = guestOf('linuxguest', LINUX_CONF);
+  const ctx = ctxOf();
+
+  // After the install the ISO is not mapped (the handbook reuses the install map).
+  assert.equal(deviceMap(guest, ctx), '(hd0) ./linux.img\n');
+  const grub = grubBhyveArgv(guest, ctx, FREEBSD_PATHS, 'device.map');
+  assert.deepEqual(grub, ['grub-bhyve', '-c', '/dev/nmdm-linuxguest.1A', '-m', 'device.map', '-M', '1024M', '-r', 'hd0,msdos1', 'linuxguest']);
+  assert.deepEqual(normaliseLoader(grub), { ...normaliseLoader(words(GRUB)), c: ['/dev/nmdm-linuxguest.1A'] });
+
+  const run = bhyveArgv(guest, ctx, FREEBSD_PATHS);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(BHYVE))));
+  assert.deepEqual(slotsOf(run), [['0', 'hostbridge'], ['31', 'lpc'], ['0:4:0', 'virtio-blk'], ['0:5:0', 'virtio-net']]);
+  assert.deepEqual(bhyvectlArgv('destroy', 'linuxguest'), words(DESTROY));
+});
+
+const UEFI_CONF = `loader="uefi"
+cpu=4
+memory=1024M
+network0_type="virtio-net"
+network0_switch="public"
+disk0_type="virtio-blk"
+disk0_name="disk.img"
+comports=""
+utctime="no"
+hivedesk_install_media="./install.iso"
+`;
+const UEFI_FD = '/usr/local/share/uefi-firmware/BHYVE_UEFI.fd';
+const uefiCtx = (extra: Partial<BhyveRunContext> = {}) => ctxOf({ installing: true, taps: ['tap1'], firmware: UEFI_FD, ...extra });
+
+test('golden 24.6.4: UEFI firmware', () => {
+  const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 1:0,lpc \\
+  -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
+  -s 4:0,ahci-cd,./install.iso -c 4 -m 1024M \\
+  -l bootrom,/usr/local/share/uefi-firmware/BHYVE_UEFI.fd \\
+  guest`;
+  const guest = guestOf('guest', UEFI_CONF);
+  assert.equal(firmwareFor('uefi', FREEBSD_PATHS, '/vm'), UEFI_FD);
+
+  const run = bhyveArgv(guest, uefiCtx(), FREEBSD_PATHS);
+  assert.deepEqual(run, [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,virtio-blk,./disk.img', '-s', '0:5:0,virtio-net,tap1',
+    '-c', '4', '-m', '1024M', '-AHPw', '-l', `bootrom,${UEFI_FD}`,
+    '-s', '3:0,ahci-cd,./install.iso,ro,bootindex=1', 'guest',
+  ]);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(HANDBOOK))));
+  assert.deepEqual(slotsOf(run), [['0', 'hostbridge'], ['31', 'lpc'], ['0:4:0', 'virtio-blk'], ['0:5:0', 'virtio-net'], ['3:0', 'ahci-cd']]);
+});
+
+test('golden 24.6.4: UEFI with a per-guest variables file', () => {
+  const COPY = '# cp /usr/local/share/uefi-firmware/BHYVE_UEFI_VARS.fd /path/to/vm-image/BHYVE_UEFI_VARS.fd';
+  const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 1:0,lpc \\
+  -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
+  -s 4:0,ahci-cd,./install.iso -c 4 -m 1024M \\
+  -l bootrom,/usr/local/share/uefi-firmware/BHYVE_UEFI.fd,/path/to/vm-image/BHYVE_UEFI_VARS.fd \\
+  guest`;
+  const [, template = '', copy = ''] = words(COPY);
+  assert.equal(uefiVarsTemplate(FREEBSD_PATHS), template);
+
+  const guest = guestOf('guest', `${UEFI_CONF}uefi_vars="yes"\n`);
+  const run = bhyveArgv(guest, uefiCtx({ varsFile: copy }), FREEBSD_PATHS);
+  assert.deepEqual(run.slice(run.indexOf('-l'), run.indexOf('-l') + 2), ['-l', `bootrom,${UEFI_FD},/path/to/vm-image/BHYVE_UEFI_VARS.fd`]);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(HANDBOOK))));
+  assert.throws(() => bhyveArgv(guest, uefiCtx(), FREEBSD_PATHS), /variables file/);
+});
+
+test('golden 24.6.4: UEFI-CSM firmware', () => {
+  const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 1:0,lpc \\
+  -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
+  -s 4:0,ahci-cd,./install.iso -c 4 -m 1024M \\
+  -l bootrom,/usr/local/share/uefi-firmware/BHYVE_UEFI_CSM.fd \\
+  guest`;
+  const csm = firmwareFor('uefi-csm', FREEBSD_PATHS, '/vm');
+  assert.equal(csm, '/usr/local/share/uefi-firmware/BHYVE_UEFI_CSM.fd');
+  const guest = guestOf('guest', UEFI_CONF.replace('loader="uefi"', 'loader="uefi-csm"'));
+  const run = bhyveArgv(guest, uefiCtx({ firmware: csm }), FREEBSD_PATHS);
+  assert.deepEqual(run.slice(11, 15), ['-AHPw', '-l', `bootrom,${csm}`, '-s']);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(HANDBOOK))));
+});
+
+test('golden 24.6.5: UEFI framebuffer with a tablet', () => {
+  const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 31:0,lpc \\
+  -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
+  -s 4:0,ahci-cd,./install.iso -c 4 -m 1024M \\
+  -s 29,fbuf,tcp=0.0.0.0:5900,w=800,h=600,wait \\
+  -s 30,xhci,tablet \\
+  -l bootrom,/usr/local/share/uefi-firmware/BHYVE_UEFI.fd \\
+  guest`;
+  const conf = `${UEFI_CONF}graphics="yes"\ngraphics_listen="0.0.0.0"\ngraphics_port="5900"\ngraphics_res="800x600"\nxhci_mouse="yes"\n`;
+  const guest = guestOf('guest', conf);
+
+  const run = bhyveArgv(guest, uefiCtx(), FREEBSD_PATHS);
+  assert.deepEqual(run, [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,virtio-blk,./disk.img', '-s', '0:5:0,virtio-net,tap1',
+    '-s', '0:6:0,fbuf,tcp=0.0.0.0:5900,w=800,h=600,wait', '-s', '0:7:0,xhci,tablet',
+    '-c', '4', '-m', '1024M', '-AHPw', '-l', `bootrom,${UEFI_FD}`,
+    '-s', '3:0,ahci-cd,./install.iso,ro,bootindex=1', 'guest',
+  ]);
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(HANDBOOK))));
+  // graphics_wait=auto waits for a viewer only while installing.
+  assert.ok(bhyveArgv(guest, uefiCtx({ installing: false }), FREEBSD_PATHS).includes('0:6:0,fbuf,tcp=0.0.0.0:5900,w=800,h=600'));
+});
+
+test('golden 24.6.6: a zvol disk, its creation and the metadata-only cache', () => {
+  const CREATE = '# zfs create -V16G -o volmode=dev zroot/linuxdisk0';
+  const CACHE = '# zfs set primarycache=metadata <name>';
+  const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 \\
+  -s3:0,virtio-blk,/dev/zvol/zroot/linuxdisk0 \\
+  -l com1,stdio -c 4 -m 1024M linuxguest`;
+  const conf = LINUX_CONF.replace('disk0_name="linux.img"', 'disk0_name="linuxdisk0"\ndisk0_dev="zvol"');
+  const guest = guestOf('linuxguest', conf);
+  const ctx = ctxOf({ zvolDataset: 'zroot' });
+
+  const create = diskCreateArgv(guest, 0, '16G', ctx);
+  assert.deepEqual(create, [['zfs', 'create', '-V', '16G', '-o', 'volmode=dev', 'zroot/linuxdisk0']]);
+  // -V16G and -V 16G are the same to getopt; vm-bhyve's zfs::make_zvol passes the size as its own word.
+  const handbook = getopt(words(CREATE).slice(1), 'Vo');
+  assert.deepEqual(getopt((create[0] ?? []).slice(1), 'Vo'), handbook);
+  const cached = diskCreateArgv(guest, 0, '16G', ctx, { primarycacheMetadata: true });
+  assert.deepEqual(cached[1], words(CACHE).map((w) => (w === '<name>' ? 'zroot/linuxdisk0' : w)));
+
+  const run = bhyveArgv(guest, ctx, FREEBSD_PATHS);
+  assert.ok(run.includes('0:4:0,virtio-blk,/dev/zvol/zroot/linuxdisk0'));
+  assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(BHYVE))));
+  assert.throws(() => bhyveArgv(guest, ctxOf(), FREEBSD_PATHS), /ZFS dataset/);
+});
+
+test('golden 24.6.7: the nmdm console, named per guest instead of numbered', () => {
+  const KLDLOAD = '# kldload nmdm';
+  const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 -s 3:0,virtio-blk,./linux.img \\
+    -l com1,/dev/nmdm0A -c 4 -m 1024M linuxguest`;
+  const CU = '# cu -l /dev/nmdm0B';
+  assert.deepEqual(kldloadArgv('nmdm'), words(KLDLOAD));
+
+  const guest = guestOf('linuxguest', LINUX_CONF);
+  const run = bhyveArgv(guest, ctxOf(), FREEBSD_PATHS);
+  const handbook = normaliseBhyve(words(BHYVE));
+  // The only difference besides vm-bhyve's -w: /dev/nmdm0A becomes /dev/nmdm-linuxguest.1A.
+  assert.deepEqual(normaliseBhyve(run), { ...asHivedesk(handbook), lpc: [['com1', '/dev/nmdm-linuxguest.1A']] });
+  const [port] = consolePorts(guest, FREEBSD_PATHS);
+  assert.deepEqual(port, { port: 'com1', guestSide: '/dev/nmdm-linuxguest.1A', userSide: '/dev/nmdm-linuxguest.1B' });
+  assert.deepEqual(['cu', '-l', port?.userSide], words(CU).map((w) => (w === '/dev/nmdm0B' ? '/dev/nmdm-linuxguest.1B' : w)));
+});
+
+test('golden 24.6.1: preparing the host', () => {
+  assert.deepEqual(kldloadArgv('vmm'), words('# kldload vmm'));
+  assert.deepEqual(tapCreateArgv('tap0'), words('# ifconfig tap0 create'));
+  assert.deepEqual(tapUpOnOpenArgv(), words('# sysctl net.link.tap.up_on_open=1'));
+  assert.deepEqual(bridgeCreateArgv('bridge0'), words('# ifconfig bridge0 create'));
+  // `ifconfig bridge0 addm igb0 addm tap0` and `ifconfig bridge0 up`, as one command.
+  assert.deepEqual(bridgeAddMembersArgv('bridge0', ['igb0', 'tap0']), [...words('# ifconfig bridge0 addm igb0 addm tap0'), 'up']);
+  assert.deepEqual(diskCreateArgv(guestOf('g', FREEBSD_CONF), 0, '16G', ctxOf({ guestDir: '/vm/g' })), [
+    words('# truncate -s 16G /vm/g/guest.img'),
+    ['chmod', '600', '/vm/g/guest.img'], // vm-core: only the owner may read a disk image
+  ]);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rules
+
+const BASE_CONF = `loader="bhyveload"
+cpu=2
+memory=2G
+network0_type="virtio-net"
+network0_switch="public"
+disk0_type="virtio-blk"
+disk0_name="disk0.img"
+`;
+const vmCtx = (name: string, extra: Partial<BhyveRunContext> = {}) => ctxOf({ guestDir: `/vm/${name}`, ...extra });
+
+test('nmdm devices of different guests never collide', () => {
+  const names = ['web', 'web1', 'web.1', 'web.11', 'web1.1', 'w-e_b', 'a', 'a.1', 'a.11'];
+  const ports = ['com1', 'com2', 'com3', 'com4'];
+  const devices = names.flatMap((name) => ports.flatMap((port) => (['A', 'B'] as const).map((side) => nmdmDevice(FREEBSD_PATHS, name, port, side))));
+  assert.equal(new Set(devices).size, names.length * ports.length * 2);
+  assert.equal(nmdmDevice(FREEBSD_PATHS, 'web', 'com2', 'B'), '/dev/nmdm-web.2B');
+  assert.throws(() => nmdmDevice(FREEBSD_PATHS, 'web', 'com5', 'A'), /com1 to com4/);
+});
+
+test('the VM name is the last word of every command', () => {
+  const guest = guestOf('web1', `${BASE_CONF}comports="com1 com2"\n`);
+  const ctx = vmCtx('web1');
+  assert.equal(bhyveArgv(guest, ctx, FREEBSD_PATHS).at(-1), 'web1');
+  assert.equal(bhyveloadArgv(guest, ctx, FREEBSD_PATHS).at(-1), 'web1');
+  const grub = guestOf('web1', BASE_CONF.replace('bhyveload', 'grub'));
+  assert.equal(grubBhyveArgv(grub, ctx, FREEBSD_PATHS, '/vm/web1/device.map').at(-1), 'web1');
+  assert.deepEqual(bhyveArgv(guest, ctx, FREEBSD_PATHS).slice(-5), ['-l', 'com1,/dev/nmdm-web1.1A', '-l', 'com2,/dev/nmdm-web1.2A', 'web1']);
+});
+
+test('bhyveload and bhyve get the same -m string', () => {
+  for (const memory of ['512M', '2G', '1536M']) {
+    const guest = guestOf('web1', BASE_CONF.replace('memory=2G', `memory=${memory}`));
+    const m = (argv: string[]) => argv[argv.indexOf('-m') + 1];
+    assert.equal(m(bhyveloadArgv(guest, vmCtx('web1'), FREEBSD_PATHS)), memory);
+    assert.equal(m(bhyveArgv(guest, vmCtx('web1'), FREEBSD_PATHS)), memory);
+  }
+});
+
+test('graphics with a non-UEFI loader throws, telling the user to use a UEFI loader', () => {
+  const guest = guestOf('web1', `${BASE_CONF}graphics="yes"\n`);
+  const message = /graphics \(VNC\) needs a UEFI loader: web1 uses loader "bhyveload"; switch it to "uefi"/;
+  assert.throws(() => bhyveloadArgv(guest, vmCtx('web1'), FREEBSD_PATHS), (e: unknown) => e instanceof RangeError && message.test(e.message));
+  assert.throws(() => bhyveArgv(guest, vmCtx('web1'), FREEBSD_PATHS), message);
+  assert.throws(() => bhyveArgv({ ...guest, loader: 'grub' }, vmCtx('web1'), FREEBSD_PATHS), /UEFI loader/);
+});
+
+test('CPU topology: -c cpus,sockets=,cores=,threads= (vm-bhyve leaves out the optional "cpus=")', () => {
+  const guest = guestOf('web1', `${BASE_CONF.replace('cpu=2', 'cpu=4')}cpu_sockets=1\ncpu_cores=2\ncpu_threads=2\n`);
+  const argv = bhyveArgv(guest, vmCtx('web1'), FREEBSD_PATHS);
+  assert.deepEqual(argv.slice(argv.indexOf('-c'), argv.indexOf('-c') + 2), ['-c', '4,sockets=1,cores=2,threads=2']);
+  const wrong = guestOf('web1', `${BASE_CONF}cpu_sockets=1\ncpu_cores=2\ncpu_threads=2\n`);
+  assert.throws(() => bhyveArgv(wrong, vmCtx('web1'), FREEBSD_PATHS), /does not make 2 vCPUs/);
+});
+
+test('MAC addresses, diskN_opts, nvme and ahci-hd as functions of one slot', () => {
+  const conf = `${BASE_CONF}network0_mac="58:9c:fc:0c:55:42"\ndisk0_opts="nocache,direct"\ndisk1_type="nvme"\ndisk1_name="disk1.img"\ndisk2_type="ahci-hd"\ndisk2_name="disk2.img"\n`;
+  const argv = bhyveArgv(guestOf('web1', conf), vmCtx('web1'), FREEBSD_PATHS);
+  assert.deepEqual(argv.slice(0, 13), [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,virtio-blk,/vm/web1/disk0.img,nocache,direct',
+    '-s', '0:4:1,nvme,/vm/web1/disk1.img',
+    '-s', '0:4:2,ahci-hd,/vm/web1/disk2.img',
+    '-s', '0:5:0,virtio-net,tap0,mac=58:9c:fc:0c:55:42',
+  ]);
+});
+
+test('UEFI puts each disk on its own slot; NICs always share one as functions', () => {
+  const conf = `${BASE_CONF.replace('bhyveload', 'uefi')}disk1_type="nvme"\ndisk1_name="disk1.img"\nnetwork1_type="e1000"\nnetwork1_switch="lan"\n`;
+  const argv = bhyveArgv(guestOf('web1', conf), vmCtx('web1', { taps: ['tap3', 'tap7'], firmware: UEFI_FD }), FREEBSD_PATHS);
+  assert.deepEqual(slotsOf(argv), [['0', 'hostbridge'], ['31', 'lpc'], ['0:4:0', 'virtio-blk'], ['0:5:0', 'nvme'], ['0:6:0', 'virtio-net'], ['0:6:1', 'e1000']]);
+  assert.ok(argv.includes('0:6:1,e1000,tap7'));
+  assert.throws(() => bhyveArgv(guestOf('web1', conf), vmCtx('web1', { taps: ['tap3'], firmware: UEFI_FD }), FREEBSD_PATHS), /network1 of web1 has no tap/);
+});
+
+test('nine loader-booted disks fill functions 0-7 of slot 4, then 5:0; NICs move on to slot 6', () => {
+  const disks = Array.from({ length: 9 }, (_, i) => `disk${i}_type="virtio-blk"\ndisk${i}_name="d${i}.img"\n`).join('');
+  const conf = `loader="bhyveload"\ncpu=1\nmemory=1G\nnetwork0_type="virtio-net"\n${disks}`;
+  const addresses = slotsOf(bhyveArgv(guestOf('big', conf), vmCtx('big'), FREEBSD_PATHS)).map(([a]) => a);
+  assert.deepEqual(addresses, ['0', '31', '0:4:0', '0:4:1', '0:4:2', '0:4:3', '0:4:4', '0:4:5', '0:4:6', '0:4:7', '0:5:0', '0:6:0']);
+});
+
+test('virtio-rnd, passthru (functions per host slot, pinned addresses), fbuf and xhci follow the NICs', () => {
+  const conf = `${BASE_CONF.replace('bhyveload', 'uefi')}graphics="yes"\nxhci_mouse="yes"\n`;
+  const ctx = vmCtx('web1', { firmware: UEFI_FD, graphicsPort: 5901, virtRandom: true, passthru: ['2/0/0', '2/0/1', '3/0/0', '4/0/0=9:0'] });
+  const argv = bhyveArgv(guestOf('web1', conf), ctx, FREEBSD_PATHS);
+  assert.deepEqual(argv, [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,virtio-blk,/vm/web1/disk0.img', '-s', '0:5:0,virtio-net,tap0', '-s', '0:6:0,virtio-rnd',
+    '-s', '0:7:0,passthru,2/0/0', '-s', '0:7:1,passthru,2/0/1', '-s', '0:8:0,passthru,3/0/0', '-s', '0:9:0,passthru,4/0/0',
+    '-s', '0:9:0,fbuf,tcp=127.0.0.1:5901,w=1024,h=768', '-s', '0:10:0,xhci,tablet',
+    '-c', '2', '-m', '2G', '-AHPw', '-l', `bootrom,${UEFI_FD}`, '-u', '-S',
+    '-l', 'com1,/dev/nmdm-web1.1A', 'web1',
+  ]);
+});
+
+test('devices past slot 30 spill onto bus 1 and bhyve gets -Y', () => {
+  const conf = `${BASE_CONF.replace('bhyveload', 'uefi')}disk1_type="virtio-blk"\ndisk1_name="disk1.img"\n`;
+  const argv = bhyveArgv(guestOf('web1', conf), vmCtx('web1', { firmware: UEFI_FD, startSlot: 30 }), FREEBSD_PATHS);
+  assert.deepEqual(slotsOf(argv).slice(2), [['0:30:0', 'virtio-blk'], ['1:0:0', 'virtio-blk'], ['1:1:0', 'virtio-net']]);
+  assert.deepEqual(argv.slice(-4), ['-u', '-Y', '-l', 'com1,/dev/nmdm-web1.1A'].slice(0, 2).concat(['-l', 'com1,/dev/nmdm-web1.1A']));
+});
+
+test('flags: -A only when asked, -S for wired memory on bhyve and the loader, -U and the SMBIOS UUID, bhyve_options', () => {
+  const conf = `${BASE_CONF}wired_memory="yes"\nuuid="7c5d6a97-a3b2-11f0-8b04-002590d922d0"\nbhyve_options="-W -o x86.verbosemsr=true"\n`;
+  const guest = guestOf('web1', conf);
+  const argv = bhyveArgv(guest, vmCtx('web1', { acpiFlag: false }), FREEBSD_PATHS);
+  assert.deepEqual(argv.slice(argv.indexOf('-c')), [
+    '-c', '2', '-m', '2G', '-HPw', '-W', '-o', 'x86.verbosemsr=true', '-S', '-U', '7c5d6a97-a3b2-11f0-8b04-002590d922d0', '-u',
+    '-l', 'com1,/dev/nmdm-web1.1A', 'web1',
+  ]);
+  assert.deepEqual(bhyveloadArgv(guest, vmCtx('web1'), FREEBSD_PATHS), [
+    'bhyveload', '-c', '/dev/nmdm-web1.1A', '-S', '-m', '2G',
+    '-e', 'smbios.system.uuid=7c5d6a97-a3b2-11f0-8b04-002590d922d0', '-e', 'autoboot_delay=3', '-e', 'bhyve_vm_name=web1',
+    '-d', '/vm/web1/disk0.img', 'web1',
+  ]);
+});
+
+test('hostbridge amd and none; no com ports means no -l and no loader console', () => {
+  const amd = bhyveArgv(guestOf('web1', `${BASE_CONF}hostbridge="amd"\n`), vmCtx('web1'), FREEBSD_PATHS);
+  assert.deepEqual(amd.slice(1, 5), ['-s', '0,amd_hostbridge', '-s', '31,lpc']);
+  const none = guestOf('web1', `${BASE_CONF}hostbridge="none"\ncomports=""\n`);
+  const argv = bhyveArgv(none, vmCtx('web1'), FREEBSD_PATHS);
+  assert.deepEqual(argv.slice(1, 3), ['-s', '31,lpc']);
+  assert.equal(argv.includes('-l'), false);
+  assert.deepEqual(bhyveloadArgv(none, vmCtx('web1'), FREEBSD_PATHS).slice(0, 3), ['bhyveload', '-m', '2G']);
+});
+
+test('install media that is not an .iso attaches as a read-only disk; installing without media throws', () => {
+  const guest = { ...guestOf('web1', BASE_CONF.replace('bhyveload', 'uefi')), installMedia: '/vm/.img/cloud.raw' };
+  const argv = bhyveArgv(guest, vmCtx('web1', { installing: true, firmware: UEFI_FD }), FREEBSD_PATHS);
+  assert.deepEqual(argv.slice(-5, -3), ['-s', '3:0,ahci-hd,/vm/.img/cloud.raw,ro']);
+  const bare = guestOf('web1', BASE_CONF);
+  assert.throws(() => bhyveArgv(bare, vmCtx('web1', { installing: true }), FREEBSD_PATHS), /no install media/);
+  assert.throws(() => bhyveArgv(bare.disks.length ? { ...bare, loader: 'uefi' } : bare, vmCtx('web1'), FREEBSD_PATHS), /firmware/);
+});
+
+test('grub-bhyve: vm-bhyve default root hd0,1, grub_run_dir/file, grub.cfg in the guest dir, extra disks mapped', () => {
+  const conf = `${BASE_CONF.replace('bhyveload', 'grub')}disk1_type="virtio-blk"\ndisk1_name="data"\ndisk1_dev="zvol"\ngrub_run_dir="/boot/grub"\ngrub_run_file="grub.cfg"\n`;
+  const guest = guestOf('web1', conf);
+  const ctx = vmCtx('web1', { zvolDataset: 'zroot/vm/web1' });
+  assert.deepEqual(grubBhyveArgv(guest, ctx, FREEBSD_PATHS, '/vm/web1/device.map'), [
+    'grub-bhyve', '-c', '/dev/nmdm-web1.1A', '-m', '/vm/web1/device.map', '-M', '2G', '-r', 'hd0,1', '-d', '/boot/grub', '-g', 'grub.cfg', 'web1',
+  ]);
+  assert.deepEqual(grubBhyveArgv(guest, { ...ctx, grubCfg: true }, FREEBSD_PATHS, '/vm/web1/device.map').slice(7), ['-r', 'host', '-d', '/vm/web1', 'web1']);
+  assert.equal(deviceMap(guest, ctx), '(hd0) /vm/web1/disk0.img\n(hd1) /dev/zvol/zroot/vm/web1/data\n');
+  assert.throws(() => grubBhyveArgv(guestOf('web1', BASE_CONF), ctx, FREEBSD_PATHS, 'device.map'), /not grub/);
+});
+
+test('bhyvectl actions as bhyvectl(8) spells them', () => {
+  assert.deepEqual(bhyvectlArgv('force-poweroff', 'web1'), ['bhyvectl', '--force-poweroff', '--vm=web1']);
+  assert.deepEqual(bhyvectlArgv('force-reset', 'web1'), ['bhyvectl', '--force-reset', '--vm=web1']);
+  assert.deepEqual(bhyvectlArgv('destroy', 'web1'), ['bhyvectl', '--destroy', '--vm=web1']);
+});
+
+test('disk creation: sparse zvols, custom disks, bad sizes; firmware for every UEFI loader', () => {
+  const conf = `${BASE_CONF}disk0_dev="sparse-zvol"\ndisk1_type="ahci-hd"\ndisk1_name="/dev/ada1"\ndisk1_dev="custom"\n`;
+  const guest = guestOf('web1', conf);
+  const ctx = vmCtx('web1', { zvolDataset: 'zroot/vm/web1' });
+  assert.deepEqual(diskCreateArgv(guest, 0, '20G', ctx), [['zfs', 'create', '-sV', '20G', '-o', 'volmode=dev', 'zroot/vm/web1/disk0.img']]);
+  assert.deepEqual(diskCreateArgv(guest, 1, '20G', ctx), []);
+  assert.throws(() => diskCreateArgv(guest, 0, '-rf', ctx), /invalid disk size/);
+  assert.throws(() => diskCreateArgv(guest, 2, '1G', ctx), /no disk2/);
+  assert.equal(firmwareFor('uefi-devel', FREEBSD_PATHS, '/vm'), '/usr/local/share/uefi-firmware/BHYVE_UEFI_CODE-devel.fd');
+  assert.equal(firmwareFor('uefi-custom', FREEBSD_PATHS, '/vm'), '/vm/.config/BHYVE_UEFI.fd');
+});
+
+test('the Windows example of the datastore notes, end to end', () => {
+  const conf = `loader="uefi"
+cpu=2
+memory=4G
+graphics="yes"
+graphics_listen="127.0.0.1"
+xhci_mouse="yes"
+disk0_type="ahci-hd"
+disk0_name="disk0.img"
+network0_type="e1000"
+network0_switch="public"
+utctime="no"
+uefi_vars="yes"
+uuid="7c5d6a97-a3b2-11f0-8b04-002590d922d0"
+network0_mac="58:9c:fc:0c:55:42"
+hivedesk_install_media="/vm/.iso/win11.iso"
+`;
+  const ctx = vmCtx('win', { installing: true, firmware: UEFI_FD, varsFile: '/vm/win/uefi-vars.fd', graphicsPort: 5900, acpiFlag: false });
+  assert.deepEqual(bhyveArgv(guestOf('win', conf), ctx, FREEBSD_PATHS), [
+    'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',
+    '-s', '0:4:0,ahci-hd,/vm/win/disk0.img', '-s', '0:5:0,e1000,tap0,mac=58:9c:fc:0c:55:42',
+    '-s', '0:6:0,fbuf,tcp=127.0.0.1:5900,w=1024,h=768,wait', '-s', '0:7:0,xhci,tablet',
+    '-c', '2', '-m', '4G', '-HPw', '-l', `bootrom,${UEFI_FD},/vm/win/uefi-vars.fd`, '-U', '7c5d6a97-a3b2-11f0-8b04-002590d922d0',
+    '-s', '3:0,ahci-cd,/vm/.iso/win11.iso,ro,bootindex=1', '-l', 'com1,/dev/nmdm-win.1A', 'win',
+  ]);
+  assert.throws(() => bhyveArgv(guestOf('win', conf), { ...ctx, graphicsPort: undefined }, FREEBSD_PATHS), /VNC port/);
+});

@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { quoteArgv } from '../../shared/shell-words.js';
+import { BackendId, type VmSummary } from '../../shared/api/vms.js';
+import { HostPath, VmName } from '../../shared/validation.js';
+import { createCore } from '../app/core.js';
+import { AppError } from '../app/errors.js';
+import { defaultDatastore } from '../app/host.js';
+import type { Plan } from '../backends/backend.js';
+import { HostCommandError } from '../host/run.js';
+
+const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend bhyve|qemu]
+  list [--json]              the guests and their state
+  plan start <vm>            print the host commands 'start' would run (runs nothing)
+  plan install <vm> <iso>    print the host commands 'install' would run (runs nothing)
+  start <vm>                 boot a guest
+  install <vm> <iso>         boot a guest from an ISO until it fully stops
+  stop <vm>                  press the guest's ACPI power button
+  poweroff <vm>              end the guest at once`;
+
+class UsageError extends Error {}
+
+/** The CLI: the same services as the GUI, for scripts and for reviewing a plan before running it. */
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { datastore: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help || positionals.length === 0) return usage(values.help ? 0 : 2);
+  const backend = values.backend === undefined ? undefined : BackendId.safeParse(values.backend);
+  if (backend && !backend.success) throw new UsageError(`--backend must be bhyve or qemu, not "${values.backend}"`);
+  const core = await createCore({ datastore: resolve(values.datastore ?? defaultDatastore()), ...(backend ? { backend: backend.data } : {}) });
+  const [command, ...rest] = positionals;
+  const vm = () => parse(VmName, rest[command === 'plan' ? 1 : 0], 'VM name');
+  const iso = (at: number) => parse(HostPath, rest[at], 'ISO path');
+  switch (command) {
+    case 'list':
+      return printList(await core.vms.listVms(), values.json ?? false);
+    case 'plan':
+      if (rest[0] === 'start') return printPlan(await core.vms.planStartVm(vm()));
+      if (rest[0] === 'install') return printPlan(await core.vms.planStartVm(vm(), iso(2)));
+      throw new UsageError(`plan takes 'start <vm>' or 'install <vm> <iso>'`);
+    case 'start':
+      return printVm(await core.vms.startVm(vm()));
+    case 'install':
+      return printVm(await core.vms.installVm(vm(), iso(1)));
+    case 'stop':
+      return printVm(await core.vms.stopVm(vm()));
+    case 'poweroff':
+      return printVm(await core.vms.powerOffVm(vm()));
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: string | undefined, what: string): T {
+  if (value === undefined) throw new UsageError(`missing ${what}`);
+  const result = schema.safeParse(value);
+  if (!result.success) throw new UsageError(`${what} "${value}": ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}
+
+function usage(code: number): number {
+  (code === 0 ? console.log : console.error)(USAGE);
+  return code;
+}
+
+function printList(vms: VmSummary[], json: boolean): number {
+  if (json) return console.log(JSON.stringify(vms, null, 2)), 0;
+  const rows = [['NAME', 'STATE', 'BACKEND', 'CPU', 'MEMORY'], ...vms.map((v) => [v.name, v.state === 'locked' ? `locked by ${v.lockedBy}` : v.state, v.backend, String(v.cpus), v.memory])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  return 0;
+}
+
+/** One command per line, shell-quoted, in order; problems go to stderr so stdout stays runnable. */
+function printPlan(plan: Plan): number {
+  for (const warning of plan.warnings) console.error(`hivedesk: warning: ${warning}`);
+  for (const command of plan.commands) console.log(quoteArgv(command.argv));
+  return 0;
+}
+
+function printVm(vm: VmSummary): number {
+  console.log(`${vm.name}: ${vm.state}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`hivedesk: ${err.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    const known = err instanceof AppError || err instanceof HostCommandError;
+    console.error(`hivedesk: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(known ? 1 : 70);
+  },
+);
