@@ -1,5 +1,7 @@
 import type { BackendId } from '../../shared/api/vms.js';
 import type { Backend } from '../backends/backend.js';
+import { BhyveBackend } from '../backends/bhyve/bhyve-backend.js';
+import { bhyveSettings } from '../backends/bhyve/settings.js';
 import { QemuBackend } from '../backends/qemu/qemu-backend.js';
 import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
@@ -30,7 +32,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const runner = new HostRunner(log);
   const store = new Datastore(options.datastore);
   await store.init();
-  const backends: BackendSet = { qemu: new QemuBackend(runner, store) };
+  const backends: BackendSet = { qemu: new QemuBackend(runner, store), bhyve: new BhyveBackend(runner, store, bhyveSettings()) };
   const id = options.backend ?? hostBackend();
   const vms = new VmService(store, backends, id);
   const defaultBackend = backends[id];

@@ -30,11 +30,20 @@ export class CommandLog {
         signal: end.signal,
         ...(end.error ? { error: end.error } : {}),
       };
-      this.records.push(record);
-      if (this.records.length > this.capacity) this.records.shift();
-      for (const listener of this.listeners) listener(record);
+      this.store(record);
       return record;
     };
+  }
+
+  private store(record: CommandRecord): void {
+    this.records.push(record);
+    if (this.records.length > this.capacity) this.records.shift();
+    for (const listener of this.listeners) listener(record);
+  }
+
+  /** Adds a command another process ran (a guest's supervisor), under an id of this log. */
+  import(record: CommandRecord): void {
+    this.store({ ...record, id: this.nextId++ });
   }
 
   list(): CommandRecord[] {

@@ -411,3 +411,8 @@ export function tapUpOnOpenArgv(): string[] {
 export function kldloadArgv(module: 'vmm' | 'nmdm'): string[] {
   return ['kldload', module];
 }
+
+/** `ifconfig tap0 destroy`: vm-bhyve removes the taps it made when the guest stops. */
+export function interfaceDestroyArgv(iface: string): string[] {
+  return ['ifconfig', iface, 'destroy'];
+}

@@ -1,0 +1,160 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { PlannedCommand } from '../../../shared/api/vms.js';
+import { AppError } from '../../app/errors.js';
+import type { Datastore } from '../../datastore/datastore.js';
+import type { GuestConfig } from '../../datastore/guest-config.js';
+import type { HostRunner } from '../../host/run.js';
+import type { Backend, GuestStatus, Plan } from '../backend.js';
+import { bhyvectlArgv, diskCreateArgv } from './commands.js';
+import { planBoot, planCommands } from './plan.js';
+import { probeHost } from './probe.js';
+import { isAlive, type LastExit, readPid, readText, runtimeFiles } from './runtime.js';
+import { type BhyveSettings, privileged } from './settings.js';
+
+const START_WAIT_MS = 10_000;
+
+/** FreeBSD hosts: each guest runs under a detached supervisor that loops loader + bhyve as vm-bhyve does. */
+export class BhyveBackend implements Backend {
+  readonly id = 'bhyve' as const;
+  /** How far into each supervisor's command file the GUI's command log has read. */
+  private readonly commandOffsets = new Map<string, number>();
+
+  constructor(
+    private readonly runner: HostRunner,
+    private readonly store: Datastore,
+    private readonly settings: BhyveSettings,
+  ) {}
+
+  async accelerator(): Promise<string> {
+    return 'bhyve (vmm)';
+  }
+
+  planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[] {
+    return guest.disks.flatMap((disk, i) =>
+      configError(() => diskCreateArgv(guest, i, diskSizes[i] ?? '1G', this.context(guest))).map((argv) => ({
+        argv: privileged(this.settings, argv),
+        why: `create ${disk.name}`,
+      })),
+    );
+  }
+
+  async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
+    for (const command of this.planCreate(guest, diskSizes)) await this.runner.check(command.argv);
+  }
+
+  async planStart(guest: GuestConfig): Promise<Plan> {
+    const dir = this.store.guestDir(guest.name);
+    const facts = await probeHost(this.runner, this.settings, guest, dir, this.store.root);
+    const plan = configError(() => planBoot({ guest, guestDir: dir, datastoreDir: this.store.root, settings: this.settings, facts }));
+    return { commands: [this.supervisorCommand(guest.name), ...planCommands(plan)], warnings: plan.warnings };
+  }
+
+  async start(guest: GuestConfig): Promise<void> {
+    const status = await this.status(guest);
+    if (status.state !== 'stopped') throw new AppError('conflict', `${guest.name} is ${status.state === 'locked' ? `locked by ${status.lockedBy}` : 'already running'}.`);
+    const plan = await this.planStart(guest);
+    if (plan.warnings.length) throw new AppError('invalid_input', plan.warnings.join(' '));
+    const files = runtimeFiles(this.store.guestDir(guest.name));
+    // ELECTRON_RUN_AS_NODE: in the desktop app process.execPath is Electron, which must act as plain Node here.
+    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    const supervisor = this.runner.start(this.supervisorCommand(guest.name).argv, { timeoutMs: 0, logFile: files.log, detached: true, env });
+    await this.waitForBoot(guest.name, supervisor.result);
+  }
+
+  async stop(guest: GuestConfig): Promise<void> {
+    const files = runtimeFiles(this.store.guestDir(guest.name));
+    const [state, bhyvePid, supervisorPid] = await Promise.all([readText(files.state), readPid(files.bhyvePid), readPid(files.supervisorPid)]);
+    if (!isAlive(supervisorPid)) throw new AppError('conflict', `${guest.name} is not running.`);
+    // vm-bhyve's stop: SIGTERM to bhyve is the ACPI power button. During the loader, tell the supervisor instead.
+    if (state?.trim() === 'running' && bhyvePid !== undefined) await this.runner.check(privileged(this.settings, ['kill', '-TERM', String(bhyvePid)]));
+    else process.kill(supervisorPid as number, 'SIGTERM');
+  }
+
+  async powerOff(guest: GuestConfig): Promise<void> {
+    const files = runtimeFiles(this.store.guestDir(guest.name));
+    if (!isAlive(await readPid(files.supervisorPid))) throw new AppError('conflict', `${guest.name} is not running.`);
+    await this.runner.check(privileged(this.settings, bhyvectlArgv('force-poweroff', guest.name)));
+    await waitUntil(async () => !isAlive(await readPid(files.supervisorPid)), 5000);
+  }
+
+  /** vm-bhyve's rules: run.lock from another host means locked; a live supervisor or a VM instance means running. */
+  async status(guest: GuestConfig): Promise<GuestStatus> {
+    const files = runtimeFiles(this.store.guestDir(guest.name));
+    await this.importCommands(guest.name, files.commands);
+    const [lock, state, supervisorPid, instance] = await Promise.all([
+      readText(files.lock),
+      readText(files.state),
+      readPid(files.supervisorPid),
+      stat(`${this.settings.vmmDir}/${guest.name}`).then(() => true, () => false),
+    ]);
+    const lockedBy = lock?.trim();
+    if (lockedBy && lockedBy !== this.settings.hostname) return { state: 'locked', lockedBy };
+    if (isAlive(supervisorPid)) return { state: state?.trim() === 'bootloader' ? 'bootloader' : 'running' };
+    if (instance) return { state: 'running' };
+    const last = await lastExit(files.lastExit);
+    return { state: 'stopped', ...(last?.fault ? { lastFault: last.fault } : {}) };
+  }
+
+  /** The supervisor as a host command: this Node (or Electron as Node) running supervisor-main. */
+  private supervisorCommand(name: string): PlannedCommand {
+    const script = fileURLToPath(new URL(`./supervisor-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+    const loader = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    return { argv: [process.execPath, ...loader, script, this.store.root, name], why: `supervise ${name}: loader and bhyve for each boot, as vm-bhyve does` };
+  }
+
+  private context(guest: GuestConfig) {
+    const zvol = this.settings.zfsDataset ? { zvolDataset: `${this.settings.zfsDataset}/${guest.name}` } : {};
+    return { guestDir: this.store.guestDir(guest.name), installing: false, taps: [], acpiFlag: true, ...zvol };
+  }
+
+  /** Returns once the supervisor reached the loader or bhyve, or reports why it stopped first. */
+  private async waitForBoot(name: string, exited: Promise<unknown>): Promise<void> {
+    const files = runtimeFiles(this.store.guestDir(name));
+    let done = false;
+    void exited.then(() => (done = true));
+    await waitUntil(async () => done || (await readText(files.state)) !== undefined, START_WAIT_MS);
+    if (!done) return;
+    const last = await lastExit(files.lastExit);
+    if (last?.fault) throw new AppError('host_command_failed', last.fault);
+  }
+
+  /** Shows the supervisor's commands in this process's command log. */
+  private async importCommands(name: string, path: string): Promise<void> {
+    const offset = this.commandOffsets.get(name) ?? 0;
+    const handle = await open(path, 'r').catch(() => undefined);
+    if (!handle) return;
+    try {
+      const { size } = await handle.stat();
+      if (size <= offset) return;
+      const buffer = Buffer.alloc(size - offset);
+      await handle.read(buffer, 0, buffer.length, offset);
+      const text = buffer.toString('utf8');
+      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+      this.commandOffsets.set(name, offset + Buffer.byteLength(complete));
+      for (const line of complete.split('\n').filter(Boolean)) this.runner.log.import(JSON.parse(line));
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Turns a builder's RangeError (bad guest configuration) into a message for the user. */
+function configError<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof RangeError) throw new AppError('invalid_input', err.message);
+    throw err;
+  }
+}
+
+async function lastExit(path: string): Promise<LastExit | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  return text ? (JSON.parse(text) as LastExit) : undefined;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !(await check())) await new Promise((r) => setTimeout(r, 50));
+}

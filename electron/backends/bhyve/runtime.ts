@@ -1,0 +1,58 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * A running guest's files in its directory. `run.lock` and `console` are vm-bhyve's own (so
+ * `vm list` sees a guest Hivedesk started, and the other way round); the rest are Hivedesk's.
+ */
+export function runtimeFiles(guestDir: string) {
+  const at = (file: string) => join(guestDir, file);
+  return {
+    lock: at('run.lock'),
+    console: at('console'),
+    log: at('vm-bhyve.log'),
+    supervisorPid: at('hivedesk-supervisor.pid'),
+    bhyvePid: at('hivedesk-bhyve.pid'),
+    state: at('hivedesk-state'),
+    lastExit: at('hivedesk-last-exit.json'),
+    commands: at('hivedesk-commands.jsonl'),
+  };
+}
+
+export type RuntimeFiles = ReturnType<typeof runtimeFiles>;
+
+/** How the last run ended, for the list: a fault names its cause and the guest log's tail. */
+export interface LastExit {
+  at: string;
+  exitCode: number | null;
+  fault?: string;
+}
+
+export async function readText(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch(() => undefined);
+}
+
+export async function readPid(path: string): Promise<number | undefined> {
+  const pid = Number((await readText(path))?.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, but another user's (a root bhyve seen from the GUI user).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function removeRunState(files: RuntimeFiles): Promise<void> {
+  await Promise.all([files.lock, files.console, files.supervisorPid, files.bhyvePid, files.state].map((f) => rm(f, { force: true })));
+}
+
+/** The last lines of the guest's log, to show with a fault. */
+export async function logTail(files: RuntimeFiles, lines = 8): Promise<string> {
+  return ((await readText(files.log)) ?? '').trimEnd().split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,129 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import type { Datastore } from '../../datastore/datastore.js';
+import { removeKey } from '../../datastore/conf.js';
+import { KEY, toGuestConfig } from '../../datastore/guest-config.js';
+import { writeFileAtomic } from '../../host/atomic-write.js';
+import type { HostRunner, RunResult } from '../../host/run.js';
+import { type BootPlan, planBoot } from './plan.js';
+import { probeHost } from './probe.js';
+import { type LastExit, logTail, removeRunState, runtimeFiles, type RuntimeFiles } from './runtime.js';
+import type { BhyveSettings } from './settings.js';
+
+export interface SuperviseOptions {
+  store: Datastore;
+  name: string;
+  settings: BhyveSettings;
+  runner: HostRunner;
+}
+
+const EXIT_MEANING: Record<number, string> = { 0: 'rebooted', 1: 'powered off', 2: 'halted', 3: 'triple fault', 4: 'error' };
+
+/**
+ * vmrun.sh's and vm-bhyve's loop: loader and bhyve for each boot; exit 0 (reboot) boots again,
+ * 1 (poweroff) and 2 (halt) stop, 3 (triple fault) and 4 (error) stop as faults. The VM
+ * instance is destroyed after every exit. The install ISO stays attached across the
+ * installer's reboots and is detached once the guest has fully stopped.
+ */
+export class Supervisor {
+  private stopping = false;
+  private child?: { pid: number | undefined; what: 'loader' | 'bhyve' };
+  private readonly files: RuntimeFiles;
+
+  constructor(private readonly o: SuperviseOptions) {
+    this.files = runtimeFiles(o.store.guestDir(o.name));
+  }
+
+  /** SIGTERM to the supervisor: stop after this boot, pressing the power button if bhyve runs. */
+  async requestStop(): Promise<void> {
+    this.stopping = true;
+    if (this.child?.pid !== undefined) await this.o.runner.run([...this.o.settings.privilege, 'kill', '-TERM', String(this.child.pid)]);
+  }
+
+  async run(): Promise<LastExit> {
+    const { store, name, settings, runner } = this.o;
+    const doc = await store.read(name);
+    if (!doc) return this.finish({ at: now(), exitCode: null, fault: `there is no VM named ${name}` }, false);
+    const guest = toGuestConfig(name, doc, 'bhyve');
+    const guestDir = store.guestDir(name);
+    let plan: BootPlan;
+    try {
+      plan = planBoot({ guest, guestDir, datastoreDir: store.root, settings, facts: await probeHost(runner, settings, guest, guestDir, store.root) });
+    } catch (err) {
+      return this.finish({ at: now(), exitCode: null, fault: (err as Error).message }, false);
+    }
+    if (plan.warnings.length) return this.finish({ at: now(), exitCode: null, fault: plan.warnings.join(' ') }, false);
+    await writeFileAtomic(this.files.lock, `${settings.hostname}\n`);
+    await store.writeConsoles(name, plan.consoles);
+    await this.log(`${name}: starting${guest.installMedia ? ` (installing from ${guest.installMedia})` : ''}`);
+    let outcome: LastExit;
+    try {
+      for (const command of plan.setup) await runner.check(command.argv);
+      outcome = await this.bootLoop(plan);
+    } catch (err) {
+      outcome = { at: now(), exitCode: null, fault: (err as Error).message };
+    }
+    for (const command of plan.teardown) await runner.run(command.argv);
+    if (!outcome.fault && guest.installMedia) await this.detachInstallMedia();
+    return this.finish(outcome, true);
+  }
+
+  private async bootLoop(plan: BootPlan): Promise<LastExit> {
+    for (;;) {
+      await writeFile(this.files.state, 'bootloader\n');
+      if (plan.deviceMap) await writeFileAtomic(plan.deviceMap.path, plan.deviceMap.text);
+      if (plan.loader) {
+        const loaded = await this.runChild(plan.loader.argv, 'loader');
+        if (loaded.exitCode !== 0) {
+          await this.o.runner.run(plan.destroy.argv);
+          return this.stopped(loaded, this.stopping ? undefined : `the loader ${plan.loader.argv.find((a) => a.includes('bhyve'))} exited with status ${loaded.exitCode ?? loaded.signal}`);
+        }
+      }
+      if (this.stopping) {
+        await this.o.runner.run(plan.destroy.argv);
+        return { at: now(), exitCode: null };
+      }
+      await writeFile(this.files.state, 'running\n');
+      const exited = await this.runChild(plan.bhyve.argv, 'bhyve');
+      await this.o.runner.run(plan.destroy.argv);
+      const code = exited.exitCode;
+      await this.log(`${this.o.name}: bhyve exited with status ${code ?? exited.signal} (${EXIT_MEANING[code ?? -1] ?? 'killed'})`);
+      if (code === 0 && !this.stopping) continue;
+      if (code === 0 || code === 1 || code === 2) return { at: now(), exitCode: code };
+      return this.stopped(exited, `bhyve exited with status ${code ?? exited.signal} (${EXIT_MEANING[code ?? -1] ?? 'killed'})`);
+    }
+  }
+
+  private async runChild(argv: readonly string[], what: 'loader' | 'bhyve'): Promise<RunResult> {
+    const running = this.o.runner.start(argv, { timeoutMs: 0, logFile: this.files.log });
+    this.child = { pid: running.pid, what };
+    if (what === 'bhyve' && running.pid !== undefined) await writeFile(this.files.bhyvePid, `${running.pid}\n`);
+    const result = await running.result;
+    this.child = undefined;
+    return result;
+  }
+
+  private async stopped(result: RunResult, fault: string | undefined): Promise<LastExit> {
+    if (!fault) return { at: now(), exitCode: result.exitCode };
+    const tail = await logTail(this.files);
+    return { at: now(), exitCode: result.exitCode, fault: `${this.o.name} stopped: ${fault}.${tail ? `\nLast lines of vm-bhyve.log:\n${tail}` : ''}` };
+  }
+
+  /** vm-bhyve's install lasts until the guest fully stops; after that it boots from its disk. */
+  private async detachInstallMedia(): Promise<void> {
+    const doc = await this.o.store.read(this.o.name);
+    if (doc) await this.o.store.write(this.o.name, removeKey(doc, KEY.installMedia));
+  }
+
+  private async finish(outcome: LastExit, ran: boolean): Promise<LastExit> {
+    await writeFileAtomic(this.files.lastExit, `${JSON.stringify(outcome)}\n`).catch(() => undefined);
+    if (ran) await removeRunState(this.files);
+    await this.log(`${this.o.name}: stopped${outcome.fault ? ` (fault: ${outcome.fault.split('\n')[0]})` : ''}`);
+    return outcome;
+  }
+
+  private async log(line: string): Promise<void> {
+    await appendFile(this.files.log, `${new Date().toISOString()}: ${line}\n`).catch(() => undefined);
+  }
+}
+
+const now = () => new Date().toISOString();
