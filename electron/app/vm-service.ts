@@ -1,4 +1,5 @@
 import { access, constants, stat } from 'node:fs/promises';
+import { ConsolePort } from '../../shared/api/consoles.js';
 import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
 import type { Backend, Plan } from '../backends/backend.js';
 import type { Datastore } from '../datastore/datastore.js';
@@ -88,7 +89,7 @@ export class VmService {
       cpus: guest.cpus,
       memory: guest.memory,
       profile: guest.profile,
-      consoles: guest.comports,
+      consoles: guest.comports.filter((port): port is ConsolePort => ConsolePort.safeParse(port).success),
       ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
       ...(status.lastFault ? { lastFault: status.lastFault } : {}),

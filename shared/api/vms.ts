@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CpuCount, DiskSize, HostPath, MemorySize, VmName } from '../validation.js';
 import { PROFILE_IDS } from '../profiles.js';
+import { ConsolePort } from './consoles.js';
 import { request } from './define.js';
 
 export const BackendId = z.enum(['qemu', 'bhyve']);
@@ -19,7 +20,7 @@ export const VmSummary = z.object({
   profile: z.string(),
   installMedia: z.string().optional(),
   /** Serial ports the guest has, e.g. ["com1"]. */
-  consoles: z.array(z.string()),
+  consoles: z.array(ConsolePort),
   /** Why the last run ended, when it ended badly (fault, crash). */
   lastFault: z.string().optional(),
 });

@@ -65,7 +65,9 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   const session = await host.consoles.session('tiny', 'com1');
   const screen = new Screen();
   session.attach(screen);
-  await waitFor(() => screen.text.includes('guest# '), 'the guest prompt', 60_000);
+  await waitFor(() => screen.text.includes('guest# '), 'the guest prompt', 60_000).catch((err: Error) => {
+    throw new Error(`${err.message}; the console showed: ${JSON.stringify(screen.text.slice(-2000))}`);
+  });
   assert.match(screen.text, /Hivedesk test guest/);
 
   session.write('echo hello-$((6*7))\r');

@@ -1,9 +1,10 @@
 import { create } from 'zustand';
+import type { ConsolePort } from '../../../shared/api/consoles.js';
 
 export interface ConsoleTab {
   id: string;
   name: string;
-  port: 'com1' | 'com2' | 'com3' | 'com4';
+  port: ConsolePort;
 }
 
 interface ConsolesState {

@@ -42,7 +42,8 @@ function VmRow({ vm }: { vm: VmSummary }) {
   const [confirming, setConfirming] = useState(false);
   const action = busy[vm.name];
   const error = errors[vm.name];
-  const running = vm.state === 'running';
+  // The loader runs on the console too (grub-bhyve may ask), so a booting guest counts as up.
+  const running = vm.state === 'running' || vm.state === 'bootloader';
   return (
     <tr aria-label={vm.name}>
       <th scope="row">
@@ -58,31 +59,33 @@ function VmRow({ vm }: { vm: VmSummary }) {
       <td>{vm.cpus}</td>
       <td>{vm.memory}</td>
       <td>{vm.backend}</td>
-      <td className="actions">
-        <button disabled={running || !!action} onClick={() => void run('startVm', vm.name)}>
-          Start
-        </button>
-        <button disabled={!running || !!action} title="Press the guest's power button (ACPI)" onClick={() => void run('stopVm', vm.name)}>
-          Stop
-        </button>
-        <button disabled={!running || !!action} title="End the guest at once" onClick={() => setConfirming(true)}>
-          Power off
-        </button>
-        <button disabled={!running} onClick={() => openConsole(vm.name, (vm.consoles[0] ?? 'com1') as 'com1')}>
-          Console
-        </button>
-        {confirming && (
-          <ConfirmDialog
-            title={`Power off ${vm.name}?`}
-            body={`${vm.name} is ended at once, like pulling the plug: anything the guest has not saved is lost.`}
-            confirmLabel="Power off"
-            onCancel={() => setConfirming(false)}
-            onConfirm={() => {
-              setConfirming(false);
-              void run('powerOffVm', vm.name);
-            }}
-          />
-        )}
+      <td>
+        <div className="actions">
+          <button disabled={running || !!action} onClick={() => void run('startVm', vm.name)}>
+            Start
+          </button>
+          <button disabled={!running || !!action} title="Press the guest's power button (ACPI)" onClick={() => void run('stopVm', vm.name)}>
+            Stop
+          </button>
+          <button disabled={!running || !!action} title="End the guest at once" onClick={() => setConfirming(true)}>
+            Power off
+          </button>
+          <button disabled={!running} onClick={() => openConsole(vm.name, vm.consoles[0] ?? 'com1')}>
+            Console
+          </button>
+          {confirming && (
+            <ConfirmDialog
+              title={`Power off ${vm.name}?`}
+              body={`${vm.name} is ended at once, like pulling the plug: anything the guest has not saved is lost.`}
+              confirmLabel="Power off"
+              onCancel={() => setConfirming(false)}
+              onConfirm={() => {
+                setConfirming(false);
+                void run('powerOffVm', vm.name);
+              }}
+            />
+          )}
+        </div>
       </td>
     </tr>
   );
