@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRunning } from '../electron/host/process.js';
 import { expect, shots, test } from './fixtures.js';
 
 /** A new user's path in browser mode: wizard, Start, Console, type, read, Power off. */
@@ -66,15 +67,6 @@ test('create a VM from an ISO, boot it, use its console, power it off', async ({
   await page.screenshot({ path: shots('list-stopped-with-log') });
 
   const pid = Number(await readFile(join(app.datastore, 'tiny', 'qemu.pid'), 'utf8').catch(() => '0'));
-  expect(pid === 0 || !isAlive(pid)).toBe(true);
+  await expect.poll(() => pid === 0 || !isRunning(pid)).toBe(true);
   expect((await readdir(join(app.datastore, 'tiny'))).sort()).toEqual(expect.arrayContaining(['disk0.img', 'tiny.conf']));
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,7 +9,8 @@ import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { bhyvectlArgv, diskCreateArgv } from './commands.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
-import { isAlive, type LastExit, readPid, readText, runtimeFiles } from './runtime.js';
+import { isRunning } from '../../host/process.js';
+import { type LastExit, readPid, readText, runtimeFiles } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
@@ -65,7 +66,7 @@ export class BhyveBackend implements Backend {
   async stop(guest: GuestConfig): Promise<void> {
     const files = runtimeFiles(this.store.guestDir(guest.name));
     const [state, bhyvePid, supervisorPid] = await Promise.all([readText(files.state), readPid(files.bhyvePid), readPid(files.supervisorPid)]);
-    if (!isAlive(supervisorPid)) throw new AppError('conflict', `${guest.name} is not running.`);
+    if (!isRunning(supervisorPid)) throw new AppError('conflict', `${guest.name} is not running.`);
     // vm-bhyve's stop: SIGTERM to bhyve is the ACPI power button. During the loader, tell the supervisor instead.
     if (state?.trim() === 'running' && bhyvePid !== undefined) await this.runner.check(privileged(this.settings, ['kill', '-TERM', String(bhyvePid)]));
     else process.kill(supervisorPid as number, 'SIGTERM');
@@ -73,9 +74,9 @@ export class BhyveBackend implements Backend {
 
   async powerOff(guest: GuestConfig): Promise<void> {
     const files = runtimeFiles(this.store.guestDir(guest.name));
-    if (!isAlive(await readPid(files.supervisorPid))) throw new AppError('conflict', `${guest.name} is not running.`);
+    if (!isRunning(await readPid(files.supervisorPid))) throw new AppError('conflict', `${guest.name} is not running.`);
     await this.runner.check(privileged(this.settings, bhyvectlArgv('force-poweroff', guest.name)));
-    await waitUntil(async () => !isAlive(await readPid(files.supervisorPid)), 5000);
+    await waitUntil(async () => !isRunning(await readPid(files.supervisorPid)), 5000);
   }
 
   /** vm-bhyve's rules: run.lock from another host means locked; a live supervisor or a VM instance means running. */
@@ -90,7 +91,7 @@ export class BhyveBackend implements Backend {
     ]);
     const lockedBy = lock?.trim();
     if (lockedBy && lockedBy !== this.settings.hostname) return { state: 'locked', lockedBy };
-    if (isAlive(supervisorPid)) return { state: state?.trim() === 'bootloader' ? 'bootloader' : 'running' };
+    if (isRunning(supervisorPid)) return { state: state?.trim() === 'bootloader' ? 'bootloader' : 'running' };
     if (instance) return { state: 'running' };
     const last = await lastExit(files.lastExit);
     return { state: 'stopped', ...(last?.fault ? { lastFault: last.fault } : {}) };

@@ -37,17 +37,6 @@ export async function readPid(path: string): Promise<number | undefined> {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-export function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: alive, but another user's (a root bhyve seen from the GUI user).
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export async function removeRunState(files: RuntimeFiles): Promise<void> {
   await Promise.all([files.lock, files.console, files.supervisorPid, files.bhyvePid, files.state].map((f) => rm(f, { force: true })));
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../app/errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
+import { waitForExit } from '../../host/process.js';
 import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, type QemuPaths } from './argv.js';
@@ -126,22 +127,4 @@ async function isFile(path: string): Promise<boolean> {
     (s) => s.isFile() || s.isBlockDevice(),
     () => false,
   );
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !isAlive(pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

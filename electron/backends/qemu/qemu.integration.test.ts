@@ -8,6 +8,7 @@ import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
 import type { ConsoleViewer } from '../../consoles/session.js';
+import { isRunning } from '../../host/process.js';
 
 /**
  * A real guest under real QEMU (TCG here), reached through the real cu and node-pty:
@@ -29,7 +30,7 @@ before(async () => {
 after(async () => {
   host.dispose();
   const pid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8').catch(() => '0'));
-  if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  if (pid > 0 && isRunning(pid)) process.kill(pid, 'SIGKILL');
   await rm(datastore, { recursive: true, force: true });
 });
 
@@ -83,7 +84,7 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   await waitFor(async () => ((await call('listVms', {})) as VmSummary[])[0]?.state === 'stopped', 'ACPI shutdown', 30_000);
   await waitFor(() => screen.closedWith !== undefined, 'the console session to end', 5000);
   assert.equal(screen.closedWith, 'tiny stopped');
-  assert.equal(isAlive(qemuPid), false);
+  await waitFor(() => !isRunning(qemuPid), 'qemu to be gone', 5000);
   await waitFor(async () => (await processesNaming(pty.slice('com1='.length))).length === 0, 'cu to exit', 5000);
   assert.deepEqual((await readdir(join(datastore, 'tiny'))).filter((f) => f === 'console' || f === 'qmp.sock'), []);
 });
@@ -91,22 +92,13 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
 test('power off ends the guest at once', async () => {
   await call('startVm', { name: 'tiny' });
   const pid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8'));
-  assert.equal(isAlive(pid), true);
+  assert.equal(isRunning(pid), true);
   const off = (await call('powerOffVm', { name: 'tiny' })) as VmSummary;
   assert.equal(off.state, 'stopped');
-  assert.equal(isAlive(pid), false);
+  assert.equal(isRunning(pid), false);
   const refused = await dispatch(handlers, 'stopVm', { name: 'tiny' });
   assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: 'tiny is not running.' } });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function processesNaming(device: string): Promise<string[]> {
   const found: string[] = [];
