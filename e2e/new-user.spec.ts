@@ -39,7 +39,7 @@ test('create a VM from an ISO, boot it, use its console, power it off', async ({
   const consolePanel = page.getByRole('tabpanel', { name: 'Console tiny com1' });
   const screen = consolePanel.locator('.xterm-rows');
   await expect(screen).toContainText('guest#', { timeout: 60_000 });
-  await consolePanel.locator('.terminal').click();
+  await consolePanel.locator('.xterm-screen').click();
   await page.keyboard.type('echo hello-$((6*7))\n');
   await expect(screen).toContainText('hello-42');
   await page.screenshot({ path: shots('console') });

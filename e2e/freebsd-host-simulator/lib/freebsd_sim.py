@@ -80,13 +80,22 @@ def sim_note(msg):
 
 # --- state files (JSON under $ROOT/state, guarded by one lock) ----------------
 
+_held = set()
+
+
 @contextlib.contextmanager
 def locked(name='.lock'):
+    """An exclusive lock between simulator processes (re-entrant within one process)."""
+    if name in _held:
+        yield
+        return
     fd = os.open(p('state', name), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        _held.add(name)
         yield
     finally:
+        _held.discard(name)
         os.close(fd)
 
 
@@ -101,7 +110,7 @@ def read_json(path, default):
 def write_json(path, data):
     tmp = f'{path}.{os.getpid()}.tmp'
     with open(tmp, 'w') as f:
-        json.dump(data, f, indent=2, sort_keys=True)
+        json.dump(data, f, indent=2)
         f.write('\n')
     os.replace(tmp, path)
 
@@ -138,8 +147,8 @@ def kld_autoload(mod):
 
 def interfaces_default():
     """The host's interfaces before any test: loopback and one physical NIC."""
-    return {'lo0': {'kind': 'loopback', 'up': True, 'description': '', 'mtu': 16384},
-            'igb0': {'kind': 'physical', 'up': True, 'description': '', 'mtu': 1500}}
+    return {'igb0': {'kind': 'physical', 'up': True, 'description': '', 'mtu': 1500},
+            'lo0': {'kind': 'loopback', 'up': True, 'description': '', 'mtu': 16384}}
 
 
 # --- sizes ----------------------------------------------------------------------

@@ -57,7 +57,7 @@ export function ConsoleView({ name, port, visible }: Props) {
       <p className="console-status" aria-live="polite">
         {name} · {port}: {status}
       </p>
-      <div className="terminal" ref={host} />
+      <div className="console-screen" ref={host} />
     </div>
   );
 }
