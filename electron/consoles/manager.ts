@@ -9,6 +9,8 @@ import { ConsoleSession } from './session.js';
 /** One shared session per guest serial port, opened on first use and ended when the guest stops. */
 export class ConsoleManager {
   private readonly sessions = new Map<string, ConsoleSession>();
+  /** Sessions whose cu is still exiting; a new one on the same line waits, or cu says "Line in use". */
+  private readonly ending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Datastore,
@@ -19,22 +21,32 @@ export class ConsoleManager {
     const key = `${name}:${port}`;
     const existing = this.sessions.get(key);
     if (existing) return existing;
+    await this.ending.get(key);
     const listed = (await this.store.readConsoles(name))[port];
     if (!listed) throw new AppError('conflict', `${name} has no ${port} console right now: start it first.`);
     // cu may run as another user (uucp) that cannot pass through our directories: give it the real device.
-    const device = await realpath(listed).catch(() => listed);
+    const device = await appeared(listed);
     await letCuOpen(device);
     const again = this.sessions.get(key);
     if (again) return again;
-    const session = new ConsoleSession({ device, log: this.log, onEnd: () => this.sessions.delete(key) });
+    const session: ConsoleSession = new ConsoleSession({ device, log: this.log, onEnd: () => this.retire(key, session) });
     this.sessions.set(key, session);
     return session;
   }
 
+  private retire(key: string, session: ConsoleSession): void {
+    this.sessions.delete(key);
+    const closed = session.closed.then(() => {
+      if (this.ending.get(key) === closed) this.ending.delete(key);
+    });
+    this.ending.set(key, closed);
+  }
+
+  /** Best effort: a tab opened later tries again and shows why it could not attach. */
   async openAll(name: string, ports: readonly string[]): Promise<void> {
     for (const port of ports) {
       const parsed = ConsolePort.safeParse(port);
-      if (parsed.success) await this.session(name, parsed.data);
+      if (parsed.success) await this.session(name, parsed.data).catch(() => undefined);
     }
   }
 
@@ -50,7 +62,29 @@ export class ConsoleManager {
     }
   }
 
+  /** Ends a guest's sessions from an earlier run (its devices may be new) and waits for their cu. */
+  async endGuest(name: string, reason: string): Promise<void> {
+    for (const [key, session] of this.sessions) if (key.startsWith(`${name}:`)) session.end(reason);
+    await Promise.all([...this.ending].filter(([key]) => key.startsWith(`${name}:`)).map(([, closed]) => closed));
+  }
+
   endAll(reason: string): void {
     for (const session of this.sessions.values()) session.end(reason);
+  }
+}
+
+const DEVICE_WAIT_MS = 10_000;
+
+/**
+ * The real path of a console device, once it exists: a null-modem pair appears when the
+ * loader or bhyve first opens it, a moment after the guest was started.
+ */
+async function appeared(device: string): Promise<string> {
+  const deadline = Date.now() + DEVICE_WAIT_MS;
+  for (;;) {
+    const real = await realpath(device).catch(() => undefined);
+    if (real) return real;
+    if (Date.now() > deadline) throw new AppError('unavailable', `The console device ${device} did not appear.`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -34,6 +34,9 @@ export class ConsoleSession {
   private paused = false;
   private respawns = 0;
   private size = { cols: 80, rows: 24 };
+  private exited!: () => void;
+  /** Settles once cu has exited for good: cu holds a UUCP lock on the line until then. */
+  readonly closed = new Promise<void>((resolve) => (this.exited = resolve));
 
   constructor(private readonly options: SessionOptions) {
     this.spawn();
@@ -66,7 +69,8 @@ export class ConsoleSession {
   end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
-    this.process?.kill('SIGTERM');
+    if (this.process) this.process.kill('SIGTERM');
+    else this.exited();
     for (const viewer of this.viewers) viewer.close(reason);
     this.viewers.clear();
     this.options.onEnd?.();
@@ -80,9 +84,11 @@ export class ConsoleSession {
     child.onData((data) => this.broadcast(data));
     child.onExit(({ exitCode, signal }) => {
       finish({ exitCode, signal: signal ? String(signal) : null });
-      if (this.ended) return;
+      this.process = undefined;
+      if (this.ended) return this.exited();
       if (++this.respawns > RESPAWN_LIMIT) return this.end(`cu keeps exiting (status ${exitCode}); see the command log`);
-      setTimeout(() => this.ended || this.spawn(), 200);
+      // "Line in use" clears when the previous holder of the lock exits: back off a little more each time.
+      setTimeout(() => (this.ended ? this.exited() : this.spawn()), 250 * this.respawns);
     });
   }
 

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { VmSummary } from '../../../shared/api/vms.js';
+import { dispatch, type Handlers } from '../../app/dispatcher.js';
+import { createHost, type Host } from '../../app/host.js';
+import type { ConsoleViewer } from '../../consoles/session.js';
+
+/**
+ * Flows of the bhyve backend on the FreeBSD HOST SIMULATOR (e2e/freebsd-host-simulator): fake
+ * bhyve, bhyvectl, bhyveload, ifconfig… that record their argv and keep FreeBSD-like state in
+ * a sandbox. This is not FreeBSD; the exact command lines are checked against the handbook
+ * in commands.test.ts.
+ */
+const repo = join(import.meta.dirname, '../../..');
+const simBin = join(repo, 'e2e/freebsd-host-simulator/bin');
+let sim: string;
+let datastore: string;
+let iso: string;
+let host: Host;
+let handlers: Handlers;
+
+before(async () => {
+  sim = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
+  datastore = await mkdtemp(join(tmpdir(), 'hivedesk-bhyve-'));
+  Object.assign(process.env, {
+    FREEBSD_SIM_ROOT: sim,
+    PATH: `${simBin}:${process.env.PATH}`,
+    HIVEDESK_BHYVE_DEV_DIR: join(sim, 'dev'),
+    HIVEDESK_BHYVE_FIRMWARE_DIR: join(sim, 'firmware'),
+    HIVEDESK_PRIVILEGE: 'doas',
+    HIVEDESK_HOSTNAME: 'hivedesk-test-host',
+  });
+  await mkdir(join(sim, 'firmware'), { recursive: true });
+  iso = join(sim, 'FreeBSD-14.2-RELEASE-amd64-bootonly.iso');
+  await writeFile(iso, 'not really an ISO: the simulator only checks that it exists');
+  host = await createHost({ datastore, backend: 'bhyve' });
+  handlers = host.handlers(() => 'ws://unused');
+});
+
+after(async () => {
+  host.dispose();
+  execFileSync(join(simBin, 'freebsd-sim-teardown'), { env: process.env });
+  await rm(datastore, { recursive: true, force: true });
+  await rm(sim, { recursive: true, force: true });
+});
+
+async function call<T = VmSummary>(channel: string, input: unknown): Promise<T> {
+  const result = await dispatch(handlers, channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.value as T;
+}
+
+async function vm(name: string): Promise<VmSummary> {
+  const list = await call<VmSummary[]>('listVms', {});
+  const found = list.find((v) => v.name === name);
+  assert.ok(found, `${name} is listed`);
+  return found;
+}
+
+/**
+ * What Hivedesk ran as root on the simulated host: everything it runs through the `doas`
+ * prefix, prefix removed. (Read-only probes such as `ifconfig -l` run without it.)
+ */
+async function hostCommands(): Promise<string[][]> {
+  const lines = (await readFile(join(sim, 'commands.jsonl'), 'utf8')).trim().split('\n');
+  return lines.map((l) => (JSON.parse(l) as { argv: string[] }).argv).filter((argv) => argv[0] === 'doas').map((argv) => argv.slice(1));
+}
+
+class Screen implements ConsoleViewer {
+  text = '';
+  send(data: string) {
+    this.text += data;
+  }
+  pending() {
+    return 0;
+  }
+  close() {}
+  /** Waits for `text` to appear after what was already read, so a second login: counts as new. */
+  async expect(text: string, timeoutMs = 20_000): Promise<void> {
+    const from = this.mark;
+    await waitFor(() => this.text.indexOf(text, from) >= 0, `"${text}" on the console`, timeoutMs, () => this.text.slice(-600));
+    this.mark = this.text.indexOf(text, from) + text.length;
+  }
+  private mark = 0;
+}
+
+test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO detached after poweroff', async () => {
+  await call('createVm', { name: 'fbsd', profile: 'freebsd', cpus: 1, memory: '1024M', diskSize: '16G', installMedia: iso });
+  const conf = await readFile(join(datastore, 'fbsd', 'fbsd.conf'), 'utf8');
+  assert.match(conf, /^loader="bhyveload"$/m);
+  const started = await call('startVm', { name: 'fbsd' });
+  assert.ok(['running', 'bootloader'].includes(started.state), started.state);
+
+  const session = await host.consoles.session('fbsd', 'com1');
+  const screen = new Screen();
+  session.attach(screen);
+  await screen.expect('login: ');
+  session.write('root\r');
+  await screen.expect('# ');
+  session.write('reboot\r');
+  // The supervisor loads the kernel again, still from the ISO, and boots again.
+  await screen.expect('login: ');
+  assert.equal((await vm('fbsd')).state, 'running');
+  session.write('root\r');
+  await screen.expect('# ');
+  session.write('poweroff\r');
+  await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'fbsd to stop');
+
+  const commands = await hostCommands();
+  const boots = commands.filter((argv) => argv[0] === 'bhyveload');
+  assert.equal(boots.length, 2);
+  for (const argv of boots) assert.deepEqual(argv.slice(-3), ['-d', iso, 'fbsd']);
+  assert.deepEqual(
+    commands.map((argv) => argv.slice(0, 2).join(' ')),
+    [
+      'kldload vmm', 'kldload nmdm', 'sysctl net.link.tap.up_on_open=1', 'ifconfig tap0', 'ifconfig bridge0', 'ifconfig bridge0',
+      'bhyveload -c', 'bhyve -s', 'bhyvectl --destroy', 'bhyveload -c', 'bhyve -s', 'bhyvectl --destroy', 'ifconfig tap0',
+    ],
+  );
+  const after = await readFile(join(datastore, 'fbsd', 'fbsd.conf'), 'utf8');
+  assert.doesNotMatch(after, /hivedesk_install_media/);
+  assert.equal((await vm('fbsd')).installMedia, undefined);
+});
+
+test('start from disk, survive a GUI restart, stop with the ACPI power button', async () => {
+  await call('startVm', { name: 'fbsd' });
+  const screen = new Screen();
+  (await host.consoles.session('fbsd', 'com1')).attach(screen);
+  await screen.expect('login: ');
+  const bhyveload = (await hostCommands()).filter((argv) => argv[0] === 'bhyveload').at(-1);
+  assert.deepEqual(bhyveload?.slice(-3), ['-d', join(datastore, 'fbsd', 'disk0.img'), 'fbsd']);
+
+  // A new GUI (a restart) finds the running guest through vm-bhyve's runtime files.
+  const again = await createHost({ datastore, backend: 'bhyve' });
+  const restarted = again.handlers(() => '');
+  const listed = (await dispatch(restarted, 'listVms', {})) as { ok: true; value: VmSummary[] };
+  assert.equal(listed.value[0]?.state, 'running');
+  assert.equal((await readFile(join(datastore, 'fbsd', 'run.lock'), 'utf8')).trim(), 'hivedesk-test-host');
+  assert.equal((await readFile(join(datastore, 'fbsd', 'console'), 'utf8')).trim(), `com1=${join(sim, 'dev', 'nmdm-fbsd.1B')}`);
+  const stopped = await dispatch(restarted, 'stopVm', { name: 'fbsd' });
+  assert.equal(stopped.ok, true);
+  again.dispose();
+  await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'the ACPI shutdown');
+  const kill = (await hostCommands()).find((argv) => argv[0] === 'kill');
+  assert.deepEqual(kill?.slice(0, 2), ['kill', '-TERM']);
+  assert.equal((await vm('fbsd')).lastFault, undefined);
+});
+
+test('power off: bhyvectl --force-poweroff, then the instance is destroyed', async () => {
+  await call('startVm', { name: 'fbsd' });
+  await waitFor(async () => (await vm('fbsd')).state === 'running', 'bhyve to run');
+  await call('powerOffVm', { name: 'fbsd' });
+  assert.equal((await vm('fbsd')).state, 'stopped');
+  const tail = (await hostCommands()).slice(-3).map((argv) => argv.join(' '));
+  assert.deepEqual(tail, ['bhyvectl --force-poweroff --vm=fbsd', 'bhyvectl --destroy --vm=fbsd', 'ifconfig tap0 destroy']);
+});
+
+for (const [code, meaning] of [[3, 'triple fault'], [4, 'error']] as const) {
+  test(`bhyve exit ${code} stops the guest and reports a fault (${meaning}) with the log's tail`, async () => {
+    await writeFile(join(sim, 'control', 'fbsd.exit'), `${code}\n`);
+    await call('startVm', { name: 'fbsd' });
+    await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'fbsd to stop');
+    const fault = (await vm('fbsd')).lastFault ?? '';
+    assert.match(fault, new RegExp(`bhyve exited with status ${code} \\(${meaning}\\)`));
+    assert.match(fault, /Last lines of vm-bhyve.log:/);
+    assert.equal((await hostCommands()).at(-2)?.join(' '), 'bhyvectl --destroy --vm=fbsd');
+  });
+}
+
+test('halt (exit 2) is a normal stop', async () => {
+  await call('startVm', { name: 'fbsd' });
+  const screen = new Screen();
+  (await host.consoles.session('fbsd', 'com1')).attach(screen);
+  await screen.expect('login: ');
+  (await host.consoles.session('fbsd', 'com1')).write('root\rhalt\r');
+  await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'fbsd to halt');
+  assert.equal((await vm('fbsd')).lastFault, undefined);
+});
+
+test('refusals say what to do, and run nothing', async () => {
+  const before = (await hostCommands()).length;
+  await call('createVm', { name: 'win', profile: 'windows', cpus: 2, memory: '4G', diskSize: '1G' });
+  const refused = await dispatch(handlers, 'startVm', { name: 'win' });
+  assert.equal(refused.ok, false);
+  assert.match(refused.ok ? '' : refused.error.message, /BHYVE_UEFI\.fd does not exist: install the edk2-bhyve package or pick another loader/);
+  const confPath = join(datastore, 'fbsd', 'fbsd.conf');
+  await writeFile(confPath, `${await readFile(confPath, 'utf8')}graphics="yes"\n`);
+  const graphics = await dispatch(handlers, 'startVm', { name: 'fbsd' });
+  assert.match(graphics.ok ? '' : graphics.error.message, /graphics \(VNC\) needs a UEFI loader: fbsd uses loader "bhyveload"; switch it to "uefi" or turn graphics off/);
+  assert.deepEqual((await hostCommands()).slice(before), []);
+});
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, detail?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${detail ? `; saw ${JSON.stringify(detail())}` : ''}`);
+}
