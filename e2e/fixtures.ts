@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
@@ -10,12 +10,19 @@ export interface WebApp {
   iso: string;
 }
 
-const root = join(import.meta.dirname, '..');
+export interface SimulatedFreeBsd extends WebApp {
+  /** FREEBSD_SIM_ROOT: the simulator's sandbox (its /dev is `${root}/dev`). */
+  root: string;
+}
+
+const repo = join(import.meta.dirname, '..');
+const simBin = join(repo, 'e2e/freebsd-host-simulator/bin');
 
 /** Starts browser mode the way a user does (`npm run web` runs this after building), on a fresh datastore. */
-async function startWebMode(datastore: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(root, 'dist/node/electron/web/main.js'), '--datastore', datastore, '--port', '0'], {
+async function startWebMode(datastore: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(repo, 'dist/node/electron/web/main.js'), '--datastore', datastore, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env,
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -32,32 +39,54 @@ async function startWebMode(datastore: string): Promise<{ child: ChildProcess; u
 /** Guests outlive the app by design; a failed test must still not leave one running. */
 async function killGuests(datastore: string): Promise<void> {
   for (const name of await readdir(datastore)) {
-    const pid = Number(await readFile(join(datastore, name, 'qemu.pid'), 'utf8').catch(() => ''));
-    if (pid > 0) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
+    for (const pidFile of ['qemu.pid', 'hivedesk-supervisor.pid']) {
+      const pid = Number(await readFile(join(datastore, name, pidFile), 'utf8').catch(() => ''));
+      if (pid > 0) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
     }
   }
 }
 
 /** A fresh browser-mode server and datastore per test, so tests cannot see each other's VMs. */
-export const test = base.extend<{ app: WebApp }>({
-  app: [
-    async ({}, use) => {
-      const iso = process.env.HIVEDESK_TEST_ISO;
-      if (!iso) throw new Error('HIVEDESK_TEST_ISO is not set: run the tests with `npm test`, which builds the guest ISO.');
-      const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-'));
-      const { child, url } = await startWebMode(datastore);
-      await use({ url, datastore, iso });
-      child.kill('SIGTERM');
-      await killGuests(datastore);
-      await rm(datastore, { recursive: true, force: true });
-    },
-    { scope: 'test' },
-  ],
+export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd }>({
+  app: async ({}, use) => {
+    const iso = process.env.HIVEDESK_TEST_ISO;
+    if (!iso) throw new Error('HIVEDESK_TEST_ISO is not set: run the tests with `npm test`, which builds the guest ISO.');
+    const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-'));
+    const { child, url } = await startWebMode(datastore);
+    await use({ url, datastore, iso });
+    child.kill('SIGTERM');
+    await killGuests(datastore);
+    await rm(datastore, { recursive: true, force: true });
+  },
+  /** Browser mode with the bhyve backend on the FreeBSD HOST SIMULATOR (not FreeBSD: fake tools in a sandbox). */
+  freebsd: async ({}, use) => {
+    const root = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
+    const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
+    await mkdir(join(root, 'firmware'), { recursive: true });
+    const iso = join(root, 'FreeBSD-14.2-RELEASE-amd64-disc1.iso');
+    await writeFile(iso, 'the simulator only checks that the ISO exists');
+    const env = {
+      ...process.env,
+      FREEBSD_SIM_ROOT: root,
+      PATH: `${simBin}:${process.env.PATH}`,
+      HIVEDESK_BHYVE_DEV_DIR: join(root, 'dev'),
+      HIVEDESK_BHYVE_FIRMWARE_DIR: join(root, 'firmware'),
+      HIVEDESK_PRIVILEGE: 'doas',
+    };
+    const { child, url } = await startWebMode(datastore, ['--backend', 'bhyve'], env);
+    await use({ url, datastore, iso, root });
+    child.kill('SIGTERM');
+    await killGuests(datastore);
+    execFileSync(join(simBin, 'freebsd-sim-teardown'), { env });
+    await rm(datastore, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
+  },
 });
 
 export { expect } from '@playwright/test';

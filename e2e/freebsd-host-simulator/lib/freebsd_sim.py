@@ -375,7 +375,8 @@ class Console:
         else:
             self.rfd = self.wfd = os.open(path, os.O_RDWR | os.O_NOCTTY)
         self.saved = None
-        if os.isatty(self.rfd):
+        self.is_tty = os.isatty(self.rfd)  # a tty echoes what is typed; a pipe does not
+        if self.is_tty:
             with contextlib.suppress(termios.error):
                 self.saved = termios.tcgetattr(self.rfd)
                 tty.setraw(self.rfd)
@@ -415,6 +416,7 @@ class Console:
             self.eof = True
             return []
         out = []
+        echo = echo and self.is_tty
         for ch in data:
             if ch in '\r\n':
                 if ch == '\n' and self.last_cr:

@@ -154,7 +154,8 @@ test('power off: bhyvectl --force-poweroff, then the instance is destroyed', asy
   await call('startVm', { name: 'fbsd' });
   await waitFor(async () => (await vm('fbsd')).state === 'running', 'bhyve to run');
   await call('powerOffVm', { name: 'fbsd' });
-  assert.equal((await vm('fbsd')).state, 'stopped');
+  const log = await readFile(join(datastore, 'fbsd', 'vm-bhyve.log'), 'utf8');
+  assert.equal((await vm('fbsd')).state, 'stopped', log.slice(-1500));
   const tail = (await hostCommands()).slice(-3).map((argv) => argv.join(' '));
   assert.deepEqual(tail, ['bhyvectl --force-poweroff --vm=fbsd', 'bhyvectl --destroy --vm=fbsd', 'ifconfig tap0 destroy']);
 });

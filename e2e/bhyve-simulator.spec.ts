@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { expect, shots, test } from './fixtures.js';
+
+/**
+ * The same screens on the bhyve backend, against the FreeBSD HOST SIMULATOR (fake bhyve,
+ * bhyveload, ifconfig… in a sandbox; see e2e/freebsd-host-simulator/README.md).
+ */
+test('install a FreeBSD guest with the bhyve backend and log in on its console', async ({ page, freebsd }) => {
+  await page.goto(freebsd.url);
+  await expect(page.getByRole('group', { name: 'Host' }).or(page.getByLabel('Host'))).toContainText('bhyve');
+
+  await page.getByRole('button', { name: 'New VM' }).click();
+  const wizard = page.getByRole('dialog', { name: 'New VM' });
+  await wizard.getByLabel('Name').fill('fbsd1');
+  await wizard.getByLabel('Operating system').selectOption('freebsd');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('CPUs').fill('1');
+  await wizard.getByLabel('Memory').fill('512M');
+  await wizard.getByLabel('Disk size').fill('1G');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByLabel('Install media').fill(freebsd.iso);
+  await wizard.getByRole('button', { name: 'Next' }).click();
+
+  const plan = wizard.getByRole('list', { name: 'Commands that will run' });
+  const nmdm = join(freebsd.root, 'dev', 'nmdm-fbsd1.1A');
+  await expect(plan).toContainText(`doas truncate`.replace('doas ', ''));
+  await expect(plan).toContainText(`doas bhyveload -c ${nmdm} -m 512M`);
+  await expect(plan).toContainText(`-d ${freebsd.iso} fbsd1`);
+  await expect(plan).toContainText(`-l com1,${nmdm} fbsd1`);
+  await page.screenshot({ path: shots('bhyve-wizard-summary') });
+  await wizard.getByRole('button', { name: 'Create' }).click();
+
+  const row = page.getByRole('row', { name: 'fbsd1' });
+  await expect(row).toContainText('bhyve');
+  await row.getByRole('button', { name: 'Start' }).click();
+  await expect(row).toContainText(/running|bootloader/);
+
+  await row.getByRole('button', { name: 'Console' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Console fbsd1 com1' });
+  const screen = panel.locator('.xterm-rows');
+  await expect(screen).toContainText('login:', { timeout: 30_000 });
+  await panel.locator('.xterm-screen').click();
+  await page.keyboard.type('root\n');
+  await expect(screen).toContainText('root@fbsd1');
+  await page.keyboard.type('uname -a\n');
+  await expect(screen).toContainText('FreeBSD fbsd1 14.2-RELEASE');
+  await page.screenshot({ path: shots('bhyve-console') });
+
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await row.getByRole('button', { name: 'Stop' }).click();
+  await expect(row).toContainText('stopped', { timeout: 20_000 });
+  await expect(row).not.toContainText('install media attached');
+  const log = page.getByRole('region', { name: 'Command log' });
+  await expect(log).toContainText('doas bhyvectl --destroy --vm=fbsd1');
+  await page.screenshot({ path: shots('bhyve-list-stopped') });
+});
