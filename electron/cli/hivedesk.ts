@@ -22,11 +22,7 @@ class UsageError extends Error {}
 
 /** The CLI: the same services as the GUI, for scripts and for reviewing a plan before running it. */
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { datastore: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   if (values.help || positionals.length === 0) return usage(values.help ? 0 : 2);
   const backend = values.backend === undefined ? undefined : BackendId.safeParse(values.backend);
   if (backend && !backend.success) throw new UsageError(`--backend must be bhyve or qemu, not "${values.backend}"`);
@@ -51,6 +47,18 @@ async function main(argv: string[]): Promise<number> {
       return printVm(await core.vms.powerOffVm(vm()));
     default:
       throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { datastore: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
 }
 

@@ -14,6 +14,8 @@ import { type LastExit, readPid, readText, runtimeFiles } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
+/** The supervisor still destroys the instance and removes its taps after bhyve exits. */
+const POWER_OFF_WAIT_MS = 15_000;
 
 /** FreeBSD hosts: each guest runs under a detached supervisor that loops loader + bhyve as vm-bhyve does. */
 export class BhyveBackend implements Backend {
@@ -76,7 +78,7 @@ export class BhyveBackend implements Backend {
     const files = runtimeFiles(this.store.guestDir(guest.name));
     if (!isRunning(await readPid(files.supervisorPid))) throw new AppError('conflict', `${guest.name} is not running.`);
     await this.runner.check(privileged(this.settings, bhyvectlArgv('force-poweroff', guest.name)));
-    await waitUntil(async () => !isRunning(await readPid(files.supervisorPid)), 5000);
+    await waitUntil(async () => !isRunning(await readPid(files.supervisorPid)), POWER_OFF_WAIT_MS);
   }
 
   /** vm-bhyve's rules: run.lock from another host means locked; a live supervisor or a VM instance means running. */
