@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, realpath } from 'node:fs/promises';
+import { mkdtemp, readdir, realpath } from 'node:fs/promises';
 import { openSync, readSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CommandLog } from '../host/command-log.js';
 import { letCuOpen } from './cu-access.js';
-import { type ConsoleViewer, ConsoleSession } from './session.js';
+import { processesWithArg, Screen, waitFor } from '../testing/support.js';
+import { ConsoleSession } from './session.js';
 
 /** A real pty pair (socat) standing in for a guest's serial line: the real cu reads one end. */
 let socat: ChildProcess;
@@ -30,26 +31,13 @@ after(() => {
   socat.kill();
 });
 
-class TestViewer implements ConsoleViewer {
-  text = '';
-  closedWith?: string;
-  send(data: string) {
-    this.text += data;
-  }
-  pending() {
-    return 0;
-  }
-  close(reason: string) {
-    this.closedWith = reason;
-  }
-}
 
 test('one cu is shared: late viewers get the replay, input reaches the line, end() leaves no cu', async () => {
   const log = new CommandLog();
   const session = new ConsoleSession({ device: line, log });
-  const first = new TestViewer();
+  const first = new Screen();
   session.attach(first);
-  await waitFor(async () => (await cuProcesses(line)).length > 0, 'cu to start');
+  await waitFor(async () => (await cuOn(line)).length > 0, 'cu to start');
   // cu prints "Connected." once it holds the line; only then is guest output certain to reach it.
   await waitFor(async () => first.text.includes('Connected'), 'cu to connect').catch((err: Error) => {
     throw new Error(`${err.message}; cu printed ${JSON.stringify(first.text)}`);
@@ -57,7 +45,7 @@ test('one cu is shared: late viewers get the replay, input reaches the line, end
   writeSync(guestSide, 'FreeBSD/amd64 (guest) (ttyu0)\r\n\r\nlogin: ');
   await waitFor(async () => first.text.includes('login: '), 'guest output in the first viewer');
 
-  const late = new TestViewer();
+  const late = new Screen();
   const detachLate = session.attach(late);
   assert.match(late.text, /FreeBSD\/amd64 \(guest\)[\s\S]*login: $/);
 
@@ -67,25 +55,15 @@ test('one cu is shared: late viewers get the replay, input reaches the line, end
 
   detachLate();
   assert.equal(session.viewerCount, 1);
-  assert.ok((await cuProcesses(line)).length > 0, 'detaching a viewer keeps cu running');
+  assert.ok((await cuOn(line)).length > 0, 'detaching a viewer keeps cu running');
 
   session.end('web1 stopped');
   assert.equal(first.closedWith, 'web1 stopped');
-  await waitFor(async () => (await cuProcesses(line)).length === 0, 'cu to exit');
+  await waitFor(async () => (await cuOn(line)).length === 0, 'cu to exit');
   const record = log.list().find((r) => r.argv[0] === 'cu');
   assert.deepEqual(record?.argv, ['cu', '-l', line, '-s', '115200']);
 });
 
-async function cuProcesses(device: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    const args = cmdline.split('\0');
-    if (args[0]?.endsWith('cu') && args.includes(device)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 async function readLine(fd: number, expected: string): Promise<string> {
   const buffer = Buffer.alloc(256);
@@ -102,11 +80,6 @@ async function readLine(fd: number, expected: string): Promise<string> {
   return text;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+async function cuOn(device: string): Promise<string[][]> {
+  return (await processesWithArg(device)).filter((argv) => argv[0]?.endsWith('cu'));
 }

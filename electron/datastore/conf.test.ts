@@ -1,22 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { entries, getValue, indexed, isYes, parseConf, removeKey, serializeConf, setValue } from './conf.js';
+import { WINDOWS_EXAMPLE_CONF } from '../testing/vm-bhyve-examples.js';
 
-const WINDOWS = `loader="uefi"
-cpu=2
-memory=4G
-graphics="yes"
-graphics_listen="127.0.0.1"
-xhci_mouse="yes"
-disk0_type="ahci-hd"
-disk0_name="disk0.img"
-network0_type="e1000"
-network0_switch="public"
-utctime="no"
-uefi_vars="yes"
-uuid="7c5d6a97-a3b2-11f0-8b04-002590d922d0"
-network0_mac="58:9c:fc:0c:55:42"
-`;
+const WINDOWS = WINDOWS_EXAMPLE_CONF;
 
 const MESSY = '# vm-bhyve guest\n\nloader="uefi" # firmware\n  cpu=8\n\tmemory=64G\nCPU=16\ncpu=2\n\nhivedesk_profile="windows"\nunknown_key="kept"\ncpu=4\nmemory=4G';
 

@@ -7,7 +7,7 @@ import { after, afterEach, before, test } from 'node:test';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
-import type { ConsoleViewer } from '../../consoles/session.js';
+import { Screen, waitFor } from '../../testing/support.js';
 
 /**
  * Flows of the bhyve backend on the FreeBSD HOST SIMULATOR (e2e/freebsd-host-simulator): fake
@@ -79,23 +79,6 @@ async function hostCommands(): Promise<string[][]> {
   return lines.map((l) => (JSON.parse(l) as { argv: string[] }).argv).filter((argv) => argv[0] === 'doas').map((argv) => argv.slice(1));
 }
 
-class Screen implements ConsoleViewer {
-  text = '';
-  send(data: string) {
-    this.text += data;
-  }
-  pending() {
-    return 0;
-  }
-  close() {}
-  /** Waits for `text` to appear after what was already read, so a second login: counts as new. */
-  async expect(text: string, timeoutMs = 20_000): Promise<void> {
-    const from = this.mark;
-    await waitFor(() => this.text.indexOf(text, from) >= 0, `"${text}" on the console`, timeoutMs, () => this.text.slice(-600));
-    this.mark = this.text.indexOf(text, from) + text.length;
-  }
-  private mark = 0;
-}
 
 test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO detached after poweroff', async () => {
   await call('createVm', { name: 'fbsd', profile: 'freebsd', cpus: 1, memory: '1024M', diskSize: '16G', installMedia: iso });
@@ -256,12 +239,3 @@ test('refusals say what to do, and run nothing', async () => {
   assert.match(graphics.ok ? '' : graphics.error.message, /graphics \(VNC\) needs a UEFI loader: fbsd uses loader "bhyveload"; switch it to "uefi" or turn graphics off/);
   assert.deepEqual((await hostCommands()).slice(before), []);
 });
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, detail?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${detail ? `; saw ${JSON.stringify(detail())}` : ''}`);
-}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConf } from '../../datastore/conf.js';
 import { type GuestConfig, toGuestConfig } from '../../datastore/guest-config.js';
+import { WINDOWS_EXAMPLE_CONF } from '../../testing/vm-bhyve-examples.js';
 import {
   type BhyveRunContext,
   FREEBSD_PATHS,
@@ -594,22 +595,7 @@ test('disk creation: sparse zvols, custom disks, bad sizes; firmware for every U
 });
 
 test('the Windows example of the datastore notes, end to end', () => {
-  const conf = `loader="uefi"
-cpu=2
-memory=4G
-graphics="yes"
-graphics_listen="127.0.0.1"
-xhci_mouse="yes"
-disk0_type="ahci-hd"
-disk0_name="disk0.img"
-network0_type="e1000"
-network0_switch="public"
-utctime="no"
-uefi_vars="yes"
-uuid="7c5d6a97-a3b2-11f0-8b04-002590d922d0"
-network0_mac="58:9c:fc:0c:55:42"
-hivedesk_install_media="/vm/.iso/win11.iso"
-`;
+  const conf = `${WINDOWS_EXAMPLE_CONF}hivedesk_install_media="/vm/.iso/win11.iso"\n`;
   const ctx = vmCtx('win', { installing: true, firmware: UEFI_FD, varsFile: '/vm/win/uefi-vars.fd', graphicsPort: 5900, acpiFlag: false });
   assert.deepEqual(bhyveArgv(guestOf('win', conf), ctx, FREEBSD_PATHS), [
     'bhyve', '-s', '0,hostbridge', '-s', '31,lpc',

@@ -7,8 +7,8 @@ import { after, before, test } from 'node:test';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
-import type { ConsoleViewer } from '../../consoles/session.js';
 import { isRunning } from '../../host/process.js';
+import { processesWithArg, Screen, waitFor } from '../../testing/support.js';
 
 /**
  * A real guest under real QEMU (TCG here), reached through the real cu and node-pty:
@@ -40,19 +40,6 @@ async function call(channel: string, input: unknown): Promise<unknown> {
   return result.value;
 }
 
-class Screen implements ConsoleViewer {
-  text = '';
-  closedWith?: string;
-  send(data: string) {
-    this.text += data;
-  }
-  pending() {
-    return 0;
-  }
-  close(reason: string) {
-    this.closedWith = reason;
-  }
-}
 
 test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left', async () => {
   await call('createVm', { name: 'tiny', profile: 'linux', cpus: 1, memory: '256M', diskSize: '1G', installMedia: iso });
@@ -85,7 +72,7 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   await waitFor(() => screen.closedWith !== undefined, 'the console session to end', 5000);
   assert.equal(screen.closedWith, 'tiny stopped');
   await waitFor(() => !isRunning(qemuPid), 'qemu to be gone', 5000);
-  await waitFor(async () => (await processesNaming(pty.slice('com1='.length))).length === 0, 'cu to exit', 5000);
+  await waitFor(async () => (await processesWithArg(pty.slice('com1='.length))).length === 0, 'cu to exit', 5000);
   assert.deepEqual((await readdir(join(datastore, 'tiny'))).filter((f) => f === 'console' || f === 'qmp.sock'), []);
 });
 
@@ -99,22 +86,3 @@ test('power off ends the guest at once', async () => {
   const refused = await dispatch(handlers, 'stopVm', { name: 'tiny' });
   assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: 'tiny is not running.' } });
 });
-
-async function processesNaming(device: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (args.includes(device)) found.push(args.join(' '));
-  }
-  return found;
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -1,0 +1,47 @@
+import { readdir, readFile } from 'node:fs/promises';
+import type { ConsoleViewer } from '../consoles/session.js';
+
+/** Polls until `check` holds; the error names what was awaited and, if given, what was seen. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, seen?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${seen ? `; saw ${JSON.stringify(seen())}` : ''}`);
+}
+
+/** A console viewer that keeps everything it was sent, as a terminal tab would show it. */
+export class Screen implements ConsoleViewer {
+  text = '';
+  closedWith?: string;
+  private mark = 0;
+
+  send(data: string): void {
+    this.text += data;
+  }
+  pending(): number {
+    return 0;
+  }
+  close(reason: string): void {
+    this.closedWith = reason;
+  }
+
+  /** Waits for `text` after what earlier calls already matched, so a second `login:` counts as new. */
+  async expect(text: string, timeoutMs = 20_000): Promise<void> {
+    const from = this.mark;
+    await waitFor(() => this.text.indexOf(text, from) >= 0, `"${text}" on the console`, timeoutMs, () => this.text.slice(-600));
+    this.mark = this.text.indexOf(text, from) + text.length;
+  }
+}
+
+/** Processes whose argv holds `arg` (e.g. a console device), read from /proc. */
+export async function processesWithArg(arg: string): Promise<string[][]> {
+  const found: string[][] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv.includes(arg)) found.push(argv);
+  }
+  return found;
+}
