@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * Whether a process still runs. A daemon whose parent is gone is reaped by PID 1, which may
@@ -32,4 +33,18 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
     await new Promise((r) => setTimeout(r, 100));
   }
   return !isRunning(pid);
+}
+
+/**
+ * Whether a process with this title runs (bhyve retitles itself `bhyve: <vm>`), read from /proc
+ * where there is one; elsewhere (FreeBSD without procfs) it answers false.
+ */
+export async function hasProcessTitled(title: string): Promise<boolean> {
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv0 = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '';
+    if (argv0 === title || argv0.startsWith(`${title} `)) return true;
+  }
+  return false;
 }

@@ -9,7 +9,7 @@ import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { bhyvectlArgv, diskCreateArgv } from './commands.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
-import { isRunning } from '../../host/process.js';
+import { hasProcessTitled, isRunning } from '../../host/process.js';
 import { type LastExit, readPid, readText, runtimeFiles } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
@@ -94,7 +94,8 @@ export class BhyveBackend implements Backend {
     const lockedBy = lock?.trim();
     if (lockedBy && lockedBy !== this.settings.hostname) return { state: 'locked', lockedBy };
     if (isRunning(supervisorPid)) return { state: state?.trim() === 'bootloader' ? 'bootloader' : 'running' };
-    if (instance) return { state: 'running' };
+    // Started by something else (vm-bhyve, a script): the VM instance or bhyve's process title tells.
+    if (instance || (await hasProcessTitled(`bhyve: ${guest.name}`))) return { state: 'running' };
     const last = await lastExit(files.lastExit);
     return { state: 'stopped', ...(last?.fault ? { lastFault: last.fault } : {}) };
   }

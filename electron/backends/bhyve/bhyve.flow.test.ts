@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,6 +222,30 @@ test('a refused privilege is a clear error naming the command that failed', asyn
   } finally {
     await rm(join(sim, 'control', 'doas.deny'));
   }
+});
+
+test('a guest another host runs (run.lock) is listed as locked and cannot be started here', async () => {
+  await writeFile(join(datastore, 'fbsd', 'run.lock'), 'storage-02.example.org\n');
+  try {
+    const locked = await vm('fbsd');
+    assert.deepEqual([locked.state, locked.lockedBy], ['locked', 'storage-02.example.org']);
+    const refused = await dispatch(handlers, 'startVm', { name: 'fbsd' });
+    assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: 'fbsd is locked by storage-02.example.org.' } });
+  } finally {
+    await rm(join(datastore, 'fbsd', 'run.lock'));
+  }
+});
+
+test('a bhyve started outside Hivedesk is seen by its process title', async () => {
+  await call('createVm', { name: 'ghost', profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '64M' });
+  assert.equal((await vm('ghost')).state, 'stopped');
+  const outside = spawn('bash', ['-c', 'exec -a "bhyve: ghost" sleep 60'], { stdio: 'ignore' });
+  try {
+    await waitFor(async () => (await vm('ghost')).state === 'running', 'ghost to show as running');
+  } finally {
+    outside.kill('SIGKILL');
+  }
+  await waitFor(async () => (await vm('ghost')).state === 'stopped', 'ghost to show as stopped');
 });
 
 test('refusals say what to do, and run nothing', async () => {
