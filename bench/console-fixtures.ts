@@ -1,0 +1,333 @@
+/**
+ * The moving parts of the console benchmark: a socat pty pair standing in for a guest's serial
+ * line, the guest end of it, the two kinds of terminal being compared (raw cu in a pty, and a
+ * WebSocket attached to Hivedesk's loopback server) and the Hivedesk host behind the latter.
+ * Everything started here registers its own undo with a `Cleanup`, so an error anywhere still
+ * leaves no process or temp dir behind.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import tty from 'node:tty';
+import * as pty from 'node-pty';
+import { type RawData, WebSocket } from 'ws';
+import { createHost, type Host } from '../electron/app/host.js';
+import { letCuOpen } from '../electron/consoles/cu-access.js';
+import { Datastore } from '../electron/datastore/datastore.js';
+import { type LoopbackServer, startLoopbackServer } from '../electron/web/server.js';
+
+// ---------------------------------------------------------------------------------------------
+// Time budget and cleanup
+// ---------------------------------------------------------------------------------------------
+
+/** Every wait in the benchmark is bounded by its own timeout and by this overall deadline. */
+export class Budget {
+  private readonly deadline: number;
+
+  constructor(totalMs: number) {
+    this.deadline = Date.now() + totalMs;
+  }
+
+  /** How long a step may wait: its own limit, or less if the whole run is nearly out of time. */
+  limit(stepMs: number): number {
+    const left = this.deadline - Date.now();
+    if (left <= 0) throw new Error('the benchmark ran out of its time budget');
+    return Math.min(stepMs, left);
+  }
+}
+
+/** Undo steps, run newest first; each is bounded in time and its failure does not stop the rest. */
+export class Cleanup {
+  private readonly steps: { what: string; undo: () => unknown; ms: number }[] = [];
+
+  add(what: string, undo: () => unknown, ms = 5_000): void {
+    this.steps.push({ what, undo, ms });
+  }
+
+  /** Undo steps of one phase, run when the phase ends, or by this cleanup if it never gets there. */
+  child(what: string): Cleanup {
+    const child = new Cleanup();
+    this.add(what, () => child.run(), 30_000);
+    return child;
+  }
+
+  /** Safe to call again (a signal during cleanup): each step is taken off the list before it runs. */
+  async run(): Promise<void> {
+    for (let step = this.steps.pop(); step; step = this.steps.pop()) {
+      try {
+        await withTimeout(Promise.resolve(step.undo()), step.ms, `cleanup: ${step.what}`);
+      } catch (err) {
+        console.error(`cleanup of ${step.what} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** `what` may be a function, to describe the state when the time is up rather than at the start. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const describe = () => (typeof what === 'string' ? what : what());
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${describe()}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function pollUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Sends a signal and waits (bounded) for the exit, so cu's UUCP lock is gone before we go on. */
+async function stopChild(child: ChildProcess, what: string): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await withTimeout(exited, 3_000, `${what} to exit`).catch(() => child.kill('SIGKILL'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output accounting
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Counts what a terminal received since the last `reset`, and notices markers even when a
+ * chunk boundary splits them. Carriage returns are not counted: a pty with output processing
+ * on turns \n into \r\n, and the payload never contains \r itself.
+ */
+export class Tally {
+  private count = 0;
+  private tail = '';
+  private failure?: Error;
+  private readonly waiters = new Set<{ marker: string; resolve(count: number): void; reject(err: Error): void }>();
+
+  add(text: string): void {
+    this.count += text.length - occurrences(text, '\r');
+    // Enough history for any marker we look for (markers are short), without copying megabytes.
+    this.tail = (this.tail + text.slice(-256)).slice(-256);
+    for (const waiter of this.waiters) {
+      if (this.tail.includes(waiter.marker)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(this.count);
+      }
+    }
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.tail = '';
+  }
+
+  /** The viewer is gone (socket closed, cu exited): every wait on it fails now instead of timing out. */
+  fail(reason: string): void {
+    this.failure ??= new Error(reason);
+    for (const waiter of this.waiters) waiter.reject(this.failure);
+  }
+
+  /** Resolves with the character count at the moment `marker` has fully arrived. */
+  until(marker: string, ms: number): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.tail.includes(marker)) return Promise.resolve(this.count);
+    let waiter!: { marker: string; resolve(count: number): void; reject(err: Error): void };
+    const arrived = new Promise<number>((resolve, reject) => (waiter = { marker, resolve, reject }));
+    this.waiters.add(waiter);
+    const what = () => `${JSON.stringify(marker)} (last output: ${JSON.stringify(this.tail.slice(-80))})`;
+    return withTimeout(arrived, ms, what).finally(() => this.waiters.delete(waiter));
+  }
+}
+
+function occurrences(text: string, char: string): number {
+  let n = 0;
+  for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at + 1)) n++;
+  return n;
+}
+
+/** Whatever a person would type into and read from: raw cu's pty, or a Hivedesk WebSocket. */
+export interface Terminal {
+  readonly tally: Tally;
+  type(keys: string): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The serial line
+// ---------------------------------------------------------------------------------------------
+
+export interface SerialLine {
+  /** The /dev/pts path cu opens: it runs as uucp, which cannot pass through our 0700 temp dir. */
+  device: string;
+  guest: Guest;
+}
+
+/** A socat pty pair: cu opens one end as a guest's serial line, the benchmark plays the guest on the other. */
+export async function openSerialLine(dir: string, cleanup: Cleanup): Promise<SerialLine> {
+  await mkdir(dir);
+  const socat = spawn('socat', [`pty,raw,echo=0,link=${dir}/line`, `pty,raw,echo=0,link=${dir}/guest`], { stdio: 'ignore' });
+  cleanup.add(`socat for ${dir}`, () => stopChild(socat, 'socat'));
+  await pollUntil(async () => (await readdir(dir)).length === 2, 5_000, 'socat to make its ptys');
+  const device = await realpath(join(dir, 'line'));
+  await letCuOpen(device);
+  const guest = new Guest(join(dir, 'guest'));
+  cleanup.add(`guest end of ${dir}`, () => guest.close());
+  return { device, guest };
+}
+
+/**
+ * The guest's side of the line. It goes through libuv's tty handle, not blocking fs writes:
+ * a blocking write of megabytes would stall the event loop that must drain cu's output, and
+ * the whole chain (guest → socat → cu → our pty reader) would deadlock.
+ */
+export class Guest {
+  /** When set, everything the guest reads is written straight back, as a guest's tty echoes keystrokes. */
+  echo = false;
+  private readonly stream: tty.ReadStream;
+
+  constructor(path: string) {
+    this.stream = new tty.ReadStream(openSync(path, 'r+'));
+    // EIO once socat is gone (during cleanup); a failure that matters shows up as missing output.
+    this.stream.on('error', () => undefined);
+    this.stream.on('data', (data: Buffer) => {
+      if (this.echo) this.stream.write(data);
+    });
+  }
+
+  /** Writes in chunks and respects backpressure, as a serial driver hands data over a bit at a time. */
+  async write(text: string, chunkSize = 64 * 1024): Promise<void> {
+    for (let at = 0; at < text.length; at += chunkSize) {
+      if (!this.stream.write(text.slice(at, at + chunkSize))) await new Promise((r) => this.stream.once('drain', r));
+    }
+  }
+
+  close(): void {
+    this.stream.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baseline: cu in a pty, as a user runs it in a terminal
+// ---------------------------------------------------------------------------------------------
+
+export async function startRawCu(device: string, cleanup: Cleanup, ms: number): Promise<Terminal> {
+  const tally = new Tally();
+  // The same pty settings ConsoleSession uses, so the only difference is what sits behind the pty.
+  const cu = pty.spawn('cu', ['-l', device, '-s', '115200'], {
+    name: 'xterm-256color',
+    cols: 80,
+    rows: 24,
+    env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>,
+  });
+  const exited = new Promise<void>((resolve) => cu.onExit(() => resolve()));
+  cleanup.add('raw cu', async () => {
+    cu.kill('SIGTERM');
+    await withTimeout(exited, 3_000, 'raw cu to exit').catch(() => cu.kill('SIGKILL'));
+  });
+  cu.onData((data) => tally.add(data));
+  void exited.then(() => tally.fail('raw cu exited'));
+  // cu prints "Connected." once it holds the line; guest output sent before that may be lost.
+  await tally.until('Connected.', ms);
+  return { tally, type: (keys) => cu.write(keys) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hivedesk: host, loopback server and WebSocket viewers
+// ---------------------------------------------------------------------------------------------
+
+/** A browser tab's terminal: a WebSocket on /console. */
+export interface Viewer extends Terminal {
+  close(): Promise<void>;
+}
+
+export interface Hivedesk {
+  server: LoopbackServer;
+  /** Opens a viewer the way xterm.js's AttachAddon does: text frames both ways on /console. */
+  viewer(ms: number): Promise<Viewer>;
+}
+
+const GUEST = 'benchvm';
+const TOKEN = `bench-${process.pid}-${Date.now()}`;
+
+/**
+ * A Host on a throwaway datastore holding one "running" guest whose com1 is our line. The VM
+ * monitor ends the consoles of guests that are not running (and the QEMU backend then removes
+ * their `console` file), so a stand-in process answers the backend's running check: a pidfile
+ * pointing at a process whose argv looks like `qemu… -name benchvm`.
+ */
+export async function startHivedesk(root: string, device: string, cleanup: Cleanup): Promise<Hivedesk> {
+  const store = new Datastore(join(root, 'datastore'));
+  await mkdir(store.guestDir(GUEST), { recursive: true });
+  await writeFile(store.confPath(GUEST), 'cpu=1\nmemory=256M\nhivedesk_backend="qemu"\n');
+  const standIn = startQemuStandIn(root);
+  cleanup.add('qemu stand-in', () => stopChild(standIn, 'qemu stand-in'));
+  await writeFile(store.runtimePath(GUEST, 'qemu.pid'), `${standIn.pid}\n`);
+  // Where QEMU would report the pty it picked for com1; the ConsoleManager reads only this.
+  await store.writeConsoles(GUEST, { com1: device });
+
+  const host = await createHost({ datastore: store.root, backend: 'qemu' });
+  cleanup.add('host', async () => {
+    // Ends the shared session and waits for its cu, then stops the VM monitor.
+    await host.consoles.endGuest(GUEST, 'benchmark finished');
+    host.dispose();
+  });
+  const server = await startLoopbackServer({ host, token: TOKEN, port: 0 });
+  cleanup.add('loopback server', () => server.close());
+  return { server, viewer: (ms) => openViewer(server, ms) };
+}
+
+/** Something the QEMU backend's pidfile check accepts; it exits by itself if we die without cleanup. */
+function startQemuStandIn(root: string): ChildProcess {
+  const script = 'const parent = process.ppid; setInterval(() => { try { process.kill(parent, 0); } catch { process.exit(0); } }, 500);';
+  // The root dir rides along only so a leftover is easy to attribute in `ps`.
+  return spawn(process.execPath, ['-e', script, '--', '-name', GUEST, root], { argv0: 'qemu-system-x86_64', stdio: 'ignore' });
+}
+
+async function openViewer(server: LoopbackServer, ms: number): Promise<Viewer> {
+  const query = new URLSearchParams({ name: GUEST, port: 'com1', token: TOKEN });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/console?${query}`, { origin: `http://127.0.0.1:${server.port}` });
+  const tally = new Tally();
+  ws.on('message', (data: RawData) => tally.add(text(data)));
+  ws.on('close', (code, reason) => tally.fail(`viewer closed (${code} ${reason.toString()})`));
+  ws.on('error', (err) => tally.fail(`viewer failed: ${err.message}`));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('close', (code, reason) => reject(new Error(`console closed: ${code} ${reason.toString()}`)));
+    // A refused upgrade (token, Origin) arrives here as "Unexpected server response: 403".
+    ws.once('error', reject);
+  });
+  await withTimeout(opened, ms, 'the console WebSocket to open');
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  return {
+    tally,
+    type: (keys) => ws.send(keys),
+    close: async () => {
+      ws.close();
+      await withTimeout(closed, 2_000, 'the console WebSocket to close').catch(() => ws.terminate());
+    },
+  };
+}
+
+function text(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leftovers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Processes still naming our temp dir (socat, the stand-in) or one of our devices (cu): there
+ * should be none once cleanup has run.
+ */
+export async function leftoverProcesses(root: string, devices: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
+    if (argv.some((arg) => arg.includes(root) || devices.includes(arg))) found.push(`${entry}: ${argv.join(' ')}`);
+  }
+  return found;
+}

@@ -1,0 +1,307 @@
+/**
+ * Console benchmark: what Hivedesk's console path costs compared with running cu by hand.
+ *
+ *   baseline  guest ⇄ socat pty pair ⇄ cu ⇄ node-pty                       (a user's terminal)
+ *   hivedesk  guest ⇄ socat pty pair ⇄ cu ⇄ node-pty ⇄ ConsoleSession ⇄ loopback WebSocket ⇄ viewer(s)
+ *
+ * Measures throughput (guest output to terminal) and keystroke round trip (terminal → guest →
+ * guest's echo → terminal), and Hivedesk's fan-out to 1, 4 and 16 viewers. Both paths run in
+ * the same process and the same run, so the ratio says more than any absolute number on a
+ * shared, noisy machine. Prints numbers only: nothing here passes or fails on timing.
+ *
+ * Run: npm run bench
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Budget,
+  Cleanup,
+  type Guest,
+  leftoverProcesses,
+  openSerialLine,
+  startHivedesk,
+  startRawCu,
+  type Terminal,
+  type Viewer,
+} from './console-fixtures.js';
+
+const MiB = 1024 * 1024;
+const PAYLOAD_BYTES = 4 * MiB;
+/** Measured throughput runs per configuration, after one warm-up run. */
+const THROUGHPUT_RUNS = 7;
+const LATENCY_SAMPLES = 200;
+const LATENCY_WARMUP = 10;
+const VIEWER_COUNTS = [1, 4, 16] as const;
+/** The whole benchmark, cleanup included, must end within about two minutes. */
+const BUDGET_MS = 100_000;
+const STEP_MS = 20_000;
+const KEYSTROKE_MS = 2_000;
+
+interface Run {
+  root: string;
+  budget: Budget;
+  cleanup: Cleanup;
+  /** Every line we opened, so leftover cu processes can be found at the end. */
+  devices: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+// ---------------------------------------------------------------------------------------------
+
+/** Printable ASCII lines of 80 bytes (79 + \n); `~` left out, since it is cu's escape character. */
+function payloadBody(length: number): string {
+  const alphabet = Array.from({ length: 0x7d - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
+  const lines: string[] = [];
+  for (let size = 0, i = 0; size < length; size += 80, i++) {
+    const start = i % alphabet.length;
+    lines.push((alphabet.slice(start) + alphabet).repeat(2).slice(0, 79) + '\n');
+  }
+  return lines.join('').slice(0, length);
+}
+
+/**
+ * Marks a clean start: a viewer that attaches gets the session's replay first, and cu prints
+ * its banner; neither may count as payload. Markers end in \n so no part of them trails into
+ * the next measurement.
+ */
+async function sync(guest: Guest, terminals: Terminal[], run: Run, id: string): Promise<void> {
+  const marker = `<<sync ${id}>>\n`;
+  await guest.write(`\n${marker}`);
+  await Promise.all(terminals.map((t) => t.tally.until(marker, run.budget.limit(STEP_MS))));
+}
+
+/** One run: the guest writes the payload; the clock stops when the last terminal has all of it. */
+async function throughputRun(guest: Guest, terminals: Terminal[], run: Run, label: string): Promise<number> {
+  const end = `<<end ${label}>>\n`;
+  const payload = payloadBody(PAYLOAD_BYTES - end.length) + end;
+  for (const terminal of terminals) terminal.tally.reset();
+  const start = performance.now();
+  const writing = guest.write(payload);
+  const counts = await Promise.all(terminals.map((t) => t.tally.until(end, run.budget.limit(STEP_MS))));
+  const seconds = (performance.now() - start) / 1000;
+  await writing;
+  // "Fast" means nothing if bytes went missing (flow control dropping output would look fast).
+  const short = counts.findIndex((count) => count !== payload.length);
+  if (short !== -1) {
+    throw new Error(`terminal ${short + 1} of ${terminals.length} got ${counts[short]} of ${payload.length} characters`);
+  }
+  return payload.length / MiB / seconds;
+}
+
+/** Type one key, the guest echoes it as a tty would, and time until it shows. */
+async function keystroke(terminal: Terminal, key: string, run: Run): Promise<number> {
+  terminal.tally.reset();
+  const start = performance.now();
+  terminal.type(key);
+  await terminal.tally.until(key, run.budget.limit(KEYSTROKE_MS));
+  return performance.now() - start;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two paths, measured in turns
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One way of watching the console. Setups take turns run by run (and key by key), so a burst
+ * of load from someone else on the machine hits baseline and Hivedesk alike.
+ */
+interface Setup {
+  label: string;
+  viewers: number;
+  guest: Guest;
+  /** Attaches this setup's terminals, synced and ready; `detach` lets them go again. */
+  attach(run: Run, id: string): Promise<{ terminals: Terminal[]; detach(): Promise<void> }>;
+}
+
+async function rawCuSetup(run: Run, cleanup: Cleanup): Promise<{ setup: Setup; terminal: Terminal }> {
+  const line = await openSerialLine(join(run.root, 'baseline'), cleanup);
+  run.devices.push(line.device);
+  const cu = await startRawCu(line.device, cleanup, run.budget.limit(STEP_MS));
+  const setup: Setup = {
+    label: 'raw cu',
+    viewers: 1,
+    guest: line.guest,
+    attach: async (run, id) => {
+      await sync(line.guest, [cu], run, id);
+      return { terminals: [cu], detach: async () => undefined };
+    },
+  };
+  return { setup, terminal: cu };
+}
+
+async function hivedeskSetups(run: Run, cleanup: Cleanup): Promise<{ setups: Setup[]; guest: Guest; typist: Viewer }> {
+  const line = await openSerialLine(join(run.root, 'hivedesk'), cleanup);
+  run.devices.push(line.device);
+  const hivedesk = await startHivedesk(run.root, line.device, cleanup);
+  // The viewer for the keystroke test. Attaching starts the shared cu, whose banner we wait for
+  // before the guest says anything: output sent before cu holds the line is lost.
+  const typist = await hivedesk.viewer(run.budget.limit(STEP_MS));
+  cleanup.add('typing viewer', () => typist.close());
+  await typist.tally.until('Connected.', run.budget.limit(STEP_MS));
+
+  const setups = VIEWER_COUNTS.map(
+    (count): Setup => ({
+      label: `hivedesk x${count}`,
+      viewers: count,
+      guest: line.guest,
+      attach: async (run, id) => {
+        const viewers = await Promise.all(Array.from({ length: count }, () => hivedesk.viewer(run.budget.limit(STEP_MS))));
+        await sync(line.guest, viewers, run, id);
+        return { terminals: viewers, detach: async () => void (await Promise.all(viewers.map((v) => v.close()))) };
+      },
+    }),
+  );
+  return { setups, guest: line.guest, typist };
+}
+
+/** Round 0 warms up (JIT, pty and socket buffers) and is not counted. */
+async function throughputRounds(setups: Setup[], run: Run): Promise<Map<Setup, number[]>> {
+  const rates = new Map<Setup, number[]>(setups.map((setup) => [setup, []]));
+  for (let round = 0; round <= THROUGHPUT_RUNS; round++) {
+    for (const setup of setups) {
+      const id = `${setup.label} ${round}`;
+      const { terminals, detach } = await setup.attach(run, id);
+      const rate = await throughputRun(setup.guest, terminals, run, id);
+      await detach();
+      if (round > 0) rates.get(setup)?.push(rate);
+    }
+  }
+  return rates;
+}
+
+/** Alternates keys between the two terminals, one key in flight at a time. */
+async function latencyRounds(pair: [Guest, Terminal][], run: Run): Promise<number[][]> {
+  const keys = 'abcdefghijklmnopqrstuvwxyz';
+  const samples = pair.map((): number[] => []);
+  for (const [guest] of pair) guest.echo = true;
+  try {
+    for (let i = 0; i < LATENCY_WARMUP + LATENCY_SAMPLES; i++) {
+      for (const [index, [, terminal]] of pair.entries()) {
+        const took = await keystroke(terminal, keys[i % keys.length] ?? 'a', run);
+        if (i >= LATENCY_WARMUP) samples[index]?.push(took);
+      }
+    }
+  } finally {
+    for (const [guest] of pair) guest.echo = false;
+  }
+  return samples;
+}
+
+interface Results {
+  rawRates: number[];
+  /** MiB/s per measured run, by number of viewers. */
+  hivedeskRates: Map<number, number[]>;
+  rawLatency: number[];
+  hivedeskLatency: number[];
+}
+
+async function measure(run: Run): Promise<Results> {
+  const cleanup = run.cleanup.child('benchmark fixtures');
+  try {
+    const raw = await rawCuSetup(run, cleanup);
+    const hivedesk = await hivedeskSetups(run, cleanup);
+    console.error(`keystroke round trips (${LATENCY_SAMPLES} each)…`);
+    const [rawLatency = [], hivedeskLatency = []] = await latencyRounds(
+      [
+        [raw.setup.guest, raw.terminal],
+        [hivedesk.guest, hivedesk.typist],
+      ],
+      run,
+    );
+    // Throughput is measured with exactly 1, 4 or 16 viewers on the session.
+    await hivedesk.typist.close();
+    console.error(`throughput (${THROUGHPUT_RUNS} rounds of ${[raw.setup, ...hivedesk.setups].map((s) => s.label).join(', ')})…`);
+    const rates = await throughputRounds([raw.setup, ...hivedesk.setups], run);
+    return {
+      rawRates: rates.get(raw.setup) ?? [],
+      hivedeskRates: new Map(hivedesk.setups.map((setup) => [setup.viewers, rates.get(setup) ?? []])),
+      rawLatency,
+      hivedeskLatency,
+    };
+  } finally {
+    await cleanup.run();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  // Nearest rank: an observed value, not an interpolation between two.
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const median = (values: number[]) => percentile(values, 50);
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+
+function printReport(results: Results): void {
+  const { rawRates, hivedeskRates, rawLatency, hivedeskLatency } = results;
+  const rows: [string, number, number, number][] = [];
+  for (const count of VIEWER_COUNTS) {
+    const label = `throughput, ${count} viewer${count === 1 ? '' : 's'} (MiB/s, median)`;
+    rows.push([label, median(rawRates), median(hivedeskRates.get(count) ?? []), 2]);
+  }
+  rows.push(['keystroke round trip (ms, median)', median(rawLatency), median(hivedeskLatency), 3]);
+  rows.push(['keystroke round trip (ms, p90)', percentile(rawLatency, 90), percentile(hivedeskLatency, 90), 3]);
+
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\n${'metric'.padEnd(width)}  ${'baseline'.padStart(9)}  ${'hivedesk'.padStart(9)}  ${'ratio'.padStart(6)}`);
+  for (const [label, base, ours, digits] of rows) {
+    console.log(`${label.padEnd(width)}  ${fixed(base, digits).padStart(9)}  ${fixed(ours, digits).padStart(9)}  ${fixed(ours / base, 2).padStart(6)}`);
+  }
+  console.log(
+    `\nratio = hivedesk / baseline (throughput: higher is better; latency: lower is better).` +
+      `\nbaseline = raw cu with its one terminal in every row; hivedesk throughput is per viewer,` +
+      `\nthe clock stopping when the slowest viewer has the whole ${PAYLOAD_BYTES / MiB} MiB.` +
+      `\nlatency: ${LATENCY_SAMPLES} samples each, one viewer; throughput: ${THROUGHPUT_RUNS} runs each after a warm-up,` +
+      `\nbaseline and hivedesk taking turns.`,
+  );
+  console.log('\nper run (MiB/s):');
+  console.log(`  raw cu         ${rawRates.map((r) => fixed(r, 2)).join('  ')}`);
+  for (const count of VIEWER_COUNTS) {
+    const rates = hivedeskRates.get(count) ?? [];
+    console.log(`  hivedesk x${String(count).padEnd(3)}  ${rates.map((r) => fixed(r, 2)).join('  ')}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const root = await mkdtemp(join(tmpdir(), 'hivedesk-bench-'));
+  const run: Run = { root, budget: new Budget(BUDGET_MS), cleanup: new Cleanup(), devices: [] };
+  run.cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }));
+  const stop = (why: string, code: number) => {
+    console.error(`\n${why}: cleaning up`);
+    void run.cleanup.run().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => stop('SIGINT', 130));
+  process.once('SIGTERM', () => stop('SIGTERM', 143));
+  // A backstop in case a cleanup step itself hangs: every wait is already bounded by the budget.
+  setTimeout(() => stop('over the time limit', 1), BUDGET_MS + 15_000).unref();
+
+  let status = 0;
+  try {
+    console.error(`console benchmark: ${PAYLOAD_BYTES / MiB} MiB payload, node ${process.version}`);
+    printReport(await measure(run));
+  } catch (err) {
+    console.error(`benchmark failed: ${(err as Error).stack ?? err}`);
+    status = 1;
+  } finally {
+    await run.cleanup.run();
+  }
+  const leftovers = await leftoverProcesses(root, run.devices);
+  if (leftovers.length) {
+    console.error(`processes left behind:\n  ${leftovers.join('\n  ')}`);
+    status = 1;
+  }
+  return status;
+}
+
+// Everything we started is stopped by now; a stray handle (a library's timer) must not keep us alive.
+process.exit(await main());
