@@ -65,20 +65,30 @@ export class BhyveBackend implements Backend {
     await this.waitForBoot(guest.name, supervisor.result);
   }
 
+  /** The supervisor sends bhyve SIGTERM (the ACPI power button), as vm-bhyve's stop does, and does not boot it again. */
   async stop(guest: GuestConfig): Promise<void> {
-    const files = runtimeFiles(this.store.guestDir(guest.name));
-    const [state, bhyvePid, supervisorPid] = await Promise.all([readText(files.state), readPid(files.bhyvePid), readPid(files.supervisorPid)]);
-    if (!isRunning(supervisorPid)) throw new AppError('conflict', `${guest.name} is not running.`);
-    // vm-bhyve's stop: SIGTERM to bhyve is the ACPI power button. During the loader, tell the supervisor instead.
-    if (state?.trim() === 'running' && bhyvePid !== undefined) await this.runner.check(privileged(this.settings, ['kill', '-TERM', String(bhyvePid)]));
-    else process.kill(supervisorPid as number, 'SIGTERM');
+    process.kill(await this.supervisor(guest), 'SIGTERM');
   }
 
   async powerOff(guest: GuestConfig): Promise<void> {
     const files = runtimeFiles(this.store.guestDir(guest.name));
-    if (!isRunning(await readPid(files.supervisorPid))) throw new AppError('conflict', `${guest.name} is not running.`);
+    const supervisorPid = await readPid(files.supervisorPid);
+    if (!isRunning(supervisorPid)) return this.powerOffUnsupervised(guest);
+    process.kill(supervisorPid as number, 'SIGUSR2');
+    await waitUntil(async () => !isRunning(supervisorPid), POWER_OFF_WAIT_MS);
+  }
+
+  /** A guest that vm-bhyve or a script started: vm-bhyve's poweroff, from here. */
+  private async powerOffUnsupervised(guest: GuestConfig): Promise<void> {
+    if ((await this.status(guest)).state !== 'running') throw new AppError('conflict', `${guest.name} is not running.`);
     await this.runner.check(privileged(this.settings, bhyvectlArgv('force-poweroff', guest.name)));
-    await waitUntil(async () => !isRunning(await readPid(files.supervisorPid)), POWER_OFF_WAIT_MS);
+    await this.runner.check(privileged(this.settings, bhyvectlArgv('destroy', guest.name)));
+  }
+
+  private async supervisor(guest: GuestConfig): Promise<number> {
+    const pid = await readPid(runtimeFiles(this.store.guestDir(guest.name)).supervisorPid);
+    if (pid === undefined || !isRunning(pid)) throw new AppError('conflict', `${guest.name} is not running under Hivedesk.`);
+    return pid;
   }
 
   /** vm-bhyve's rules: run.lock from another host means locked; a live supervisor or a VM instance means running. */

@@ -12,7 +12,6 @@ export function runtimeFiles(guestDir: string) {
     console: at('console'),
     log: at('vm-bhyve.log'),
     supervisorPid: at('hivedesk-supervisor.pid'),
-    bhyvePid: at('hivedesk-bhyve.pid'),
     state: at('hivedesk-state'),
     lastExit: at('hivedesk-last-exit.json'),
     commands: at('hivedesk-commands.jsonl'),
@@ -38,7 +37,7 @@ export async function readPid(path: string): Promise<number | undefined> {
 }
 
 export async function removeRunState(files: RuntimeFiles): Promise<void> {
-  await Promise.all([files.lock, files.console, files.supervisorPid, files.bhyvePid, files.state].map((f) => rm(f, { force: true })));
+  await Promise.all([files.lock, files.console, files.supervisorPid, files.state].map((f) => rm(f, { force: true })));
 }
 
 /** The last lines of the guest's log, to show with a fault. */

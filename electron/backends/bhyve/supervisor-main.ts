@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   writeFileSync(files.supervisorPid, `${process.pid}\n`);
   const supervisor = new Supervisor({ store, name, settings: bhyveSettings(), runner: new HostRunner(log) });
   process.on('SIGTERM', () => void supervisor.requestStop());
+  process.on('SIGUSR2', () => void supervisor.requestPowerOff());
   process.on('SIGHUP', () => undefined);
   const outcome = await supervisor.run();
   process.exitCode = outcome.fault ? 1 : 0;

@@ -7,7 +7,8 @@ import type { HostRunner, RunResult } from '../../host/run.js';
 import { type BootPlan, planBoot } from './plan.js';
 import { probeHost } from './probe.js';
 import { type LastExit, logTail, removeRunState, runtimeFiles, type RuntimeFiles } from './runtime.js';
-import type { BhyveSettings } from './settings.js';
+import { bhyvectlArgv } from './commands.js';
+import { type BhyveSettings, privileged } from './settings.js';
 
 export interface SuperviseOptions {
   store: Datastore;
@@ -16,6 +17,7 @@ export interface SuperviseOptions {
   runner: HostRunner;
 }
 
+const FORCE_POWEROFF_GRACE_MS = 3000;
 const EXIT_MEANING: Record<number, string> = { 0: 'rebooted', 1: 'powered off', 2: 'halted', 3: 'triple fault', 4: 'error' };
 
 /**
@@ -33,10 +35,32 @@ export class Supervisor {
     this.files = runtimeFiles(o.store.guestDir(o.name));
   }
 
-  /** SIGTERM to the supervisor: stop after this boot, pressing the power button if bhyve runs. */
+  /** SIGTERM to the supervisor: stop after this boot, pressing the power button (SIGTERM) if bhyve runs. */
   async requestStop(): Promise<void> {
     this.stopping = true;
-    if (this.child?.pid !== undefined) await this.o.runner.run([...this.o.settings.privilege, 'kill', '-TERM', String(this.child.pid)]);
+    if (this.child?.pid !== undefined) await this.o.runner.run(privileged(this.o.settings, ['kill', '-TERM', String(this.child.pid)]));
+  }
+
+  /**
+   * SIGUSR2 to the supervisor: end the guest now. bhyve gets vm-bhyve's
+   * `bhyvectl --force-poweroff`; a loader, or a bhyve that has not taken it within a few
+   * seconds (it was still starting), is killed, so Power off never leaves a guest running.
+   */
+  async requestPowerOff(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (child?.pid === undefined) return;
+    if (child.what === 'bhyve') {
+      await this.o.runner.run(privileged(this.o.settings, bhyvectlArgv('force-poweroff', this.o.name)));
+      if (await this.exitsWithin(child, FORCE_POWEROFF_GRACE_MS)) return;
+    }
+    if (this.child === child) await this.o.runner.run(privileged(this.o.settings, ['kill', '-KILL', String(child.pid)]));
+  }
+
+  private async exitsWithin(child: NonNullable<Supervisor['child']>, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (this.child === child && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return this.child !== child;
   }
 
   async run(): Promise<LastExit> {
@@ -69,6 +93,7 @@ export class Supervisor {
 
   private async bootLoop(plan: BootPlan): Promise<LastExit> {
     for (;;) {
+      if (this.stopping) return { at: now(), exitCode: null };
       await writeFile(this.files.state, 'bootloader\n');
       if (plan.deviceMap) await writeFileAtomic(plan.deviceMap.path, plan.deviceMap.text);
       if (plan.loader) {
@@ -96,7 +121,6 @@ export class Supervisor {
   private async runChild(argv: readonly string[], what: 'loader' | 'bhyve'): Promise<RunResult> {
     const running = this.o.runner.start(argv, { timeoutMs: 0, logFile: this.files.log });
     this.child = { pid: running.pid, what };
-    if (what === 'bhyve' && running.pid !== undefined) await writeFile(this.files.bhyvePid, `${running.pid}\n`);
     const result = await running.result;
     this.child = undefined;
     return result;
