@@ -1,4 +1,5 @@
 import { appendFile, writeFile } from 'node:fs/promises';
+import { BHYVE_EXIT } from '../../../shared/bhyve-exit.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import { removeKey } from '../../datastore/conf.js';
 import { KEY, toGuestConfig } from '../../datastore/guest-config.js';
@@ -18,7 +19,6 @@ export interface SuperviseOptions {
 }
 
 const FORCE_POWEROFF_GRACE_MS = 3000;
-const EXIT_MEANING: Record<number, string> = { 0: 'rebooted', 1: 'powered off', 2: 'halted', 3: 'triple fault', 4: 'error' };
 
 /**
  * vmrun.sh's and vm-bhyve's loop: loader and bhyve for each boot; exit 0 (reboot) boots again,
@@ -111,10 +111,10 @@ export class Supervisor {
       const exited = await this.runChild(plan.bhyve.argv, 'bhyve');
       await this.o.runner.run(plan.destroy.argv);
       const code = exited.exitCode;
-      await this.log(`${this.o.name}: bhyve exited with status ${code ?? exited.signal} (${EXIT_MEANING[code ?? -1] ?? 'killed'})`);
+      await this.log(`${this.o.name}: bhyve exited with status ${code ?? exited.signal} (${meaning(code)})`);
       if (code === 0 && !this.stopping) continue;
       if (code === 0 || code === 1 || code === 2) return { at: now(), exitCode: code };
-      return this.stopped(exited, `bhyve exited with status ${code ?? exited.signal} (${EXIT_MEANING[code ?? -1] ?? 'killed'})`);
+      return this.stopped(exited, `bhyve exited with status ${code ?? exited.signal} (${meaning(code)})`);
     }
   }
 
@@ -151,3 +151,4 @@ export class Supervisor {
 }
 
 const now = () => new Date().toISOString();
+const meaning = (code: number | null) => (code === null ? undefined : BHYVE_EXIT[code]?.meaning) ?? 'killed';

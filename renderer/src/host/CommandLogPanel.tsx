@@ -1,12 +1,16 @@
 import { useState } from 'react';
 import { quoteArgv } from '../../../shared/shell-words.js';
 import type { CommandRecord } from '../../../shared/api/host.js';
+import { BHYVE_EXIT, programOf } from '../../../shared/bhyve-exit.js';
 import { useHost } from '../stores/host.js';
 
-function outcome(c: CommandRecord): string {
-  if (c.error) return `failed to start: ${c.error}`;
-  if (c.exitCode !== null) return `exit ${c.exitCode}`;
-  return c.signal ? `killed by ${c.signal}` : 'running';
+/** bhyve's exit status is how a guest ended (1 = powered off), so it is named, and only 3 and 4 are failures. */
+function outcome(c: CommandRecord): { text: string; bad: boolean } {
+  if (c.error) return { text: `failed to start: ${c.error}`, bad: true };
+  if (c.exitCode === null) return { text: c.signal ? `killed by ${c.signal}` : 'running', bad: !!c.signal };
+  const bhyve = programOf(c.argv) === 'bhyve' ? BHYVE_EXIT[c.exitCode] : undefined;
+  if (bhyve) return { text: `exit ${c.exitCode} (${bhyve.meaning})`, bad: bhyve.fault };
+  return { text: `exit ${c.exitCode}`, bad: c.exitCode !== 0 };
 }
 
 /** Every host command Hivedesk ran, exactly, newest first, each one copyable. */
@@ -23,18 +27,26 @@ export function CommandLogPanel() {
       {open && (
         <ol reversed>
           {[...commands].reverse().map((c) => (
-            <li key={c.id} className={c.exitCode === 0 ? 'ok' : c.exitCode === null && !c.error ? '' : 'bad'}>
-              <code>{quoteArgv(c.argv)}</code>
-              <span className="meta">
-                {outcome(c)} · {c.durationMs} ms · {new Date(c.startedAt).toLocaleTimeString()}
-              </span>
-              <button aria-label={`Copy command ${c.id}`} onClick={() => void navigator.clipboard?.writeText(quoteArgv(c.argv))}>
-                Copy
-              </button>
-            </li>
+            <CommandRow key={c.id} command={c} />
           ))}
         </ol>
       )}
     </section>
+  );
+}
+
+function CommandRow({ command }: { command: CommandRecord }) {
+  const result = outcome(command);
+  const line = quoteArgv(command.argv);
+  return (
+    <li className={result.bad ? 'bad' : 'ok'}>
+      <code>{line}</code>
+      <span className="meta">
+        {result.text} · {command.durationMs} ms · {new Date(command.startedAt).toLocaleTimeString()}
+      </span>
+      <button aria-label={`Copy command ${command.id}`} onClick={() => void navigator.clipboard?.writeText(line)}>
+        Copy
+      </button>
+    </li>
   );
 }
