@@ -1,5 +1,6 @@
 import * as pty from 'node-pty';
 import type { CommandLog } from '../host/command-log.js';
+import { CuEscapeGuard } from './cu-escape.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
 /** Whoever watches a console (a WebSocket, a test): the session knows nothing about transports. */
@@ -13,6 +14,7 @@ export interface ConsoleViewer {
 const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 512 * 1024;
 const RESPAWN_LIMIT = 5;
+const STABLE_MS = 60_000;
 
 export interface SessionOptions {
   device: string;
@@ -28,6 +30,7 @@ export interface SessionOptions {
  */
 export class ConsoleSession {
   private readonly replay = new ReplayBuffer();
+  private readonly escapes = new CuEscapeGuard();
   private readonly viewers = new Set<ConsoleViewer>();
   private process?: pty.IPty;
   private ended = false;
@@ -47,6 +50,10 @@ export class ConsoleSession {
   }
 
   attach(viewer: ConsoleViewer): () => void {
+    if (this.ended) {
+      viewer.close('the console has ended');
+      return () => undefined;
+    }
     const history = this.replay.contents();
     if (history) viewer.send(history);
     this.viewers.add(viewer);
@@ -54,7 +61,7 @@ export class ConsoleSession {
   }
 
   write(data: string): void {
-    this.process?.write(data);
+    this.process?.write(this.escapes.filter(data));
   }
 
   resize(cols: number, rows: number): void {
@@ -79,6 +86,7 @@ export class ConsoleSession {
   private spawn(): void {
     const [file, ...args] = this.argv;
     const finish = this.options.log.begin(this.argv);
+    const started = Date.now();
     const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string> });
     this.process = child;
     child.onData((data) => this.broadcast(data));
@@ -86,6 +94,8 @@ export class ConsoleSession {
       finish({ exitCode, signal: signal ? String(signal) : null });
       this.process = undefined;
       if (this.ended) return this.exited();
+      // Only quick successive exits count: a `~.` now and then over days must not end the console.
+      if (Date.now() - started > STABLE_MS) this.respawns = 0;
       if (++this.respawns > RESPAWN_LIMIT) return this.end(`cu keeps exiting (status ${exitCode}); see the command log`);
       // "Line in use" clears when the previous holder of the lock exits: back off a little more each time.
       setTimeout(() => (this.ended ? this.exited() : this.spawn()), 250 * this.respawns);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -14,8 +15,13 @@ const token = 'test-token-0123456789';
 
 before(async () => {
   datastore = await mkdtemp(join(tmpdir(), 'hivedesk-ds-'));
+  // The UI's files, with a secret beside them that no request may reach.
+  const site = await mkdtemp(join(tmpdir(), 'hivedesk-site-'));
+  await mkdir(join(site, 'ui', 'assets'), { recursive: true });
+  await writeFile(join(site, 'ui', 'index.html'), '<!doctype html><title>Hivedesk</title>');
+  await writeFile(join(site, 'secret.txt'), 'SECRET');
   host = await createHost({ datastore, backend: 'qemu' });
-  server = await startLoopbackServer({ host, token, port: 0 });
+  server = await startLoopbackServer({ host, token, port: 0, staticRoot: join(site, 'ui') });
 });
 
 after(async () => {
@@ -31,8 +37,43 @@ function post(channel: string, body: unknown, headers: Record<string, string> = 
   });
 }
 
-test('binds to 127.0.0.1 and prints a URL with the token', () => {
+/** A raw request, so Host and the path reach the server exactly as written (fetch normalises both). */
+function raw(path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('prints a URL with the token, and answers only to loopback host names', async () => {
   assert.equal(server.url, `http://127.0.0.1:${server.port}/?token=${token}`);
+  assert.equal((await raw('/', { host: `127.0.0.1:${server.port}` })).status, 200);
+  assert.equal((await raw('/', { host: 'attacker.example:80' })).status, 421);
+  assert.equal((await raw('/', { host: `127.0.0.1.nip.io:${server.port}` })).status, 421);
+});
+
+test('an SSH tunnel on another local port works: the Origin only has to match the Host', async () => {
+  const headers = { host: 'localhost:9000', origin: 'http://localhost:9000', authorization: `Bearer ${token}` };
+  assert.equal((await raw('/api/listVms', headers, 'POST', '{}')).status, 200);
+  assert.equal((await raw('/api/listVms', { ...headers, origin: 'http://localhost:9001' }, 'POST', '{}')).status, 403);
+});
+
+test('bad paths and bodies are refused without taking the server down', async () => {
+  const host = { host: `127.0.0.1:${server.port}` };
+  assert.equal((await raw('/%', host)).status, 400);
+  for (const path of ['/../secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt']) {
+    const res = await raw(path, host);
+    assert.ok([403, 404].includes(res.status), `${path}: ${res.status}`);
+    assert.notEqual(res.body, 'SECRET');
+  }
+  const api = { ...host, origin: `http://127.0.0.1:${server.port}`, authorization: `Bearer ${token}` };
+  assert.deepEqual(await raw('/api/listVms', api, 'POST', '{not json'), { status: 400, body: 'the body is not JSON' });
+  assert.equal((await post('listVms', {})).status, 200);
 });
 
 test('requests need the token and our own Origin', async () => {
@@ -40,6 +81,7 @@ test('requests need the token and our own Origin', async () => {
   assert.equal((await post('listVms', {}, { authorization: 'Bearer nope' })).status, 403);
   assert.equal((await post('listVms', {}, { authorization: '' })).status, 403);
   assert.equal((await post('listVms', {}, { origin: 'http://evil.example' })).status, 403);
+  assert.equal((await post('listVms', {}, { origin: '' })).status, 403);
   assert.equal(await (await post('listVms', {}, { origin: 'http://evil.example' })).text(), 'unexpected Origin');
 });
 

@@ -6,7 +6,7 @@ import { HTTP_API_PREFIX, WS_CONSOLE_PATH, WS_EVENTS_PATH } from '../../shared/a
 import { dispatch, fromZod, type Handlers } from '../app/dispatcher.js';
 import type { Host } from '../app/host.js';
 import type { ConsoleViewer } from '../consoles/session.js';
-import { type Guard, refusal } from './guard.js';
+import { type Guard, loopbackHost, refusal } from './guard.js';
 import { contentSecurityPolicy, serveStatic } from './static-files.js';
 
 export interface ServerOptions {
@@ -31,21 +31,28 @@ const BODY_LIMIT = 64 * 1024;
 
 /** The HTTP/WebSocket transport, bound to 127.0.0.1 only; a dumb pipe in front of the dispatcher. */
 export async function startLoopbackServer(options: ServerOptions): Promise<LoopbackServer> {
-  const guard: Guard = { token: options.token, origins: [], hosts: [] };
+  const guard: Guard = { token: options.token, extraOrigins: options.extraOrigins ?? [] };
   let handlers: Handlers | undefined;
-  const http = createServer((req, res) => void handleHttp(req, res));
+  const http = createServer((req, res) => {
+    handleHttp(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(err instanceof Error ? err.message : 'internal error');
+    });
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: BODY_LIMIT });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!guard.hosts.includes(req.headers.host ?? '')) return void res.writeHead(421).end();
+    if (!loopbackHost(req)) return void res.writeHead(421).end();
     if (req.method === 'POST' && url.pathname.startsWith(HTTP_API_PREFIX) && handlers) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const refused = refusal(guard, req, bearer);
       if (refused) return void res.writeHead(403, { 'content-type': 'text/plain' }).end(refused);
       const body = await readBody(req).catch(() => undefined);
       if (body === undefined) return void res.writeHead(413).end();
-      const result = await dispatch(handlers, url.pathname.slice(HTTP_API_PREFIX.length), parseJson(body));
+      const input = parseJson(body);
+      if (input === INVALID) return void res.writeHead(400, { 'content-type': 'text/plain' }).end('the body is not JSON');
+      const result = await dispatch(handlers, url.pathname.slice(HTTP_API_PREFIX.length), input);
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       return void res.end(JSON.stringify(result));
     }
@@ -74,8 +81,6 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
     http.listen(options.port, '127.0.0.1', resolve);
   });
   const port = (http.address() as AddressInfo).port;
-  guard.hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  guard.origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, ...(options.extraOrigins ?? [])];
   const bound = options.host.handlers((name, consolePort) => {
     const query = new URLSearchParams({ name, port: consolePort, token: options.token });
     return `ws://127.0.0.1:${port}${WS_CONSOLE_PATH}?${query}`;
@@ -111,7 +116,10 @@ async function attachConsole(host: Host, ws: WebSocket, params: URLSearchParams)
     close: (reason) => ws.close(1000, reason.slice(0, 120)),
   };
   const detach = session.attach(viewer);
-  ws.on('message', (data: Buffer) => session.write(data.toString('utf8')));
+  // Keystrokes come as text frames; binary frames (xterm's mouse reports) mean nothing to a serial line.
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (!isBinary) session.write(data.toString('utf8'));
+  });
   ws.on('close', detach);
 }
 
@@ -129,10 +137,14 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+const INVALID = Symbol('invalid JSON');
+
+/** An empty body is an empty request; anything else must be JSON. */
 function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    return undefined;
+    return INVALID;
   }
 }

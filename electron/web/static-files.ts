@@ -28,11 +28,16 @@ export function contentSecurityPolicy(connect: string): string {
   ].join('; ');
 }
 
-export type StaticFile = { status: 200; body: Buffer; type: string } | { status: 403 | 404 };
+export type StaticFile = { status: 200; body: Buffer; type: string } | { status: 400 | 403 | 404 };
 
 /** Reads a file of the built renderer; the path is normalised so nothing outside `root` is read. */
 export async function readStatic(root: string, urlPath: string): Promise<StaticFile> {
-  const relative = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath));
+  let relative: string;
+  try {
+    relative = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath));
+  } catch {
+    return { status: 400 };
+  }
   const file = join(root, relative);
   if (!file.startsWith(root + sep)) return { status: 403 };
   const body = await readFile(file).catch(() => undefined);
@@ -42,7 +47,7 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticF
 
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse, csp: string): Promise<void> {
   const file = await readStatic(root, urlPath);
-  if (file.status !== 200) return void res.writeHead(file.status, { 'content-type': 'text/plain' }).end('not found');
+  if (file.status !== 200) return void res.writeHead(file.status, { 'content-type': 'text/plain' }).end(String(file.status));
   res.writeHead(200, { 'content-type': file.type, 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
   res.end(file.body);
 }
