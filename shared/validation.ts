@@ -76,4 +76,6 @@ export const HostPath = z
   .trim()
   .min(1, 'Enter a path.')
   .refine((s) => s.startsWith('/'), 'Use an absolute path (starting with "/").')
-  .refine((s) => !/[\0\n\r"#$`\\]/.test(s), 'The path contains a character that cannot be stored (" # $ ` \\ or a newline).');
+  .refine((s) => !/[\0\n\r"#$`\\]/.test(s), 'The path contains a character that cannot be stored (" # $ ` \\ or a newline).')
+  // bhyve's device options are comma-separated with no escape: a comma would start a new option.
+  .refine((s) => !s.includes(','), 'The path cannot contain a comma (bhyve could not tell it from its options).');

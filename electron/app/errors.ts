@@ -11,3 +11,13 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/** Runs a command builder; its RangeError (the guest's configuration cannot run) becomes a message for the user. */
+export function configError<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof RangeError) throw new AppError('invalid_input', err.message);
+    throw err;
+  }
+}

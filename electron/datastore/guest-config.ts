@@ -151,3 +151,10 @@ export function newGuestDoc(input: CreateVmInput, backend: BackendId): ConfDocum
   if (input.installMedia) values.push([KEY.installMedia, input.installMedia]);
   return values.reduce((doc, [k, v]) => setValue(doc, k, v), parseConf(''));
 }
+
+/** A MAC address as vm-bhyve writes it; anything else in networkN_mac would become extra device options. */
+export function checkedMac(nic: NicConfig, index: number): string | undefined {
+  if (nic.mac === undefined) return undefined;
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(nic.mac)) throw new RangeError(`network${index}_mac "${nic.mac}" is not a MAC address like 58:9c:fc:0c:55:42`);
+  return nic.mac;
+}

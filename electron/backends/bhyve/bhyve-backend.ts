@@ -1,7 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
-import { AppError } from '../../app/errors.js';
+import { AppError, configError } from '../../app/errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
@@ -153,15 +153,6 @@ export class BhyveBackend implements Backend {
   }
 }
 
-/** Turns a builder's RangeError (bad guest configuration) into a message for the user. */
-function configError<T>(build: () => T): T {
-  try {
-    return build();
-  } catch (err) {
-    if (err instanceof RangeError) throw new AppError('invalid_input', err.message);
-    throw err;
-  }
-}
 
 async function lastExit(path: string): Promise<LastExit | undefined> {
   const text = await readFile(path, 'utf8').catch(() => undefined);

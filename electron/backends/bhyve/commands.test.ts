@@ -606,3 +606,10 @@ test('the Windows example of the datastore notes, end to end', () => {
   ]);
   assert.throws(() => bhyveArgv(guestOf('win', conf), { ...ctx, graphicsPort: undefined }, FREEBSD_PATHS), /VNC port/);
 });
+
+test('a comma in a path would become a bhyve option: refused with what to rename', () => {
+  const guest = toGuestConfig('web1', parseConf('loader="uefi"\ncpu=1\nmemory=1G\ndisk0_type="virtio-blk"\ndisk0_name="disk0.img"\nhivedesk_install_media="/iso/a,path=/dev/ada0.iso"\n'), 'bhyve');
+  const ctx: BhyveRunContext = { guestDir: '/vm/web1', installing: true, taps: [], acpiFlag: true, firmware: '/fw/BHYVE_UEFI.fd' };
+  assert.throws(() => bhyveArgv(guest, ctx, FREEBSD_PATHS), /the install media path \/iso\/a,path=\/dev\/ada0\.iso contains a comma/);
+  assert.throws(() => bhyveArgv(guest, { ...ctx, installing: false, guestDir: '/vm,x/web1' }, FREEBSD_PATHS), /disk0 path \/vm,x\/web1\/disk0\.img contains a comma/);
+});

@@ -3,7 +3,7 @@
 // The layout and flags follow vm-bhyve's lib/vm-run, lib/vm-guest, lib/vm-switch-standard, lib/vm-zfs and lib/vm-core
 // (repository freebsd/vm-bhyve) so a guest looks the same to its OS whichever of the two started it.
 
-import type { GraphicsConfig, GuestConfig } from '../../datastore/guest-config.js';
+import { checkedMac, type GraphicsConfig, type GuestConfig } from '../../datastore/guest-config.js';
 import { DEFAULT_INSTALL_SLOT, DEFAULT_START_SLOT, PciCursor } from './slots.js';
 
 export interface BhyveHostPaths {
@@ -111,6 +111,12 @@ export function diskPath(guest: GuestConfig, index: number, ctx: BhyveRunContext
   }
 }
 
+/** bhyve splits device options on commas and has no escape, so a comma in a path would inject options. */
+function optionPath(path: string, what: string): string {
+  if (path.includes(',')) throw new RangeError(`${what} path ${path} contains a comma, which bhyve would read as another option: rename it`);
+  return path;
+}
+
 function zvolDataset(ctx: BhyveRunContext): string {
   if (!ctx.zvolDataset) throw new RangeError('a zvol disk needs the ZFS dataset that holds the guest');
   return ctx.zvolDataset;
@@ -168,9 +174,10 @@ export function cpuSpec(guest: GuestConfig): string {
 /** vm::uefi: `-l bootrom,<firmware>[,<guest's vars copy>]`; the caller resolves both files. */
 function bootrom(guest: GuestConfig, ctx: BhyveRunContext): string {
   if (!ctx.firmware) throw new RangeError(`${guest.name} boots UEFI firmware but no firmware file was found (install edk2-bhyve)`);
-  if (!guest.uefiVars) return `bootrom,${ctx.firmware}`;
+  const firmware = optionPath(ctx.firmware, 'the firmware');
+  if (!guest.uefiVars) return `bootrom,${firmware}`;
   if (!ctx.varsFile) throw new RangeError(`${guest.name} keeps UEFI variables but has no variables file`);
-  return `bootrom,${ctx.firmware},${ctx.varsFile}`;
+  return `bootrom,${firmware},${optionPath(ctx.varsFile, 'the UEFI variables file')}`;
 }
 
 interface PciPlan { args: string[]; bus: number; passthru: boolean }
@@ -202,7 +209,7 @@ function basicDevices(guest: GuestConfig): string[] {
 function diskDevices(guest: GuestConfig, ctx: BhyveRunContext, paths: BhyveHostPaths, uefi: boolean, cursor: PciCursor): string[] {
   const specs = guest.disks.map((disk, i) => {
     cursor.fitFunction();
-    const spec = `${cursor.address()},${disk.type},${diskPath(guest, i, ctx, paths)}${disk.opts ? `,${disk.opts}` : ''}`;
+    const spec = `${cursor.address()},${disk.type},${optionPath(diskPath(guest, i, ctx, paths), `disk${i}`)}${disk.opts ? `,${disk.opts}` : ''}`;
     if (uefi) cursor.nextSlot(false);
     else cursor.func += 1;
     return spec;
@@ -217,7 +224,8 @@ function nicDevices(guest: GuestConfig, ctx: BhyveRunContext, cursor: PciCursor)
     const tap = ctx.taps[i];
     if (!tap) throw new RangeError(`network${i} of ${guest.name} has no tap interface`);
     cursor.fitFunction();
-    const spec = `${cursor.address()},${nic.type},${tap}${nic.mac ? `,mac=${nic.mac}` : ''}`;
+    const mac = checkedMac(nic, i);
+    const spec = `${cursor.address()},${nic.type},${tap}${mac ? `,mac=${mac}` : ''}`;
     cursor.func += 1;
     return spec;
   });
@@ -266,7 +274,7 @@ function fbufSpec(graphics: GraphicsConfig, ctx: BhyveRunContext): string {
 /** vm-run's `_iso_dev` at install_slot: an .iso as a read-only CD with bootindex=1, anything else as a read-only disk. */
 function installDevice(guest: GuestConfig, ctx: BhyveRunContext): string[] {
   if (!ctx.installing) return [];
-  const media = installMedia(guest);
+  const media = optionPath(installMedia(guest), 'the install media');
   const slot = ctx.installSlot ?? DEFAULT_INSTALL_SLOT;
   // grep -iqs '.iso$' (an unescaped dot, as in vm-run)
   return ['-s', /.iso$/i.test(media) ? `${slot}:0,ahci-cd,${media},ro,bootindex=1` : `${slot}:0,ahci-hd,${media},ro`];

@@ -73,3 +73,8 @@ test('every serial port gets its own pty chardev', () => {
     ['pty,id=com1', 'chardev:com1', 'pty,id=com2', 'chardev:com2'],
   );
 });
+
+test('a networkN_mac that is not a MAC address is refused, not passed on as device options', () => {
+  const nic = { type: 'virtio-net', switch: 'public', mac: '58:9c:fc:0c:55:42,romfile=/etc/shadow' };
+  assert.throws(() => buildQemuArgv({ ...guest, networks: [nic] }, paths, 'tcg'), /network0_mac "58:9c:fc:0c:55:42,romfile=\/etc\/shadow" is not a MAC address/);
+});

@@ -1,5 +1,5 @@
 import { parseSizeMiB } from '../../../shared/validation.js';
-import type { GuestConfig } from '../../datastore/guest-config.js';
+import { checkedMac, type GuestConfig } from '../../datastore/guest-config.js';
 
 export type Accelerator = 'kvm' | 'tcg';
 
@@ -34,7 +34,7 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
     ...mediaArgs(guest.installMedia),
     ...guest.networks.flatMap((nic, i) => [
       '-netdev', `user,id=net${i}`,
-      '-device', `${NIC_MODEL[nic.type] ?? 'virtio-net-pci'},netdev=net${i}${nic.mac ? `,mac=${nic.mac}` : ''}`,
+      '-device', `${NIC_MODEL[nic.type] ?? 'virtio-net-pci'},netdev=net${i}${checkedMac(nic, i) ? `,mac=${nic.mac}` : ''}`,
     ]),
     ...guest.comports.flatMap((port) => ['-chardev', `pty,id=${port}`, '-serial', `chardev:${port}`]),
     '-display', 'none',

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
-import { AppError } from '../../app/errors.js';
+import { AppError, configError } from '../../app/errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
@@ -41,7 +41,7 @@ export class QemuBackend implements Backend {
     const { accel } = await this.accel();
     const missing = guest.installMedia && !(await isFile(guest.installMedia));
     return {
-      commands: [{ argv: buildQemuArgv(guest, this.paths(guest.name), accel), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
+      commands: [{ argv: configError(() => buildQemuArgv(guest, this.paths(guest.name), accel)), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
       warnings: missing ? [`The install media ${guest.installMedia} is missing. Choose another file.`] : [],
     };
   }
