@@ -27,7 +27,8 @@ export function createHandlers(s: Services): Handlers {
     planCreateVm: (input) => s.vms.planCreateVm(input),
     createVm: (input) => changed(s.vms.createVm(input)),
     startVm: async ({ name }) => {
-      await s.consoles.endGuest(name, `${name} stopped`);
+      // Sessions left from the guest's last run go first (its devices may be new), but never a running guest's.
+      if ((await s.vms.state(name)) === 'stopped') await s.consoles.endGuest(name, `${name} stopped`);
       const vm = await changed(s.vms.startVm(name));
       // Attach at once, so the replay buffer holds the boot messages for tabs opened later.
       await s.consoles.openAll(name, vm.consoles);

@@ -24,7 +24,7 @@ export function defaultDatastore(env = process.env): string {
 export async function createHost(options: CoreOptions): Promise<Host> {
   const { log, store, vms, defaultBackend } = await createCore(options);
   const events = new EventHub();
-  const consoles = new ConsoleManager(store, log);
+  const consoles = new ConsoleManager(store, log, async (name) => ['running', 'bootloader'].includes(await vms.state(name)));
   const monitor = new VmMonitor(
     () => vms.listVms(),
     (list) => {

@@ -16,7 +16,8 @@ export class VmMonitor {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.refresh(), this.intervalMs);
+    // The timer skips a beat while a poll runs, so a slow host call cannot pile polls up.
+    this.timer ??= setInterval(() => void (this.running ?? this.refresh()), this.intervalMs);
   }
 
   stop(): void {
@@ -24,10 +25,17 @@ export class VmMonitor {
     this.timer = undefined;
   }
 
-  /** One poll at a time: a slow host call must not pile up behind the timer. */
+  /**
+   * A poll that starts after this call (one already running may have read the state before
+   * an action changed it); polls never overlap.
+   */
   refresh(): Promise<void> {
-    this.running ??= this.poll().finally(() => (this.running = undefined));
-    return this.running;
+    const next = (this.running ?? Promise.resolve()).then(() => this.poll());
+    this.running = next.finally(() => {
+      if (this.running === tracked) this.running = undefined;
+    });
+    const tracked = this.running;
+    return next;
   }
 
   private async poll(): Promise<void> {

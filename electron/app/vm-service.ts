@@ -11,15 +11,22 @@ export type BackendSet = Partial<Record<BackendId, Backend>>;
 
 /** What the VM requests do; the handlers are thin and call this. */
 export class VmService {
+  private readonly busy = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: Datastore,
     private readonly backends: BackendSet,
     readonly defaultBackend: BackendId,
   ) {}
 
+  /** One unreadable guest must not hide the others: it is listed with what went wrong. */
   async listVms(): Promise<VmSummary[]> {
     const names = await this.store.listNames();
-    return Promise.all(names.map((name) => this.summary(name)));
+    return Promise.all(names.map((name) => this.summary(name).catch((err: Error) => this.unreadable(name, err))));
+  }
+
+  private unreadable(name: string, err: Error): VmSummary {
+    return { name, backend: this.defaultBackend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', consoles: [], lastFault: `Hivedesk cannot read this guest: ${err.message}` };
   }
 
   async planCreateVm(input: CreateVmInput): Promise<Plan> {
@@ -58,25 +65,47 @@ export class VmService {
     if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
     if (!(await isReadableFile(installMedia))) throw new AppError('not_found', `No readable file at ${installMedia}.`);
     await this.store.write(name, setValue(doc, KEY.installMedia, installMedia));
-    return this.startVm(name);
+    try {
+      return await this.startVm(name);
+    } catch (err) {
+      // A refused install leaves the guest as it was.
+      await this.store.write(name, doc);
+      throw err;
+    }
   }
 
-  async startVm(name: string): Promise<VmSummary> {
-    const guest = await this.guest(name);
-    await this.backend(guest).start(guest);
-    return this.summary(name);
+  startVm(name: string): Promise<VmSummary> {
+    return this.act(name, 'start');
   }
 
-  async stopVm(name: string): Promise<VmSummary> {
-    const guest = await this.guest(name);
-    await this.backend(guest).stop(guest);
-    return this.summary(name);
+  stopVm(name: string): Promise<VmSummary> {
+    return this.act(name, 'stop');
   }
 
-  async powerOffVm(name: string): Promise<VmSummary> {
+  powerOffVm(name: string): Promise<VmSummary> {
+    return this.act(name, 'powerOff');
+  }
+
+  async state(name: string): Promise<VmSummary['state']> {
     const guest = await this.guest(name);
-    await this.backend(guest).powerOff(guest);
-    return this.summary(name);
+    return (await this.backend(guest).status(guest)).state;
+  }
+
+  /** One action per guest at a time: two Starts (a second window, the CLI) must not both pass the state check. */
+  private act(name: string, action: 'start' | 'stop' | 'powerOff'): Promise<VmSummary> {
+    const previous = this.busy.get(name) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const guest = await this.guest(name);
+      await this.backend(guest)[action](guest);
+      return this.summary(name);
+    });
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.busy.set(name, settled);
+    void settled.then(() => this.busy.get(name) === settled && this.busy.delete(name));
+    return next;
   }
 
   private async summary(name: string): Promise<VmSummary> {

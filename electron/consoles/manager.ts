@@ -15,6 +15,8 @@ export class ConsoleManager {
   constructor(
     private readonly store: Datastore,
     private readonly log: CommandLog,
+    /** Whether the guest is up: a stopped guest's console file may name a pty that is now someone else's. */
+    private readonly isUp: (name: string) => Promise<boolean>,
   ) {}
 
   async session(name: string, port: ConsolePort): Promise<ConsoleSession> {
@@ -22,6 +24,7 @@ export class ConsoleManager {
     const existing = this.sessions.get(key);
     if (existing) return existing;
     await this.ending.get(key);
+    if (!(await this.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
     const listed = (await this.store.readConsoles(name))[port];
     if (!listed) throw new AppError('conflict', `${name} has no ${port} console right now: start it first.`);
     // cu may run as another user (uucp) that cannot pass through our directories: give it the real device.

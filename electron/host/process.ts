@@ -6,14 +6,23 @@ import { readdir, readFile } from 'node:fs/promises';
  * take a while; until then it is a zombie that signal 0 still reaches, so /proc's state is
  * checked where there is one. EPERM means alive but another user's (a root bhyve).
  */
-export function isRunning(pid: number | undefined): boolean {
+export function isRunning(pid: number | undefined, title?: string): boolean {
   if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return !isZombie(pid);
+  return !isZombie(pid) && (title === undefined || hasTitle(pid, title));
+}
+
+/** After a reboot a pidfile's number may belong to anything; where /proc tells, the title must match. */
+function hasTitle(pid: number, title: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(title);
+  } catch {
+    return true;
+  }
 }
 
 function isZombie(pid: number): boolean {

@@ -10,7 +10,7 @@ import { bhyvectlArgv, diskCreateArgv } from './commands.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
 import { hasProcessTitled, isRunning } from '../../host/process.js';
-import { type LastExit, readPid, readText, runtimeFiles } from './runtime.js';
+import { type LastExit, readPid, readText, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
@@ -67,15 +67,18 @@ export class BhyveBackend implements Backend {
 
   /** The supervisor sends bhyve SIGTERM (the ACPI power button), as vm-bhyve's stop does, and does not boot it again. */
   async stop(guest: GuestConfig): Promise<void> {
-    process.kill(await this.supervisor(guest), 'SIGTERM');
+    const pid = await this.supervisorPid(guest.name);
+    if (pid === undefined) throw new AppError('conflict', `${guest.name} is not running under Hivedesk.`);
+    process.kill(pid, 'SIGTERM');
   }
 
   async powerOff(guest: GuestConfig): Promise<void> {
-    const files = runtimeFiles(this.store.guestDir(guest.name));
-    const supervisorPid = await readPid(files.supervisorPid);
-    if (!isRunning(supervisorPid)) return this.powerOffUnsupervised(guest);
-    process.kill(supervisorPid as number, 'SIGUSR2');
-    await waitUntil(async () => !isRunning(supervisorPid), POWER_OFF_WAIT_MS);
+    const pid = await this.supervisorPid(guest.name);
+    if (pid === undefined) return this.powerOffUnsupervised(guest);
+    process.kill(pid, 'SIGUSR2');
+    const gone = async () => (await this.supervisorPid(guest.name)) !== pid;
+    await waitUntil(gone, POWER_OFF_WAIT_MS);
+    if (!(await gone())) throw new AppError('host_command_failed', `${guest.name} did not power off within ${POWER_OFF_WAIT_MS / 1000} s; see vm-bhyve.log and the command log.`);
   }
 
   /** A guest that vm-bhyve or a script started: vm-bhyve's poweroff, from here. */
@@ -85,10 +88,10 @@ export class BhyveBackend implements Backend {
     await this.runner.check(privileged(this.settings, bhyvectlArgv('destroy', guest.name)));
   }
 
-  private async supervisor(guest: GuestConfig): Promise<number> {
-    const pid = await readPid(runtimeFiles(this.store.guestDir(guest.name)).supervisorPid);
-    if (pid === undefined || !isRunning(pid)) throw new AppError('conflict', `${guest.name} is not running under Hivedesk.`);
-    return pid;
+  /** The guest's live supervisor, if any: pidfile, process and title must all agree. */
+  private async supervisorPid(name: string): Promise<number | undefined> {
+    const pid = await readPid(runtimeFiles(this.store.guestDir(name)).supervisorPid);
+    return isRunning(pid, supervisorTitle(name)) ? pid : undefined;
   }
 
   /** vm-bhyve's rules: run.lock from another host means locked; a live supervisor or a VM instance means running. */
@@ -98,12 +101,12 @@ export class BhyveBackend implements Backend {
     const [lock, state, supervisorPid, instance] = await Promise.all([
       readText(files.lock),
       readText(files.state),
-      readPid(files.supervisorPid),
+      this.supervisorPid(guest.name),
       stat(`${this.settings.vmmDir}/${guest.name}`).then(() => true, () => false),
     ]);
     const lockedBy = lock?.trim();
     if (lockedBy && lockedBy !== this.settings.hostname) return { state: 'locked', lockedBy };
-    if (isRunning(supervisorPid)) return { state: state?.trim() === 'bootloader' ? 'bootloader' : 'running' };
+    if (supervisorPid !== undefined) return { state: state?.trim() === 'bootloader' ? 'bootloader' : 'running' };
     // Started by something else (vm-bhyve, a script): the VM instance or bhyve's process title tells.
     if (instance || (await hasProcessTitled(`bhyve: ${guest.name}`))) return { state: 'running' };
     const last = await lastExit(files.lastExit);

@@ -20,6 +20,11 @@ export function runtimeFiles(guestDir: string) {
 
 export type RuntimeFiles = ReturnType<typeof runtimeFiles>;
 
+/** The supervisor's process title: `ps` shows it, and a reused pid can be told apart by it. */
+export function supervisorTitle(name: string): string {
+  return `hivedesk-supervisor: ${name}`;
+}
+
 /** How the last run ended, for the list: a fault names its cause and the guest log's tail. */
 export interface LastExit {
   at: string;

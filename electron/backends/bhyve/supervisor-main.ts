@@ -1,8 +1,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { isRunning } from '../../host/process.js';
 import { Datastore } from '../../datastore/datastore.js';
 import { CommandLog } from '../../host/command-log.js';
 import { HostRunner } from '../../host/run.js';
-import { runtimeFiles } from './runtime.js';
+import { readPid, runtimeFiles, supervisorTitle } from './runtime.js';
 import { bhyveSettings } from './settings.js';
 import { Supervisor } from './supervisor.js';
 
@@ -13,12 +14,14 @@ import { Supervisor } from './supervisor.js';
 async function main(): Promise<void> {
   const [datastore, name] = process.argv.slice(2);
   if (!datastore || !name) throw new Error('usage: supervisor-main <datastore> <vm>');
-  process.title = `hivedesk-supervisor: ${name}`;
+  process.title = supervisorTitle(name);
   const store = new Datastore(datastore);
   const files = runtimeFiles(store.guestDir(name));
   const log = new CommandLog();
   // The GUI reads this file to show the supervisor's commands in its command log.
   log.onDidRecord((record) => appendFileSync(files.commands, `${JSON.stringify(record)}\n`));
+  const other = await readPid(files.supervisorPid);
+  if (isRunning(other, supervisorTitle(name))) throw new Error(`${name} already has a supervisor (pid ${other})`);
   writeFileSync(files.supervisorPid, `${process.pid}\n`);
   const supervisor = new Supervisor({ store, name, settings: bhyveSettings(), runner: new HostRunner(log) });
   process.on('SIGTERM', () => void supervisor.requestStop());

@@ -64,14 +64,13 @@ export class QemuBackend implements Backend {
   async powerOff(guest: GuestConfig): Promise<void> {
     const pid = await this.requireRunning(guest);
     await qmpExecute(this.paths(guest.name).qmpSocket, 'quit').catch(() => undefined);
-    if (!(await waitForExit(pid, POWER_OFF_WAIT_MS))) process.kill(pid, 'SIGKILL');
+    if (!(await waitForExit(pid, POWER_OFF_WAIT_MS))) killIfAlive(pid);
     await this.cleanup(guest.name);
   }
 
+  /** Reads only: a poll racing a start must not remove the QMP socket the start is about to use. */
   async status(guest: GuestConfig): Promise<GuestStatus> {
-    if ((await this.runningPid(guest.name)) !== undefined) return { state: 'running' };
-    await this.cleanup(guest.name);
-    return { state: 'stopped' };
+    return { state: (await this.runningPid(guest.name)) === undefined ? 'stopped' : 'running' };
   }
 
   private paths(name: string): QemuPaths {
@@ -127,4 +126,13 @@ async function isFile(path: string): Promise<boolean> {
     (s) => s.isFile() || s.isBlockDevice(),
     () => false,
   );
+}
+
+/** QEMU may exit on its own between the wait and the kill; that is the outcome we wanted. */
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }
