@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol } from 'electron';
 import { ELECTRON_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../shared/api/transport.js';
 import { dispatch } from './app/dispatcher.js';
 import { createHost, defaultDatastore } from './app/host.js';
@@ -15,12 +15,19 @@ const rendererRoot = join(here, '../../renderer');
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 async function main(): Promise<void> {
+  // One app per user: a second one would start a second cu on every console line.
+  if (!app.requestSingleInstanceLock()) return app.quit();
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   await app.whenReady();
   const datastore = process.env.HIVEDESK_DATASTORE ?? defaultDatastore();
   const host = await createHost({ datastore });
   // Consoles stream over the loopback WebSocket in both modes; only the window's origin may use it.
   const server = await startLoopbackServer({ host, token: randomBytes(24).toString('base64url'), port: 0, extraOrigins: [ELECTRON_ORIGIN] });
-  ipcMain.handle(IPC_INVOKE, (_event, channel: unknown, input: unknown) => dispatch(server.handlers, String(channel), input));
+  // Only our own page may call in: not a frame or a page that was navigated elsewhere.
+  ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {
+    if (!event.senderFrame?.url.startsWith(`${ELECTRON_ORIGIN}/`)) return { ok: false, error: { code: 'unavailable', message: 'not from the Hivedesk window' } };
+    return dispatch(server.handlers, String(channel), input);
+  });
   host.events.subscribe((name, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, name, payload);
   });
@@ -39,10 +46,7 @@ function createWindow(): void {
     title: 'Hivedesk',
     webPreferences: { preload: join(here, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
     if (!url.startsWith(`${ELECTRON_ORIGIN}/`)) event.preventDefault();
   });

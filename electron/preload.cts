@@ -14,4 +14,3 @@ const bridge = {
 };
 
 contextBridge.exposeInMainWorld('hivedesk', bridge);
-export type Bridge = typeof bridge;

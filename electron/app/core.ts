@@ -16,7 +16,6 @@ export interface CoreOptions {
 
 export interface Core {
   log: CommandLog;
-  runner: HostRunner;
   store: Datastore;
   vms: VmService;
   defaultBackend: Backend;
@@ -37,5 +36,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const vms = new VmService(store, backends, id);
   const defaultBackend = backends[id];
   if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
-  return { log, runner, store, vms, defaultBackend };
+  return { log, store, vms, defaultBackend };
 }

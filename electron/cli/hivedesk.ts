@@ -82,10 +82,16 @@ function printList(vms: VmSummary[], json: boolean): number {
   return 0;
 }
 
-/** One command per line, shell-quoted, in order; problems go to stderr so stdout stays runnable. */
+/**
+ * One command per line, shell-quoted, in order. Problems and Hivedesk's own supervisor go to
+ * stderr, so stdout is exactly the host's commands and pasting it does not run them twice.
+ */
 function printPlan(plan: Plan): number {
   for (const warning of plan.warnings) console.error(`hivedesk: warning: ${warning}`);
-  for (const command of plan.commands) console.log(quoteArgv(command.argv));
+  for (const command of plan.commands) {
+    if (command.supervisor) console.error(`hivedesk: started detached, runs what follows: ${quoteArgv(command.argv)}`);
+    else console.log(quoteArgv(command.argv));
+  }
   return 0;
 }
 

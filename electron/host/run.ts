@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { quoteArgv } from '../../shared/shell-words.js';
 import type { CommandLog } from './command-log.js';
 
 export interface RunOptions {
@@ -28,12 +29,8 @@ export interface RunningCommand {
 
 /** A host command that failed: carries the exact argv so the UI can show what was run. */
 export class HostCommandError extends Error {
-  constructor(
-    readonly argv: readonly string[],
-    readonly result: Pick<RunResult, 'exitCode' | 'signal' | 'stderr'>,
-    reason: string,
-  ) {
-    super(`${argv.join(' ')}: ${reason}`);
+  constructor(argv: readonly string[], reason: string) {
+    super(`${quoteArgv(argv)}: ${reason}`);
     this.name = 'HostCommandError';
   }
 }
@@ -86,7 +83,7 @@ export class HostRunner {
     if (result.exitCode !== 0) {
       const why = result.exitCode === null ? `killed (${result.signal ?? 'did not start'})` : `exit status ${result.exitCode}`;
       const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
-      throw new HostCommandError(argv, result, detail ? `${why}: ${detail}` : why);
+      throw new HostCommandError(argv, detail ? `${why}: ${detail}` : why);
     }
     return result;
   }

@@ -17,9 +17,9 @@ export function App() {
   useEffect(() => {
     void useVms.getState().load();
     void useHost.getState().load();
-    return subscribe((name, payload) => {
-      if (name === 'onDidChangeVms') useVms.getState().replace(payload as never);
-      if (name === 'onDidRunCommand') useHost.getState().addCommand(payload as never);
+    return subscribe((event) => {
+      if (event.name === 'onDidChangeVms') useVms.getState().replace(event.payload);
+      if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
     });
   }, []);
 

@@ -11,8 +11,6 @@ export type Input<C extends Channel> = z.input<Api[C]['input']>;
 export type ParsedInput<C extends Channel> = z.output<Api[C]['input']>;
 export type Output<C extends Channel> = z.output<Api[C]['output']>;
 
-export const CHANNELS = Object.keys(api) as Channel[];
-
 export function isChannel(name: string): name is Channel {
   return Object.hasOwn(api, name);
 }
@@ -25,4 +23,3 @@ export const events = {
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-export const EVENT_NAMES = Object.keys(events) as EventName[];

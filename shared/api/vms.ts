@@ -40,7 +40,12 @@ export type CreateVmInput = z.output<typeof CreateVmInput>;
 export const VmRef = z.object({ name: VmName });
 
 /** One host command exactly as it will be run (no shell: argv[0] is the program). */
-export const PlannedCommand = z.object({ argv: z.array(z.string()), why: z.string() });
+export const PlannedCommand = z.object({
+  argv: z.array(z.string()),
+  why: z.string(),
+  /** Hivedesk's own process that runs the commands after it (the bhyve supervisor): shown, but not part of a script. */
+  supervisor: z.boolean().optional(),
+});
 export type PlannedCommand = z.infer<typeof PlannedCommand>;
 
 export const vmsApi = {

@@ -117,7 +117,7 @@ export class BhyveBackend implements Backend {
   private supervisorCommand(name: string): PlannedCommand {
     const script = fileURLToPath(new URL(`./supervisor-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
     const loader = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    return { argv: [process.execPath, ...loader, script, this.store.root, name], why: `supervise ${name}: loader and bhyve for each boot, as vm-bhyve does` };
+    return { argv: [process.execPath, ...loader, script, this.store.root, name], why: `supervise ${name}: loader and bhyve for each boot, as vm-bhyve does`, supervisor: true };
   }
 
   private context(guest: GuestConfig) {

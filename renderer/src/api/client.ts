@@ -1,6 +1,6 @@
-import type { Channel, Input, Output } from '../../../shared/api/contract.js';
+import { type Channel, type EventName, type EventPayload, events, type Input, type Output } from '../../../shared/api/contract.js';
 import type { Result } from '../../../shared/api/errors.js';
-import { type EventListener, httpTransport, ipcTransport, type Transport } from './transport.js';
+import { httpTransport, ipcTransport, type Transport } from './transport.js';
 
 const transport: Transport = window.hivedesk ? ipcTransport(window.hivedesk) : httpTransport(window.location, sessionStorage);
 
@@ -9,6 +9,13 @@ export function invoke<C extends Channel>(channel: C, input: Input<C>): Promise<
   return transport.invoke(channel, input) as Promise<Result<Output<C>>>;
 }
 
-export function subscribe(listener: EventListener): () => void {
-  return transport.subscribe(listener);
+export type HostEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+/** Events from main, checked against the contract: a malformed one is dropped, not trusted. */
+export function subscribe(listener: (event: HostEvent) => void): () => void {
+  return transport.subscribe((name, payload) => {
+    if (!Object.hasOwn(events, name)) return;
+    const parsed = events[name as EventName].safeParse(payload);
+    if (parsed.success) listener({ name, payload: parsed.data } as HostEvent);
+  });
 }

@@ -1,13 +1,13 @@
-import type { EventName, EventPayload } from '../../../shared/api/contract.js';
 import type { Result } from '../../../shared/api/errors.js';
 import { HTTP_API_PREFIX, WS_EVENTS_PATH } from '../../../shared/api/transport.js';
 
-export type EventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+/** Raw events as they arrive; client.ts checks them against the contract before anyone sees them. */
+export type RawEventListener = (name: string, payload: unknown) => void;
 
 /** How requests reach main: Electron IPC through the preload, or HTTP/WebSocket in browser mode. */
 export interface Transport {
   invoke(channel: string, input: unknown): Promise<Result<unknown>>;
-  subscribe(listener: EventListener): () => void;
+  subscribe(listener: RawEventListener): () => void;
 }
 
 /** What the preload exposes (see electron/preload.cts). */
@@ -25,7 +25,7 @@ declare global {
 export function ipcTransport(bridge: PreloadBridge): Transport {
   return {
     invoke: (channel, input) => bridge.invoke(channel, input),
-    subscribe: (listener) => bridge.on((name, payload) => listener(name as EventName, payload as never)),
+    subscribe: (listener) => bridge.on(listener),
   };
 }
 
@@ -55,13 +55,13 @@ export function httpTransport(location: Location, storage: Storage): Transport {
 }
 
 /** The event stream comes back by itself after the server restarts. */
-function reconnecting(url: string, listener: EventListener): () => void {
+function reconnecting(url: string, listener: RawEventListener): () => void {
   let closed = false;
   let socket: WebSocket | undefined;
   const connect = () => {
     socket = new WebSocket(url);
     socket.onmessage = (msg) => {
-      const { name, payload } = JSON.parse(String(msg.data)) as { name: EventName; payload: never };
+      const { name, payload } = JSON.parse(String(msg.data)) as { name: string; payload: unknown };
       listener(name, payload);
     };
     socket.onclose = () => {

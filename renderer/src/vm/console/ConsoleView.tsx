@@ -19,6 +19,9 @@ export function ConsoleView({ name, port, visible }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const fit = useRef<FitAddon>(null);
   const [status, setStatus] = useState('connecting…');
+  const [connected, setConnected] = useState(false);
+  // Bumped by Reconnect: a new terminal attaches to the (new) session after the guest restarts.
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const term = new Terminal({ convertEol: false, scrollback: 10000, screenReaderMode: true, fontSize: 14, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace' });
@@ -31,9 +34,16 @@ export function ConsoleView({ name, port, visible }: Props) {
     void invoke('openConsole', { name, port }).then((result) => {
       if (disposed) return;
       if (!result.ok) return setStatus(result.error.message);
+      setStatus('connecting…');
       socket = new WebSocket(result.value.url);
-      socket.onopen = () => setStatus('connected');
-      socket.onclose = (e) => setStatus(`disconnected${e.reason ? `: ${e.reason}` : ''}`);
+      socket.onopen = () => {
+        setStatus('connected');
+        setConnected(true);
+      };
+      socket.onclose = (e) => {
+        setStatus(`disconnected${e.reason ? `: ${e.reason}` : ''}`);
+        setConnected(false);
+      };
       term.loadAddon(new AttachAddon(socket));
       resize(term, fitAddon, name, port);
       term.focus();
@@ -46,7 +56,7 @@ export function ConsoleView({ name, port, visible }: Props) {
       socket?.close();
       term.dispose();
     };
-  }, [name, port]);
+  }, [name, port, attempt]);
 
   useEffect(() => {
     if (visible && fit.current) fit.current.fit();
@@ -54,9 +64,12 @@ export function ConsoleView({ name, port, visible }: Props) {
 
   return (
     <div className="console">
-      <p className="console-status" aria-live="polite">
-        {name} · {port}: {status}
-      </p>
+      <div className="console-status">
+        <p aria-live="polite">
+          {name} · {port}: {status}
+        </p>
+        {!connected && status !== 'connecting…' && <button onClick={() => setAttempt(attempt + 1)}>Reconnect</button>}
+      </div>
       <div className="console-screen" ref={host} />
     </div>
   );
