@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import tty from 'node:tty';
 import * as pty from 'node-pty';
 import { type RawData, WebSocket } from 'ws';
-import { createHost, type Host } from '../electron/app/host.js';
+import { createHost } from '../electron/app/host.js';
 import { letCuOpen } from '../electron/consoles/cu-access.js';
 import { Datastore } from '../electron/datastore/datastore.js';
 import { type LoopbackServer, startLoopbackServer } from '../electron/web/server.js';

@@ -1,9 +1,9 @@
-import { access, constants, stat } from 'node:fs/promises';
 import { ConsolePort } from '../../shared/api/consoles.js';
 import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
 import type { Backend, Plan } from '../backends/backend.js';
 import type { Datastore } from '../datastore/datastore.js';
 import { setValue } from '../datastore/conf.js';
+import { isReadableMedia } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { AppError } from './errors.js';
 
@@ -63,7 +63,7 @@ export class VmService {
   async installVm(name: string, installMedia: string): Promise<VmSummary> {
     const doc = await this.store.read(name);
     if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
-    if (!(await isReadableFile(installMedia))) throw new AppError('not_found', `No readable file at ${installMedia}.`);
+    if (!(await isReadableMedia(installMedia))) throw new AppError('not_found', `No readable file at ${installMedia}.`);
     await this.store.write(name, setValue(doc, KEY.installMedia, installMedia));
     try {
       return await this.startVm(name);
@@ -141,18 +141,9 @@ export class VmService {
   private async checkCreate(input: CreateVmInput): Promise<void> {
     const taken = (await this.store.listNames()).some((n) => n.toLowerCase() === input.name.toLowerCase());
     if (taken) throw new AppError('invalid_input', `A VM named ${input.name} already exists.`, { name: `A VM named ${input.name} already exists.` });
-    if (input.installMedia && !(await isReadableFile(input.installMedia))) {
+    if (input.installMedia && !(await isReadableMedia(input.installMedia))) {
       const message = `No readable file at ${input.installMedia}.`;
       throw new AppError('invalid_input', message, { installMedia: message });
     }
   }
-}
-
-async function isReadableFile(path: string): Promise<boolean> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) return false;
-  return access(path, constants.R_OK).then(
-    () => true,
-    () => false,
-  );
 }

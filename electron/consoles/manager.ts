@@ -3,6 +3,7 @@ import { ConsolePort } from '../../shared/api/consoles.js';
 import { AppError } from '../app/errors.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { CommandLog } from '../host/command-log.js';
+import { waitUntil } from '../host/wait.js';
 import { letCuOpen } from './cu-access.js';
 import { ConsoleSession } from './session.js';
 
@@ -83,11 +84,8 @@ const DEVICE_WAIT_MS = 10_000;
  * loader or bhyve first opens it, a moment after the guest was started.
  */
 async function appeared(device: string): Promise<string> {
-  const deadline = Date.now() + DEVICE_WAIT_MS;
-  for (;;) {
-    const real = await realpath(device).catch(() => undefined);
-    if (real) return real;
-    if (Date.now() > deadline) throw new AppError('unavailable', `The console device ${device} did not appear.`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let real: string | undefined;
+  const found = await waitUntil(async () => (real = await realpath(device).catch(() => undefined)) !== undefined, DEVICE_WAIT_MS, 100);
+  if (!found || !real) throw new AppError('unavailable', `The console device ${device} did not appear.`);
+  return real;
 }

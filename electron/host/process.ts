@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { waitUntil } from './wait.js';
 
 /**
  * Whether a process still runs. A daemon whose parent is gone is reaped by PID 1, which may
@@ -35,13 +36,8 @@ function isZombie(pid: number): boolean {
   }
 }
 
-export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isRunning(pid)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return !isRunning(pid);
+export function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  return waitUntil(() => !isRunning(pid), timeoutMs, 100);
 }
 
 /**

@@ -1,13 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { ConsoleViewer } from '../consoles/session.js';
+import { waitUntil } from '../host/wait.js';
 
 /** Polls until `check` holds; the error names what was awaited and, if given, what was seen. */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000, seen?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (await waitUntil(check, timeoutMs)) return;
   throw new Error(`timed out waiting for ${what}${seen ? `; saw ${JSON.stringify(seen())}` : ''}`);
 }
 

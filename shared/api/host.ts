@@ -10,6 +10,8 @@ export const CommandRecord = z.object({
   /** null while running, or when the process was killed by a signal or never started. */
   exitCode: z.number().nullable(),
   signal: z.string().nullable(),
+  /** Still running (cu, a guest's supervisor): the record is sent again when it ends. */
+  running: z.boolean(),
   error: z.string().optional(),
 });
 export type CommandRecord = z.infer<typeof CommandRecord>;

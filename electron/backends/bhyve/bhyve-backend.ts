@@ -1,5 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { CommandRecord } from '../../../shared/api/host.js';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError, configError } from '../../app/errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
@@ -10,7 +11,8 @@ import { bhyvectlArgv, diskCreateArgv } from './commands.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
 import { hasProcessTitled, isRunning } from '../../host/process.js';
-import { type LastExit, readPid, readText, runtimeFiles, supervisorTitle } from './runtime.js';
+import { waitUntil } from '../../host/wait.js';
+import { LastExit, readPid, readText, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
@@ -149,7 +151,10 @@ export class BhyveBackend implements Backend {
       const text = buffer.toString('utf8');
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
       this.commandOffsets.set(name, offset + Buffer.byteLength(complete));
-      for (const line of complete.split('\n').filter(Boolean)) this.runner.log.import(JSON.parse(line));
+      for (const line of complete.split('\n').filter(Boolean)) {
+        const record = CommandRecord.safeParse(parseJson(line));
+        if (record.success) this.runner.log.import(record.data, path);
+      }
     } finally {
       await handle.close();
     }
@@ -157,12 +162,16 @@ export class BhyveBackend implements Backend {
 }
 
 
+/** What the supervisor left about the last run; a damaged file reads as nothing known. */
 async function lastExit(path: string): Promise<LastExit | undefined> {
-  const text = await readFile(path, 'utf8').catch(() => undefined);
-  return text ? (JSON.parse(text) as LastExit) : undefined;
+  const parsed = LastExit.safeParse(parseJson((await readFile(path, 'utf8').catch(() => undefined)) ?? ''));
+  return parsed.success ? parsed.data : undefined;
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !(await check())) await new Promise((r) => setTimeout(r, 50));
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 
 /**
  * A running guest's files in its directory. `run.lock` and `console` are vm-bhyve's own (so
@@ -26,11 +27,8 @@ export function supervisorTitle(name: string): string {
 }
 
 /** How the last run ended, for the list: a fault names its cause and the guest log's tail. */
-export interface LastExit {
-  at: string;
-  exitCode: number | null;
-  fault?: string;
-}
+export const LastExit = z.object({ at: z.string(), exitCode: z.number().nullable(), fault: z.string().optional() });
+export type LastExit = z.infer<typeof LastExit>;
 
 export async function readText(path: string): Promise<string | undefined> {
   return readFile(path, 'utf8').catch(() => undefined);

@@ -5,6 +5,7 @@ import { removeKey } from '../../datastore/conf.js';
 import { KEY, toGuestConfig } from '../../datastore/guest-config.js';
 import { writeFileAtomic } from '../../host/atomic-write.js';
 import type { HostRunner, RunResult } from '../../host/run.js';
+import { waitUntil } from '../../host/wait.js';
 import { type BootPlan, planBoot } from './plan.js';
 import { probeHost } from './probe.js';
 import { type LastExit, logTail, removeRunState, runtimeFiles, type RuntimeFiles } from './runtime.js';
@@ -57,10 +58,8 @@ export class Supervisor {
     if (this.child === child) await this.o.runner.run(privileged(this.o.settings, ['kill', '-KILL', String(child.pid)]));
   }
 
-  private async exitsWithin(child: NonNullable<Supervisor['child']>, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (this.child === child && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    return this.child !== child;
+  private exitsWithin(child: NonNullable<Supervisor['child']>, ms: number): Promise<boolean> {
+    return waitUntil(() => this.child !== child, ms);
   }
 
   async run(): Promise<LastExit> {

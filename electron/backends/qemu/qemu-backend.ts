@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError, configError } from '../../app/errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
+import { isReadableMedia } from '../../host/media.js';
 import { waitForExit } from '../../host/process.js';
 import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
@@ -39,7 +40,7 @@ export class QemuBackend implements Backend {
 
   async planStart(guest: GuestConfig): Promise<Plan> {
     const { accel } = await this.accel();
-    const missing = guest.installMedia && !(await isFile(guest.installMedia));
+    const missing = guest.installMedia && !(await isReadableMedia(guest.installMedia));
     return {
       commands: [{ argv: configError(() => buildQemuArgv(guest, this.paths(guest.name), accel)), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
       warnings: missing ? [`The install media ${guest.installMedia} is missing. Choose another file.`] : [],
@@ -121,12 +122,6 @@ export class QemuBackend implements Backend {
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile() || s.isBlockDevice(),
-    () => false,
-  );
-}
 
 /** QEMU may exit on its own between the wait and the kill; that is the outcome we wanted. */
 function killIfAlive(pid: number): void {

@@ -7,7 +7,8 @@ import { useHost } from '../stores/host.js';
 /** bhyve's exit status is how a guest ended (1 = powered off), so it is named, and only 3 and 4 are failures. */
 function outcome(c: CommandRecord): { text: string; bad: boolean } {
   if (c.error) return { text: `failed to start: ${c.error}`, bad: true };
-  if (c.exitCode === null) return { text: c.signal ? `killed by ${c.signal}` : 'running', bad: !!c.signal };
+  if (c.running) return { text: 'running', bad: false };
+  if (c.exitCode === null) return { text: c.signal ? `killed by ${c.signal}` : 'ended', bad: true };
   const bhyve = programOf(c.argv) === 'bhyve' ? BHYVE_EXIT[c.exitCode] : undefined;
   if (bhyve) return { text: `exit ${c.exitCode} (${bhyve.meaning})`, bad: bhyve.fault };
   return { text: `exit ${c.exitCode}`, bad: c.exitCode !== 0 };
@@ -42,7 +43,8 @@ function CommandRow({ command }: { command: CommandRecord }) {
     <li className={result.bad ? 'bad' : 'ok'}>
       <code>{line}</code>
       <span className="meta">
-        {result.text} · {command.durationMs} ms · {new Date(command.startedAt).toLocaleTimeString()}
+        {result.text}
+        {command.running ? '' : ` · ${command.durationMs} ms`} · {new Date(command.startedAt).toLocaleTimeString()}
       </span>
       <button aria-label={`Copy command ${command.id}`} onClick={() => void navigator.clipboard?.writeText(line)}>
         Copy

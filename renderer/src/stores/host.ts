@@ -21,6 +21,10 @@ export const useHost = create<HostState>()((set) => ({
     });
   },
   addCommand(record) {
-    set((s) => (s.commands.some((c) => c.id === record.id) ? s : { commands: [...s.commands, record].slice(-KEEP) }));
+    set((s) => {
+      const at = s.commands.findIndex((c) => c.id === record.id);
+      if (at < 0) return { commands: [...s.commands, record].slice(-KEEP) };
+      return { commands: s.commands.map((c, i) => (i === at ? record : c)) };
+    });
   },
 }));

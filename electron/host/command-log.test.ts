@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CommandRecord } from '../../shared/api/host.js';
+import { CommandLog } from './command-log.js';
+
+test('a command shows as running when it starts and the same record is updated when it ends', () => {
+  const log = new CommandLog();
+  const seen: CommandRecord[] = [];
+  log.onDidRecord((r) => seen.push(r));
+  const finish = log.begin(['cu', '-l', '/dev/pts/3', '-s', '115200']);
+  assert.deepEqual(log.list().map((r) => [r.id, r.running, r.exitCode]), [[1, true, null]]);
+  finish({ exitCode: 0, signal: null });
+  assert.deepEqual(log.list().map((r) => [r.id, r.running, r.exitCode]), [[1, false, 0]]);
+  assert.deepEqual(seen.map((r) => r.running), [true, false]);
+});
+
+test("another process's command (a supervisor's) stays one record from start to end", () => {
+  const log = new CommandLog();
+  log.begin(['truncate', '-s', '1G', '/vm/a/disk0.img'])({ exitCode: 0, signal: null });
+  const start: CommandRecord = { id: 7, argv: ['bhyve', 'web1'], startedAt: '2026-11-26T00:00:00.000Z', durationMs: 0, exitCode: null, signal: null, running: true };
+  log.import(start, '/vm/web1/hivedesk-commands.jsonl');
+  log.import({ ...start, running: false, exitCode: 1, durationMs: 5000 }, '/vm/web1/hivedesk-commands.jsonl');
+  log.import({ ...start, argv: ['bhyve', 'web2'] }, '/vm/web2/hivedesk-commands.jsonl');
+  assert.deepEqual(log.list().map((r) => [r.id, r.argv.join(' '), r.running, r.exitCode]), [
+    [1, 'truncate -s 1G /vm/a/disk0.img', false, 0],
+    [2, 'bhyve web1', false, 1],
+    [3, 'bhyve web2', true, null],
+  ]);
+});
