@@ -12,6 +12,8 @@ export interface RunOptions {
   logFile?: string;
   /** In a session of its own, not waited for: it outlives this process (our daemon(8)). */
   detached?: boolean;
+  /** In a process group of its own (still waited for), so a signal reaches it through doas or sudo. */
+  processGroup?: boolean;
 }
 
 export interface RunResult {
@@ -58,7 +60,7 @@ export class HostRunner {
       stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       killSignal: 'SIGKILL',
-      detached: options.detached ?? false,
+      detached: (options.detached ?? false) || (options.processGroup ?? false),
     });
     if (logFd !== undefined) closeSync(logFd);
     if (options.detached) child.unref();

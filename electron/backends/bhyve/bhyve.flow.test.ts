@@ -139,7 +139,8 @@ test('start from disk, survive a GUI restart, stop with the ACPI power button', 
   again.dispose();
   await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'the ACPI shutdown');
   const kill = (await hostCommands()).find((argv) => argv[0] === 'kill');
-  assert.deepEqual(kill?.slice(0, 2), ['kill', '-TERM']);
+  assert.deepEqual(kill?.slice(0, 3), ['kill', '-TERM', '--']);
+  assert.match(kill?.[3] ?? '', /^-\d+$/, 'the signal goes to the process group of bhyve');
   assert.equal((await vm('fbsd')).lastFault, undefined);
 });
 
@@ -255,6 +256,15 @@ test('a bhyve started outside Hivedesk is seen by its process title', async () =
     outside.kill('SIGKILL');
   }
   await waitFor(async () => (await vm('ghost')).state === 'stopped', 'ghost to show as stopped');
+});
+
+test('guests started together get taps of their own', async () => {
+  for (const name of ['net1', 'net2']) await call('createVm', { name, profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '64M' });
+  await Promise.all(['net1', 'net2'].map((name) => call('startVm', { name })));
+  await waitFor(async () => (await vm('net1')).state === 'running' && (await vm('net2')).state === 'running', 'both guests to run');
+  const created = (await hostCommands()).filter((argv) => argv[0] === 'ifconfig' && argv[2] === 'create' && argv[1]?.startsWith('tap'));
+  const taps = created.slice(-2).map((argv) => argv[1]);
+  assert.equal(new Set(taps).size, 2, `two different taps: ${taps.join(', ')}`);
 });
 
 test('refusals say what to do, and run nothing', async () => {

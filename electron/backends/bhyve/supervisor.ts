@@ -1,9 +1,11 @@
 import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BHYVE_EXIT } from '../../../shared/bhyve-exit.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import { removeKey } from '../../datastore/conf.js';
 import { KEY, toGuestConfig } from '../../datastore/guest-config.js';
 import { writeFileAtomic } from '../../host/atomic-write.js';
+import { acquireFileLock } from '../../host/file-lock.js';
 import type { HostRunner, RunResult } from '../../host/run.js';
 import { waitUntil } from '../../host/wait.js';
 import { type BootPlan, planBoot } from './plan.js';
@@ -20,6 +22,7 @@ export interface SuperviseOptions {
 }
 
 const FORCE_POWEROFF_GRACE_MS = 3000;
+const NETWORK_LOCK_WAIT_MS = 60_000;
 
 /**
  * vmrun.sh's and vm-bhyve's loop: loader and bhyve for each boot; exit 0 (reboot) boots again,
@@ -39,7 +42,7 @@ export class Supervisor {
   /** SIGTERM to the supervisor: stop after this boot, pressing the power button (SIGTERM) if bhyve runs. */
   async requestStop(): Promise<void> {
     this.stopping = true;
-    if (this.child?.pid !== undefined) await this.o.runner.run(privileged(this.o.settings, ['kill', '-TERM', String(this.child.pid)]));
+    if (this.child?.pid !== undefined) await this.signalChild('-TERM', this.child.pid);
   }
 
   /**
@@ -55,7 +58,15 @@ export class Supervisor {
       await this.o.runner.run(privileged(this.o.settings, bhyvectlArgv('force-poweroff', this.o.name)));
       if (await this.exitsWithin(child, FORCE_POWEROFF_GRACE_MS)) return;
     }
-    if (this.child === child) await this.o.runner.run(privileged(this.o.settings, ['kill', '-KILL', String(child.pid)]));
+    if (this.child === child) await this.signalChild('-KILL', child.pid);
+  }
+
+  /**
+   * Signals the child's whole process group: the pid we know may be sudo's, which passes on
+   * SIGTERM but cannot pass on SIGKILL.
+   */
+  private signalChild(signal: '-TERM' | '-KILL', pid: number): Promise<unknown> {
+    return this.o.runner.run(privileged(this.o.settings, ['kill', signal, '--', `-${pid}`]));
   }
 
   private exitsWithin(child: NonNullable<Supervisor['child']>, ms: number): Promise<boolean> {
@@ -68,19 +79,29 @@ export class Supervisor {
     if (!doc) return this.finish({ at: now(), exitCode: null, fault: `there is no VM named ${name}` }, false);
     const guest = toGuestConfig(name, doc, 'bhyve');
     const guestDir = store.guestDir(name);
+    // Guests starting together would each pick the same free tapN: probing and creating taps take turns.
+    const release = await acquireFileLock(join(store.root, '.config', 'hivedesk-network.lock'), NETWORK_LOCK_WAIT_MS);
     let plan: BootPlan;
     try {
       plan = planBoot({ guest, guestDir, datastoreDir: store.root, settings, facts: await probeHost(runner, settings, guest, guestDir, store.root) });
     } catch (err) {
+      await release();
       return this.finish({ at: now(), exitCode: null, fault: (err as Error).message }, false);
     }
-    if (plan.warnings.length) return this.finish({ at: now(), exitCode: null, fault: plan.warnings.join(' ') }, false);
+    if (plan.warnings.length) {
+      await release();
+      return this.finish({ at: now(), exitCode: null, fault: plan.warnings.join(' ') }, false);
+    }
     await writeFileAtomic(this.files.lock, `${settings.hostname}\n`);
     await store.writeConsoles(name, plan.consoles);
     await this.log(`${name}: starting${guest.installMedia ? ` (installing from ${guest.installMedia})` : ''}`);
     let outcome: LastExit;
     try {
-      for (const command of plan.setup) await runner.check(command.argv);
+      try {
+        for (const command of plan.setup) await runner.check(command.argv);
+      } finally {
+        await release();
+      }
       outcome = await this.bootLoop(plan);
     } catch (err) {
       outcome = { at: now(), exitCode: null, fault: (err as Error).message };
@@ -118,7 +139,7 @@ export class Supervisor {
   }
 
   private async runChild(argv: readonly string[], what: 'loader' | 'bhyve'): Promise<RunResult> {
-    const running = this.o.runner.start(argv, { timeoutMs: 0, logFile: this.files.log });
+    const running = this.o.runner.start(argv, { timeoutMs: 0, logFile: this.files.log, processGroup: true });
     this.child = { pid: running.pid, what };
     const result = await running.result;
     this.child = undefined;
