@@ -26,8 +26,10 @@ export class ConsoleManager {
     if (existing) return existing;
     await this.ending.get(key);
     if (!(await this.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
-    const listed = (await this.store.readConsoles(name))[port];
-    if (!listed) throw new AppError('conflict', `${name} has no ${port} console right now: start it first.`);
+    // A guest that is still starting may not have written its console file yet.
+    let listed: string | undefined;
+    await waitUntil(async () => (listed = (await this.store.readConsoles(name))[port]) !== undefined, DEVICE_WAIT_MS, 100);
+    if (!listed) throw new AppError('conflict', `${name} has no ${port} console.`);
     // cu may run as another user (uucp) that cannot pass through our directories: give it the real device.
     const device = await appeared(listed);
     await letCuOpen(device);

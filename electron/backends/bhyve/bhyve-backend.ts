@@ -108,7 +108,8 @@ export class BhyveBackend implements Backend {
     ]);
     const lockedBy = lock?.trim();
     if (lockedBy && lockedBy !== this.settings.hostname) return { state: 'locked', lockedBy };
-    if (supervisorPid !== undefined) return { state: state?.trim() === 'bootloader' ? 'bootloader' : 'running' };
+    // Until the supervisor says bhyve runs, the guest is still being set up and loaded.
+    if (supervisorPid !== undefined) return { state: state?.trim() === 'running' ? 'running' : 'bootloader' };
     // Started by something else (vm-bhyve, a script): the VM instance or bhyve's process title tells.
     if (instance || (await hasProcessTitled(`bhyve: ${guest.name}`))) return { state: 'running' };
     const last = await lastExit(files.lastExit);

@@ -39,8 +39,10 @@ export async function readPid(path: string): Promise<number | undefined> {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/** The pidfile goes last: until then the guest still shows as up, so a Start cannot slip in early. */
 export async function removeRunState(files: RuntimeFiles): Promise<void> {
-  await Promise.all([files.lock, files.console, files.supervisorPid, files.state].map((f) => rm(f, { force: true })));
+  await Promise.all([files.lock, files.console, files.state].map((f) => rm(f, { force: true })));
+  await rm(files.supervisorPid, { force: true });
 }
 
 /** The last lines of the guest's log, to show with a fault. */

@@ -160,8 +160,8 @@ export class Supervisor {
 
   private async finish(outcome: LastExit, ran: boolean): Promise<LastExit> {
     await writeFileAtomic(this.files.lastExit, `${JSON.stringify(outcome)}\n`).catch(() => undefined);
-    if (ran) await removeRunState(this.files);
     await this.log(`${this.o.name}: stopped${outcome.fault ? ` (fault: ${outcome.fault.split('\n')[0]})` : ''}`);
+    if (ran) await removeRunState(this.files);
     return outcome;
   }
 
