@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { expect, shots, test } from './fixtures.js';
+import { wizardToSummary } from './wizard.js';
 
 /**
  * The same screens on the bhyve backend, against the FreeBSD HOST SIMULATOR (fake bhyve,
@@ -9,17 +10,7 @@ test('install a FreeBSD guest with the bhyve backend and log in on its console',
   await page.goto(freebsd.url);
   await expect(page.getByLabel('Host', { exact: true })).toContainText('bhyve (vmm)');
 
-  await page.getByRole('button', { name: 'New VM' }).click();
-  const wizard = page.getByRole('dialog', { name: 'New VM' });
-  await wizard.getByLabel('Name').fill('fbsd1');
-  await wizard.getByLabel('Operating system').selectOption('freebsd');
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  await wizard.getByLabel('CPUs').fill('1');
-  await wizard.getByLabel('Memory').fill('512M');
-  await wizard.getByLabel('Disk size').fill('1G');
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  await wizard.getByLabel('Install media').fill(freebsd.iso);
-  await wizard.getByRole('button', { name: 'Next' }).click();
+  const wizard = await wizardToSummary(page, { name: 'fbsd1', os: 'freebsd', cpus: '1', memory: '512M', diskSize: '1G', installMedia: freebsd.iso });
 
   const plan = wizard.getByRole('list', { name: 'Commands that will run' });
   const nmdm = join(freebsd.root, 'dev', 'nmdm-fbsd1.1A');

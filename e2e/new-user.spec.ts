@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isRunning } from '../electron/host/process.js';
 import { expect, shots, test } from './fixtures.js';
+import { wizardToSummary } from './wizard.js';
 
 /** A new user's path in browser mode: wizard, Start, Console, type, read, Power off. */
 test('create a VM from an ISO, boot it, use its console, power it off', async ({ page, app }) => {
@@ -9,17 +10,7 @@ test('create a VM from an ISO, boot it, use its console, power it off', async ({
   await expect(page.getByText('No virtual machines yet')).toBeVisible();
   await expect(page).not.toHaveURL(/token=/);
 
-  await page.getByRole('button', { name: 'New VM' }).click();
-  const wizard = page.getByRole('dialog', { name: 'New VM' });
-  await wizard.getByLabel('Name').fill('tiny');
-  await wizard.getByLabel('Operating system').selectOption('linux');
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  await wizard.getByLabel('CPUs').fill('1');
-  await wizard.getByLabel('Memory').fill('256M');
-  await wizard.getByLabel('Disk size').fill('1G');
-  await wizard.getByRole('button', { name: 'Next' }).click();
-  await wizard.getByLabel('Install media').fill(app.iso);
-  await wizard.getByRole('button', { name: 'Next' }).click();
+  const wizard = await wizardToSummary(page, { name: 'tiny', os: 'linux', cpus: '1', memory: '256M', diskSize: '1G', installMedia: app.iso });
 
   const plan = wizard.getByRole('list', { name: 'Commands that will run' });
   await expect(plan).toContainText(`truncate -s 1G ${join(app.datastore, 'tiny', 'disk0.img')}`);
