@@ -10,6 +10,8 @@ interface VmsState {
   loaded: boolean;
   /** The action under way per VM, so buttons cannot be clicked twice. */
   busy: Record<string, Action | undefined>;
+  /** VMs whose power button was pressed and that have not stopped yet. */
+  shuttingDown: Record<string, boolean | undefined>;
   /** The last error per VM (or '' for the list), shown next to it until the next action. */
   errors: Record<string, ApiError | undefined>;
   load(): Promise<void>;
@@ -21,6 +23,7 @@ export const useVms = create<VmsState>()((set, get) => ({
   vms: [],
   loaded: false,
   busy: {},
+  shuttingDown: {},
   errors: {},
   async load() {
     const result = await invoke('listVms', {});
@@ -28,7 +31,7 @@ export const useVms = create<VmsState>()((set, get) => ({
     else set({ loaded: true, errors: { ...get().errors, '': result.error } });
   },
   replace(vms) {
-    set({ vms, loaded: true });
+    set((s) => ({ vms, loaded: true, shuttingDown: Object.fromEntries(vms.filter((vm) => vm.state !== 'stopped' && s.shuttingDown[vm.name]).map((vm) => [vm.name, true])) }));
   },
   async run(action, name) {
     set((s) => ({ busy: { ...s.busy, [name]: action }, errors: { ...s.errors, [name]: undefined } }));
@@ -37,6 +40,7 @@ export const useVms = create<VmsState>()((set, get) => ({
       busy: { ...s.busy, [name]: undefined },
       errors: { ...s.errors, [name]: result.ok ? undefined : result.error },
       vms: result.ok ? s.vms.map((vm) => (vm.name === name ? result.value : vm)) : s.vms,
+      shuttingDown: { ...s.shuttingDown, [name]: action === 'stopVm' && result.ok && result.value.state !== 'stopped' },
     }));
   },
 }));

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { useConsoles } from '../stores/consoles.js';
@@ -37,7 +37,8 @@ export function VmList() {
 }
 
 function VmRow({ vm }: { vm: VmSummary }) {
-  const { busy, errors, run } = useVms();
+  const { busy, errors, run, shuttingDown } = useVms();
+  const slow = useLater(30_000, !!shuttingDown[vm.name]);
   const openConsole = useConsoles((s) => s.open);
   const [confirming, setConfirming] = useState(false);
   const action = busy[vm.name];
@@ -53,6 +54,8 @@ function VmRow({ vm }: { vm: VmSummary }) {
       <td>
         <span className={`state state-${vm.state}`}>{vm.state === 'locked' ? `locked by ${vm.lockedBy ?? '?'}` : vm.state}</span>
         {action && <span className="busy"> ({pending(action)})</span>}
+        {!action && shuttingDown[vm.name] && <span className="busy"> (shutting down…)</span>}
+        {slow && shuttingDown[vm.name] && <p className="hint">Still running after 30 s: the guest may ignore the power button. Power off ends it at once.</p>}
         {error && <p role="alert" className="error">{error.message}</p>}
         {vm.lastFault && <p className="error">{vm.lastFault}</p>}
       </td>
@@ -93,4 +96,16 @@ function VmRow({ vm }: { vm: VmSummary }) {
 
 function pending(action: string): string {
   return { startVm: 'starting…', stopVm: 'asking to shut down…', powerOffVm: 'powering off…' }[action] ?? '';
+}
+
+/** True once `ms` have passed while `active` held; false again when it no longer holds. */
+function useLater(ms: number, active: boolean): boolean {
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    setLate(false);
+    if (!active) return;
+    const timer = setTimeout(() => setLate(true), ms);
+    return () => clearTimeout(timer);
+  }, [ms, active]);
+  return late;
 }
