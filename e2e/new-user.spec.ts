@@ -79,4 +79,14 @@ test('create a VM from an ISO, boot it, use its console, power it off', async ({
   await page.screenshot({ path: shots('list-stopped-with-log') });
 
   expect((await readdir(join(app.datastore, 'tiny'))).sort()).toEqual(expect.arrayContaining(['disk0.img', 'tiny.conf']));
+
+  // Deleting asks first, by name, and takes the disk only when the box is ticked.
+  await row.getByRole('button', { name: 'Delete' }).click();
+  const remove = page.getByRole('dialog', { name: 'Delete tiny?' });
+  await expect(remove).toContainText('Its disks are kept unless you tick the box.');
+  await remove.getByLabel('Also delete its disk images (disk0.img)').check();
+  await remove.getByRole('button', { name: 'Delete tiny' }).click();
+  await expect(page.getByRole('status')).toHaveText('Deleted tiny.');
+  await expect(page.getByText('No virtual machines yet')).toBeVisible();
+  expect(await readdir(app.datastore)).toEqual([]);
 });

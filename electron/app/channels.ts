@@ -36,6 +36,7 @@ export function createHandlers(s: Services): Handlers {
     },
     stopVm: ({ name }) => changed(s.vms.stopVm(name)),
     powerOffVm: ({ name }) => changed(s.vms.powerOffVm(name)),
+    deleteVm: ({ name, deleteDisks }) => changed(s.vms.deleteVm(name, deleteDisks)),
     getHostInfo: () => s.hostInfo(),
     listCommands: async () => s.log.list(),
     openConsole: async ({ name, port }) => {

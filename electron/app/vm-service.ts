@@ -1,7 +1,7 @@
 import { ConsolePort } from '../../shared/api/consoles.js';
 import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
 import type { Backend, Plan } from '../backends/backend.js';
-import type { Datastore } from '../datastore/datastore.js';
+import { type Datastore, exists } from '../datastore/datastore.js';
 import { setValue } from '../datastore/conf.js';
 import { isReadableMedia } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
@@ -26,7 +26,7 @@ export class VmService {
   }
 
   private unreadable(name: string, err: Error): VmSummary {
-    return { name, backend: this.defaultBackend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', consoles: [], lastFault: `Hivedesk cannot read this guest: ${err.message}` };
+    return { name, backend: this.defaultBackend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', disks: [], consoles: [], lastFault: `Hivedesk cannot read this guest: ${err.message}` };
   }
 
   async planCreateVm(input: CreateVmInput): Promise<Plan> {
@@ -86,6 +86,20 @@ export class VmService {
     return this.act(name, 'powerOff');
   }
 
+  /** Only a stopped guest, and its disks only when asked. */
+  async deleteVm(name: string, deleteDisks: boolean): Promise<{ removed: string[]; kept: string[] }> {
+    return this.exclusive(name, async () => {
+      const guest = await this.guest(name);
+      if ((await this.backend(guest).status(guest)).state !== 'stopped') throw new AppError('conflict', `Stop ${name} before deleting it.`);
+      const inDir = guest.disks.filter((d) => d.dev === 'file').map((d) => d.name);
+      const outside = guest.disks.filter((d) => d.dev !== 'file').map((d) => d.name);
+      const keep = new Set(deleteDisks ? [] : inDir);
+      const removed = await this.store.remove(name, keep);
+      const dir = this.store.guestDir(name);
+      return { removed, kept: [...[...keep].map((f) => `${dir}/${f}`), ...outside] };
+    });
+  }
+
   async state(name: string): Promise<VmSummary['state']> {
     const guest = await this.guest(name);
     return (await this.backend(guest).status(guest)).state;
@@ -93,12 +107,16 @@ export class VmService {
 
   /** One action per guest at a time: two Starts (a second window, the CLI) must not both pass the state check. */
   private act(name: string, action: 'start' | 'stop' | 'powerOff'): Promise<VmSummary> {
-    const previous = this.busy.get(name) ?? Promise.resolve();
-    const next = previous.then(async () => {
+    return this.exclusive(name, async () => {
       const guest = await this.guest(name);
       await this.backend(guest)[action](guest);
       return this.summary(name);
     });
+  }
+
+  private exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.busy.get(name) ?? Promise.resolve();
+    const next = previous.then(work);
     const settled = next.then(
       () => undefined,
       () => undefined,
@@ -118,6 +136,7 @@ export class VmService {
       cpus: guest.cpus,
       memory: guest.memory,
       profile: guest.profile,
+      disks: guest.disks.map((d) => d.name),
       consoles: guest.comports.filter((port): port is ConsolePort => ConsolePort.safeParse(port).success),
       ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
@@ -141,6 +160,10 @@ export class VmService {
   private async checkCreate(input: CreateVmInput): Promise<void> {
     const taken = (await this.store.listNames()).some((n) => n.toLowerCase() === input.name.toLowerCase());
     if (taken) throw new AppError('invalid_input', `A VM named ${input.name} already exists.`, { name: `A VM named ${input.name} already exists.` });
+    if (await exists(this.store.guestDir(input.name))) {
+      const message = `The datastore already has a directory ${input.name} (disks kept from a deleted VM?). Pick another name.`;
+      throw new AppError('invalid_input', message, { name: message });
+    }
     if (input.installMedia && !(await isReadableMedia(input.installMedia))) {
       const message = `No readable file at ${input.installMedia}.`;
       throw new AppError('invalid_input', message, { installMedia: message });

@@ -51,6 +51,20 @@ export class Datastore {
     await rm(this.guestDir(name), { recursive: true, force: true });
   }
 
+  /**
+   * Removes a guest: its whole directory, or (keeping disks) every file but the named ones, so
+   * the kept disks stay where they were. Returns the paths removed.
+   */
+  async remove(name: string, keep: ReadonlySet<string>): Promise<string[]> {
+    const dir = this.guestDir(name);
+    const removed = (await readdir(dir)).filter((f) => !keep.has(f)).map((f) => join(dir, f));
+    // The .conf first: from then on the guest is no longer listed, whatever happens to the rest.
+    await rm(this.confPath(name));
+    if (keep.size === 0) await rm(dir, { recursive: true, force: true });
+    else await Promise.all(removed.map((path) => rm(path, { recursive: true, force: true })));
+    return removed;
+  }
+
   async write(name: string, doc: ConfDocument): Promise<void> {
     await writeFileAtomic(this.confPath(name), serializeConf(doc));
   }

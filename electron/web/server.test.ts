@@ -129,3 +129,20 @@ test('a create makes the .conf and a sparse disk, and a duplicate is refused', a
   const commands = (await (await post('listCommands', {})).json()) as { value: { argv: string[]; exitCode: number }[] };
   assert.deepEqual(commands.value.at(-1), { ...commands.value.at(-1), argv: ['truncate', '-s', '2G', join(datastore, 'web1', 'disk0.img')], exitCode: 0 });
 });
+
+test('delete keeps the disks unless asked, refuses a name whose kept disks remain, and removes all when asked', async () => {
+  const create = async (name: string) => (await (await post('createVm', { name, profile: 'other', cpus: 1, memory: '64M', diskSize: '16M' })).json()) as { ok: boolean };
+  assert.equal((await create('keep1')).ok, true);
+  const kept = (await (await post('deleteVm', { name: 'keep1', deleteDisks: false })).json()) as { ok: boolean; value: { removed: string[]; kept: string[] } };
+  assert.deepEqual(kept.value, { removed: [join(datastore, 'keep1', 'keep1.conf')], kept: [join(datastore, 'keep1', 'disk0.img')] });
+  assert.deepEqual(await readdir(join(datastore, 'keep1')), ['disk0.img']);
+  const listed = (await (await post('listVms', {})).json()) as { value: { name: string }[] };
+  assert.equal(listed.value.some((vm) => vm.name === 'keep1'), false);
+  const again = (await (await post('createVm', { name: 'keep1', profile: 'other', cpus: 1, memory: '64M', diskSize: '16M' })).json()) as { ok: boolean; error: { fields: Record<string, string> } };
+  assert.match(again.error.fields.name ?? '', /already has a directory keep1 \(disks kept from a deleted VM\?\)/);
+
+  assert.equal((await create('gone1')).ok, true);
+  const all = (await (await post('deleteVm', { name: 'gone1', deleteDisks: true })).json()) as { ok: boolean; value: { kept: string[] } };
+  assert.deepEqual(all.value.kept, []);
+  assert.equal((await readdir(datastore)).includes('gone1'), false);
+});

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 
 interface Props {
   title: string;
@@ -6,10 +6,12 @@ interface Props {
   confirmLabel: string;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Choices that shape what the confirmation does (e.g. also deleting disks). */
+  children?: ReactNode;
 }
 
 /** A real modal (<dialog>) that names what it will do; Cancel is focused so Enter is safe. */
-export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     ref.current?.showModal();
@@ -18,6 +20,7 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }
     <dialog ref={ref} className="confirm" aria-label={title} onCancel={onCancel}>
       <h2>{title}</h2>
       <p>{body}</p>
+      {children}
       <div className="actions">
         <button autoFocus onClick={onCancel}>
           Cancel

@@ -19,6 +19,8 @@ export const VmSummary = z.object({
   memory: z.string(),
   profile: z.string(),
   installMedia: z.string().optional(),
+  /** Disk names (diskN_name), so a delete can say which files it would remove. */
+  disks: z.array(z.string()),
   /** Serial ports the guest has, e.g. ["com1"]. */
   consoles: z.array(ConsolePort),
   /** Why the last run ended, when it ended badly (fault, crash). */
@@ -48,6 +50,12 @@ export const PlannedCommand = z.object({
 });
 export type PlannedCommand = z.infer<typeof PlannedCommand>;
 
+export const DeleteVmInput = z.object({
+  name: VmName,
+  /** Off by default: a guest's disks go only when the user asks, by name. */
+  deleteDisks: z.boolean(),
+});
+
 export const vmsApi = {
   listVms: request(z.object({}), z.array(VmSummary)),
   planCreateVm: request(CreateVmInput, z.object({ commands: z.array(PlannedCommand), warnings: z.array(z.string()) })),
@@ -55,4 +63,6 @@ export const vmsApi = {
   startVm: request(VmRef, VmSummary),
   stopVm: request(VmRef, VmSummary),
   powerOffVm: request(VmRef, VmSummary),
+  /** What was removed and what was kept (disks not asked for, or outside the guest's directory). */
+  deleteVm: request(DeleteVmInput, z.object({ removed: z.array(z.string()), kept: z.array(z.string()) })),
 };

@@ -82,6 +82,8 @@ test('power off ends the guest at once', async () => {
   await call('startVm', { name: 'tiny' });
   const pid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8'));
   assert.equal(isRunning(pid), true);
+  const deleting = await dispatch(handlers, 'deleteVm', { name: 'tiny', deleteDisks: true });
+  assert.deepEqual(deleting, { ok: false, error: { code: 'conflict', message: 'Stop tiny before deleting it.' } });
   const off = (await call('powerOffVm', { name: 'tiny' })) as VmSummary;
   assert.equal(off.state, 'stopped');
   assert.equal(isRunning(pid), false);

@@ -17,6 +17,9 @@ interface VmsState {
   load(): Promise<void>;
   replace(vms: VmSummary[]): void;
   run(action: Action, name: string): Promise<void>;
+  /** What the last delete did, for the list to say. */
+  notice?: string;
+  remove(name: string, deleteDisks: boolean): Promise<void>;
 }
 
 export const useVms = create<VmsState>()((set, get) => ({
@@ -32,6 +35,14 @@ export const useVms = create<VmsState>()((set, get) => ({
   },
   replace(vms) {
     set((s) => ({ vms, loaded: true, shuttingDown: Object.fromEntries(vms.filter((vm) => vm.state !== 'stopped' && s.shuttingDown[vm.name]).map((vm) => [vm.name, true])) }));
+  },
+  async remove(name, deleteDisks) {
+    set((s) => ({ errors: { ...s.errors, [name]: undefined }, notice: undefined }));
+    const result = await invoke('deleteVm', { name, deleteDisks });
+    if (!result.ok) return set((s) => ({ errors: { ...s.errors, [name]: result.error } }));
+    const kept = result.value.kept.length ? ` Kept: ${result.value.kept.join(', ')}.` : '';
+    set({ notice: `Deleted ${name}.${kept}` });
+    await get().load();
   },
   async run(action, name) {
     set((s) => ({ busy: { ...s.busy, [name]: action }, errors: { ...s.errors, [name]: undefined } }));

@@ -5,12 +5,13 @@ import { useConsoles } from '../stores/consoles.js';
 import { useVms } from '../stores/vms.js';
 
 export function VmList() {
-  const { vms, loaded, errors } = useVms();
+  const { vms, loaded, errors, notice } = useVms();
   const listError = errors[''];
   if (!loaded) return <p className="empty">Loading…</p>;
   return (
     <section aria-label="Virtual machines">
       {listError && <p role="alert" className="error">{listError.message}</p>}
+      {notice && <p role="status" className="notice">{notice}</p>}
       {vms.length === 0 ? (
         <p className="empty">No virtual machines yet. Click “New VM” to make one.</p>
       ) : (
@@ -41,6 +42,8 @@ function VmRow({ vm }: { vm: VmSummary }) {
   const slow = useLater(30_000, !!shuttingDown[vm.name]);
   const openConsole = useConsoles((s) => s.open);
   const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [withDisks, setWithDisks] = useState(false);
   const action = busy[vm.name];
   const error = errors[vm.name];
   // The loader runs on the console too (grub-bhyve may ask), so a booting guest counts as up.
@@ -76,6 +79,26 @@ function VmRow({ vm }: { vm: VmSummary }) {
           <button disabled={!running} onClick={() => openConsole(vm.name, vm.consoles[0] ?? 'com1')}>
             Console
           </button>
+          <button disabled={vm.state !== 'stopped' || !!action} title="Delete this VM (asks first)" onClick={() => setDeleting(true)}>
+            Delete
+          </button>
+          {deleting && (
+            <ConfirmDialog
+              title={`Delete ${vm.name}?`}
+              body={`${vm.name}'s configuration and logs are removed. Its disks are kept unless you tick the box.`}
+              confirmLabel={`Delete ${vm.name}`}
+              onCancel={() => setDeleting(false)}
+              onConfirm={() => {
+                setDeleting(false);
+                void useVms.getState().remove(vm.name, withDisks);
+              }}
+            >
+              <label className="check">
+                <input type="checkbox" checked={withDisks} onChange={(e) => setWithDisks(e.target.checked)} />
+                Also delete its disk images ({vm.disks.join(', ') || 'none'})
+              </label>
+            </ConfirmDialog>
+          )}
           {confirming && (
             <ConfirmDialog
               title={`Power off ${vm.name}?`}
