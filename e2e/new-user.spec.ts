@@ -16,6 +16,7 @@ test('create a VM from an ISO, boot it, use its console, power it off', async ({
   await expect(plan).toContainText(`truncate -s 1G ${join(app.datastore, 'tiny', 'disk0.img')}`);
   await expect(plan).toContainText('qemu-system-x86_64 -name tiny');
   await expect(plan).toContainText(`file=${app.iso},media=cdrom,readonly=on`);
+  await expect(wizard.getByRole('list', { name: 'Good to know' })).toContainText('Networking is QEMU user mode (NAT)');
   await page.screenshot({ path: shots('wizard-summary') });
   await wizard.getByRole('button', { name: 'Create' }).click();
   await expect(wizard).toBeHidden();

@@ -34,7 +34,7 @@ export class VmService {
     const guest = toGuestConfig(input.name, newGuestDoc(input, this.defaultBackend), this.defaultBackend);
     const backend = this.backend(guest);
     const start = await backend.planStart(guest);
-    return { commands: [...backend.planCreate(guest, [input.diskSize]), ...start.commands], warnings: start.warnings };
+    return { ...start, commands: [...backend.planCreate(guest, [input.diskSize]), ...start.commands] };
   }
 
   /** Checks first, so a refused request creates nothing; then the .conf, then the disks. */

@@ -1,10 +1,7 @@
-import type { BackendId, PlannedCommand, VmState } from '../../shared/api/vms.js';
+import type { BackendId, PlannedCommand, StartPlan, VmState } from '../../shared/api/vms.js';
 import type { GuestConfig } from '../datastore/guest-config.js';
 
-export interface Plan {
-  commands: PlannedCommand[];
-  warnings: string[];
-}
+export type Plan = StartPlan;
 
 export interface GuestStatus {
   state: VmState;

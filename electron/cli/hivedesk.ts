@@ -88,6 +88,7 @@ function printList(vms: VmSummary[], json: boolean): number {
  */
 function printPlan(plan: Plan): number {
   for (const warning of plan.warnings) console.error(`hivedesk: warning: ${warning}`);
+  for (const note of plan.notes) console.error(`hivedesk: note: ${note}`);
   for (const command of plan.commands) {
     if (command.supervisor) console.error(`hivedesk: started detached, runs what follows: ${quoteArgv(command.argv)}`);
     else console.log(quoteArgv(command.argv));

@@ -56,9 +56,13 @@ export const DeleteVmInput = z.object({
   deleteDisks: z.boolean(),
 });
 
+/** A start's commands; warnings block it (a missing ISO), notes do not (what the network will be). */
+export const StartPlan = z.object({ commands: z.array(PlannedCommand), warnings: z.array(z.string()), notes: z.array(z.string()) });
+export type StartPlan = z.infer<typeof StartPlan>;
+
 export const vmsApi = {
   listVms: request(z.object({}), z.array(VmSummary)),
-  planCreateVm: request(CreateVmInput, z.object({ commands: z.array(PlannedCommand), warnings: z.array(z.string()) })),
+  planCreateVm: request(CreateVmInput, StartPlan),
   createVm: request(CreateVmInput, VmSummary),
   startVm: request(VmRef, VmSummary),
   stopVm: request(VmRef, VmSummary),

@@ -52,7 +52,7 @@ export class BhyveBackend implements Backend {
     const dir = this.store.guestDir(guest.name);
     const facts = await probeHost(this.runner, this.settings, guest, dir, this.store.root);
     const plan = configError(() => planBoot({ guest, guestDir: dir, datastoreDir: this.store.root, settings: this.settings, facts }));
-    return { commands: [this.supervisorCommand(guest.name), ...planCommands(plan)], warnings: plan.warnings };
+    return { commands: [this.supervisorCommand(guest.name), ...planCommands(plan)], warnings: plan.warnings, notes: plan.notes };
   }
 
   async start(guest: GuestConfig): Promise<void> {

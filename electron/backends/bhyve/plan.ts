@@ -45,6 +45,7 @@ export interface BootPlan {
   /** Serial port -> the nmdm side `cu` attaches to (vm-bhyve's `console` file). */
   consoles: Record<string, string>;
   warnings: string[];
+  notes: string[];
 }
 
 export interface PlanInput {
@@ -83,6 +84,7 @@ export function planBoot({ guest, guestDir, datastoreDir, settings, facts }: Pla
     ...(guest.loader === 'grub' ? { deviceMap: { path: deviceMapPath, text: deviceMap(guest, ctx) } } : {}),
     consoles: Object.fromEntries(consolePorts(guest, settings.paths).map((p) => [p.port, p.userSide])),
     warnings: preflight(guest, ctx, settings, facts),
+    notes: networkNotes(guest, facts),
   };
 }
 
@@ -151,4 +153,12 @@ function preflight(guest: GuestConfig, ctx: BhyveRunContext, settings: BhyveSett
     ...(ctx.installing ? missing(guest.installMedia, 'the install media').map((w) => `${w}: choose another ISO.`) : []),
     ...guest.disks.flatMap((disk, i) => (disk.dev === 'file' || disk.dev === 'custom' ? missing(diskPath(guest, i, ctx, settings.paths), `disk${i}`) : [])),
   ];
+}
+
+/** A switch without a host NIC still starts, but its guests reach only the host: say so. */
+function networkNotes(guest: GuestConfig, facts: HostFacts): string[] {
+  const switches = new Set(guest.networks.filter((nic) => nic.switch && !nic.device).map((nic) => nic.switch));
+  return [...switches]
+    .filter((sw) => !(facts.systemConf && getValue(facts.systemConf, `ports_${sw}`)))
+    .map((sw) => `Switch "${sw}" has no host NIC (ports_${sw} in .config/system.conf), so ${guest.name} can reach only this host.`);
 }

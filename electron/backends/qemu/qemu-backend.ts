@@ -44,6 +44,7 @@ export class QemuBackend implements Backend {
     return {
       commands: [{ argv: configError(() => buildQemuArgv(guest, this.paths(guest.name), accel)), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
       warnings: missing ? [`The install media ${guest.installMedia} is missing. Choose another file.`] : [],
+      notes: guest.networks.length ? ['Networking is QEMU user mode (NAT): the guest can reach out; nothing outside reaches the guest.'] : [],
     };
   }
 

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { quoteArgv } from '../../../../shared/shell-words.js';
 import type { ApiError } from '../../../../shared/api/errors.js';
-import { CreateVmInput, type CreateVmForm, type PlannedCommand } from '../../../../shared/api/vms.js';
+import { CreateVmInput, type CreateVmForm, type StartPlan } from '../../../../shared/api/vms.js';
 import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
 import { useVms } from '../../stores/vms.js';
@@ -15,7 +15,7 @@ const DEFAULTS: CreateVmForm = { name: '', profile: 'linux', cpus: '2', memory: 
 export function NewVmWizard({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState(0);
-  const [plan, setPlan] = useState<{ commands: PlannedCommand[]; warnings: string[] }>({ commands: [], warnings: [] });
+  const [plan, setPlan] = useState<StartPlan>({ commands: [], warnings: [], notes: [] });
   const [formError, setFormError] = useState<string>();
   const [working, setWorking] = useState(false);
   const vms = useVms((s) => s.vms);
@@ -145,7 +145,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
   );
 }
 
-function Summary({ values, plan }: { values: CreateVmForm; plan: { commands: PlannedCommand[]; warnings: string[] } }) {
+function Summary({ values, plan }: { values: CreateVmForm; plan: StartPlan }) {
   const text = plan.commands.map((c) => quoteArgv(c.argv)).join('\n');
   return (
     <div className="summary">
@@ -176,6 +176,13 @@ function Summary({ values, plan }: { values: CreateVmForm; plan: { commands: Pla
       <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>
         Copy commands
       </button>
+      {plan.notes.length > 0 && (
+        <ul className="notes" aria-label="Good to know">
+          {plan.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       {plan.warnings.length > 0 && (
         <ul className="warnings" aria-label="Problems to fix before Start">
           {plan.warnings.map((w) => (
