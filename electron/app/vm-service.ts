@@ -1,4 +1,5 @@
 import { ConsolePort } from '../../shared/api/consoles.js';
+import { VmName } from '../../shared/validation.js';
 import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
 import type { Backend, Plan } from '../backends/backend.js';
 import { type Datastore, exists } from '../datastore/datastore.js';
@@ -23,6 +24,13 @@ export class VmService {
   async listVms(): Promise<VmSummary[]> {
     const names = await this.store.listNames();
     return Promise.all(names.map((name) => this.summary(name).catch((err: Error) => this.unreadable(name, err))));
+  }
+
+  /** A directory vm-bhyve or a person made with a name Hivedesk refuses: listed, with why, never acted on. */
+  private async summary(name: string): Promise<VmSummary> {
+    const valid = VmName.safeParse(name);
+    if (!valid.success) throw new Error(`its name is not one Hivedesk accepts (${valid.error.issues[0]?.message ?? 'invalid'}); rename the directory and its .conf`);
+    return this.describe(name);
   }
 
   private unreadable(name: string, err: Error): VmSummary {
@@ -126,7 +134,7 @@ export class VmService {
     return next;
   }
 
-  private async summary(name: string): Promise<VmSummary> {
+  private async describe(name: string): Promise<VmSummary> {
     const guest = await this.guest(name);
     const status = await this.backend(guest).status(guest);
     return {

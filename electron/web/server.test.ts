@@ -146,3 +146,11 @@ test('delete keeps the disks unless asked, refuses a name whose kept disks remai
   assert.deepEqual(all.value.kept, []);
   assert.equal((await readdir(datastore)).includes('gone1'), false);
 });
+
+test('a guest directory whose name Hivedesk refuses is listed with why, not hidden', async () => {
+  await mkdir(join(datastore, 'x'));
+  await writeFile(join(datastore, 'x', 'x.conf'), 'cpu=1\nmemory=64M\n');
+  const listed = (await (await post('listVms', {})).json()) as { value: { name: string; lastFault?: string }[] };
+  const odd = listed.value.find((vm) => vm.name === 'x');
+  assert.equal(odd?.lastFault, 'Hivedesk cannot read this guest: its name is not one Hivedesk accepts (A name needs at least 2 characters.); rename the directory and its .conf');
+});
