@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isUp } from '../../shared/api/vms.js';
 import { ConsoleManager } from '../consoles/manager.js';
 import { createHandlers, type Services } from './channels.js';
 import { type CoreOptions, createCore } from './core.js';
@@ -24,11 +25,11 @@ export function defaultDatastore(env = process.env): string {
 export async function createHost(options: CoreOptions): Promise<Host> {
   const { log, store, vms, defaultBackend } = await createCore(options);
   const events = new EventHub();
-  const consoles = new ConsoleManager(store, log, async (name) => ['running', 'bootloader'].includes(await vms.state(name)));
+  const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)));
   const monitor = new VmMonitor(
     () => vms.listVms(),
     (list) => {
-      consoles.endAllExcept(new Set(list.filter((vm) => vm.state !== 'stopped').map((vm) => vm.name)));
+      consoles.endAllExcept(new Set(list.filter((vm) => isUp(vm.state)).map((vm) => vm.name)));
       events.emit('onDidChangeVms', list);
     },
   );

@@ -26,18 +26,34 @@ export class ConsoleManager {
     if (existing) return existing;
     await this.ending.get(key);
     if (!(await this.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
-    // A guest that is still starting may not have written its console file yet.
-    let listed: string | undefined;
-    await waitUntil(async () => (listed = (await this.store.readConsoles(name))[port]) !== undefined, DEVICE_WAIT_MS, 100);
-    if (!listed) throw new AppError('conflict', `${name} has no ${port} console.`);
-    // cu may run as another user (uucp) that cannot pass through our directories: give it the real device.
-    const device = await appeared(listed);
+    const device = await this.device(name, port);
     await letCuOpen(device);
     const again = this.sessions.get(key);
     if (again) return again;
     const session: ConsoleSession = new ConsoleSession({ device, log: this.log, onEnd: () => this.retire(key, session) });
     this.sessions.set(key, session);
     return session;
+  }
+
+  /**
+   * The real path of a port's device, once it exists: a starting guest may not have written its
+   * console file yet, and a null-modem pair appears only when the loader or bhyve opens it. The
+   * real path, because cu may run as another user (uucp) that cannot pass through our directories.
+   */
+  private async device(name: string, port: ConsolePort): Promise<string> {
+    let listed: string | undefined;
+    let real: string | undefined;
+    await waitUntil(
+      async () => {
+        listed = (await this.store.readConsoles(name))[port];
+        real = listed === undefined ? undefined : await realpath(listed).catch(() => undefined);
+        return real !== undefined;
+      },
+      DEVICE_WAIT_MS,
+      100,
+    );
+    if (real) return real;
+    throw listed === undefined ? new AppError('conflict', `${name} has no ${port} console.`) : new AppError('unavailable', `The console device ${listed} did not appear.`);
   }
 
   private retire(key: string, session: ConsoleSession): void {
@@ -79,15 +95,5 @@ export class ConsoleManager {
   }
 }
 
-const DEVICE_WAIT_MS = 10_000;
-
-/**
- * The real path of a console device, once it exists: a null-modem pair appears when the
- * loader or bhyve first opens it, a moment after the guest was started.
- */
-async function appeared(device: string): Promise<string> {
-  let real: string | undefined;
-  const found = await waitUntil(async () => (real = await realpath(device).catch(() => undefined)) !== undefined, DEVICE_WAIT_MS, 100);
-  if (!found || !real) throw new AppError('unavailable', `The console device ${device} did not appear.`);
-  return real;
-}
+/** For the console file and then the device to appear (each could take seconds on a loaded host). */
+const DEVICE_WAIT_MS = 20_000;

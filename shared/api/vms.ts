@@ -10,6 +10,11 @@ export type BackendId = z.infer<typeof BackendId>;
 export const VmState = z.enum(['running', 'stopped', 'bootloader', 'locked']);
 export type VmState = z.infer<typeof VmState>;
 
+/** Up on this host: running, or still in its loader (whose console may already ask questions). */
+export function isUp(state: VmState): boolean {
+  return state === 'running' || state === 'bootloader';
+}
+
 export const VmSummary = z.object({
   name: z.string(),
   backend: BackendId,

@@ -162,7 +162,6 @@ export class BhyveBackend implements Backend {
   }
 }
 
-
 /** What the supervisor left about the last run; a damaged file reads as nothing known. */
 async function lastExit(path: string): Promise<LastExit | undefined> {
   const parsed = LastExit.safeParse(parseJson((await readFile(path, 'utf8').catch(() => undefined)) ?? ''));

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { VmSummary } from '../../../shared/api/vms.js';
+import { isUp, type VmSummary } from '../../../shared/api/vms.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { useConsoles } from '../stores/consoles.js';
 import { useVms } from '../stores/vms.js';
@@ -46,8 +46,7 @@ function VmRow({ vm }: { vm: VmSummary }) {
   const [withDisks, setWithDisks] = useState(false);
   const action = busy[vm.name];
   const error = errors[vm.name];
-  // The loader runs on the console too (grub-bhyve may ask), so a booting guest counts as up.
-  const running = vm.state === 'running' || vm.state === 'bootloader';
+  const running = isUp(vm.state);
   return (
     <tr aria-label={vm.name}>
       <th scope="row">
