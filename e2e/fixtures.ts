@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
+import { readPid } from '../electron/host/process.js';
 
 export interface WebApp {
   url: string;
@@ -40,8 +41,8 @@ async function startWebMode(datastore: string, args: string[] = [], env: NodeJS.
 async function killGuests(datastore: string): Promise<void> {
   for (const name of await readdir(datastore)) {
     for (const pidFile of ['qemu.pid', 'hivedesk-supervisor.pid']) {
-      const pid = Number(await readFile(join(datastore, name, pidFile), 'utf8').catch(() => ''));
-      if (pid > 0) {
+      const pid = await readPid(join(datastore, name, pidFile));
+      if (pid !== undefined) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {

@@ -53,3 +53,9 @@ export async function hasProcessTitled(title: string): Promise<boolean> {
   }
   return false;
 }
+
+/** The pid a pidfile holds, if it holds one. */
+export async function readPid(path: string): Promise<number | undefined> {
+  const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}

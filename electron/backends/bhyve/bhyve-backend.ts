@@ -10,9 +10,9 @@ import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { bhyvectlArgv, diskCreateArgv } from './commands.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
-import { hasProcessTitled, isRunning } from '../../host/process.js';
+import { hasProcessTitled, isRunning, readPid } from '../../host/process.js';
 import { waitUntil } from '../../host/wait.js';
-import { LastExit, readPid, readText, runtimeFiles, supervisorTitle } from './runtime.js';
+import { LastExit, readText, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;

@@ -34,10 +34,6 @@ export async function readText(path: string): Promise<string | undefined> {
   return readFile(path, 'utf8').catch(() => undefined);
 }
 
-export async function readPid(path: string): Promise<number | undefined> {
-  const pid = Number((await readText(path))?.trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
 
 /** The pidfile goes last: until then the guest still shows as up, so a Start cannot slip in early. */
 export async function removeRunState(files: RuntimeFiles): Promise<void> {

@@ -1,9 +1,9 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { isRunning } from '../../host/process.js';
+import { isRunning, readPid } from '../../host/process.js';
 import { Datastore } from '../../datastore/datastore.js';
 import { CommandLog } from '../../host/command-log.js';
 import { HostRunner } from '../../host/run.js';
-import { readPid, runtimeFiles, supervisorTitle } from './runtime.js';
+import { runtimeFiles, supervisorTitle } from './runtime.js';
 import { bhyveSettings } from './settings.js';
 import { Supervisor } from './supervisor.js';
 

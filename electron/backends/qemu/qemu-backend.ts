@@ -5,7 +5,7 @@ import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
 import { isReadableMedia } from '../../host/media.js';
-import { waitForExit } from '../../host/process.js';
+import { readPid, waitForExit } from '../../host/process.js';
 import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, type QemuPaths } from './argv.js';
@@ -97,8 +97,8 @@ export class QemuBackend implements Backend {
 
   /** The pidfile's process, only if it is still this guest's qemu (pids are reused). */
   private async runningPid(name: string): Promise<number | undefined> {
-    const pid = Number((await readFile(this.paths(name).pidFile, 'utf8').catch(() => '')).trim());
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    const pid = await readPid(this.paths(name).pidFile);
+    if (pid === undefined) return undefined;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     const args = cmdline.split('\0');
     const nameAt = args.indexOf('-name');
@@ -122,7 +122,6 @@ export class QemuBackend implements Backend {
     await this.store.removeRuntime(name, 'qmp.sock');
   }
 }
-
 
 /** QEMU may exit on its own between the wait and the kill; that is the outcome we wanted. */
 function killIfAlive(pid: number): void {
