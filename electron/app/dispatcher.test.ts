@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dispatch, type Handlers } from './dispatcher.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /** Handlers that record every call: the dispatcher must never reach them with bad input. */
 function recordingHandlers(calls: string[]): Handlers {

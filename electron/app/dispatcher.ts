@@ -2,7 +2,7 @@ import { ZodError } from 'zod';
 import { api, type Channel, isChannel, type Output, type ParsedInput } from '../../shared/api/contract.js';
 import type { ApiError, Result } from '../../shared/api/errors.js';
 import { HostCommandError } from '../host/run.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 export type Handlers = { [C in Channel]: (input: ParsedInput<C>) => Promise<Output<C>> };
 

@@ -6,7 +6,7 @@ import { type Datastore, exists } from '../datastore/datastore.js';
 import { setValue } from '../datastore/conf.js';
 import { isReadableMedia } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 export type BackendSet = Partial<Record<BackendId, Backend>>;
 

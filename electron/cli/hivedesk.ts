@@ -4,7 +4,7 @@ import { quoteArgv } from '../../shared/shell-words.js';
 import { BackendId, type VmSummary } from '../../shared/api/vms.js';
 import { HostPath, VmName } from '../../shared/validation.js';
 import { createCore } from '../app/core.js';
-import { AppError } from '../app/errors.js';
+import { AppError } from '../errors.js';
 import { defaultDatastore } from '../app/host.js';
 import type { Plan } from '../backends/backend.js';
 import { HostCommandError } from '../host/run.js';

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { ConsolePort } from '../../shared/api/consoles.js';
-import { AppError } from '../app/errors.js';
+import { AppError } from '../errors.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { CommandLog } from '../host/command-log.js';
 import { waitUntil } from '../host/wait.js';

@@ -2,7 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CommandRecord } from '../../../shared/api/host.js';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
-import { AppError, configError } from '../../app/errors.js';
+import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
-import { AppError, configError } from '../../app/errors.js';
+import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';

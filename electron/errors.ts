@@ -1,4 +1,4 @@
-import type { ApiError } from '../../shared/api/errors.js';
+import type { ApiError } from '../shared/api/errors.js';
 
 /** An error a service means the user to see, with the API code it crosses the transport as. */
 export class AppError extends Error {
