@@ -8,7 +8,11 @@ export interface Guard {
   extraOrigins: readonly string[];
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * Exactly a loopback name and an optional port, nothing else: a loopback name defeats DNS
+ * rebinding, and any port is fine, so an SSH tunnel may use another local port.
+ */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/;
 
 export function tokenMatches(expected: string, given: string | null | undefined): boolean {
   if (!given) return false;
@@ -17,16 +21,16 @@ export function tokenMatches(expected: string, given: string | null | undefined)
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * A loopback host name defeats DNS rebinding; any port is fine, so an SSH tunnel may use
- * another local port. The Origin must be the page's own (or Electron's) to defeat other pages.
- */
+/** The request's Host header when it is a loopback name with a valid port; otherwise nothing. */
 export function loopbackHost(req: IncomingMessage): string | undefined {
   const host = req.headers.host ?? '';
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
-  return name && LOOPBACK_HOSTS.has(name) ? host : undefined;
+  const match = LOOPBACK_HOST.exec(host);
+  if (!match) return undefined;
+  const port = match[1];
+  return port === undefined || Number(port) <= 65535 ? host : undefined;
 }
 
+/** The Origin must be the page's own (whatever loopback spelling and port it was opened with) or Electron's. */
 export function refusal(guard: Guard, req: IncomingMessage, token: string | null | undefined): string | undefined {
   const host = loopbackHost(req);
   if (!host) return 'unexpected Host';

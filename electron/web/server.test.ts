@@ -154,3 +154,34 @@ test('a guest directory whose name Hivedesk refuses is listed with why, not hidd
   const odd = listed.value.find((vm) => vm.name === 'x');
   assert.equal(odd?.lastFault, 'Hivedesk cannot read this guest: its name is not one Hivedesk accepts (A name needs at least 2 characters.); rename the directory and its .conf');
 });
+
+test('Host is exactly a loopback name with an optional port, and nothing from it reaches the CSP', { timeout: 10_000 }, async () => {
+  for (const host of ['[::1]evil.com', '[::1]:80evil', 'localhost:', 'localhost:99999', '127.0.0.1:80:80', 'localhost.', 'LOCALHOST:80 x', '127.0.0.1@evil.com']) {
+    assert.equal((await raw('/', { host })).status, 421, host);
+  }
+  for (const host of ['localhost', 'localhost:9000', '[::1]:8470', `127.0.0.1:${server.port}`]) {
+    const res = await fetchRaw('/', host);
+    assert.equal(res.status, 200, host);
+    assert.doesNotMatch(res.csp, /localhost|::1|9000|8470/, `${host}: ${res.csp}`);
+    assert.match(res.csp, /connect-src 'self';/);
+  }
+});
+
+test('each loopback spelling is its own origin: the page may call in from the address it was opened with', { timeout: 10_000 }, async () => {
+  for (const host of ['localhost:9000', '[::1]:8470', `127.0.0.1:${server.port}`, 'localhost']) {
+    const headers = { host, origin: `http://${host}`, authorization: `Bearer ${token}` };
+    assert.equal((await raw('/api/listVms', headers, 'POST', '{}')).status, 200, host);
+    assert.equal((await raw('/api/listVms', { ...headers, origin: `http://127.0.0.2:${server.port}` }, 'POST', '{}')).status, 403, host);
+  }
+});
+
+function fetchRaw(path: string, host: string): Promise<{ status: number; csp: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, csp: String(res.headers['content-security-policy'] ?? '') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -13,15 +13,19 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The CSP both modes use: scripts only from the app itself, network only to our own server. */
-export function contentSecurityPolicy(connect: string): string {
+/**
+ * The CSP both modes use: scripts only from the app itself, network only to our own server.
+ * `server` is the loopback server's address when the page comes from elsewhere (Electron's
+ * app://); a page the server served reaches it as 'self', whatever address it was opened with.
+ */
+export function contentSecurityPolicy(server?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     // xterm.js sizes its rows with inline styles.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    `connect-src 'self' ${connect}`,
+    `connect-src 'self'${server ? ` ${server}` : ''}`,
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
