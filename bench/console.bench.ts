@@ -24,7 +24,7 @@ import {
   startRawCu,
   type Terminal,
   type Viewer,
-} from './console-fixtures.js';
+} from '../electron/testing/console-rig.js';
 
 const MiB = 1024 * 1024;
 const PAYLOAD_BYTES = 4 * MiB;

@@ -23,10 +23,12 @@ async function main(): Promise<void> {
   const host = await createHost({ datastore });
   // Consoles stream over the loopback WebSocket in both modes; only the window's origin may use it.
   const server = await startLoopbackServer({ host, token: randomBytes(24).toString('base64url'), port: 0, extraOrigins: [ELECTRON_ORIGIN] });
+  // The window's page is app://, so its consoles need the server's own address.
+  const handlers = host.handlers((name, port) => server.consoleUrl(name, port));
   // Only our own page may call in: not a frame or a page that was navigated elsewhere.
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {
     if (!event.senderFrame?.url.startsWith(`${ELECTRON_ORIGIN}/`)) return { ok: false, error: { code: 'unavailable', message: 'not from the Hivedesk window' } };
-    return dispatch(server.handlers, String(channel), input);
+    return dispatch(handlers, String(channel), input);
   });
   host.events.subscribe((name, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT, name, payload);

@@ -21,11 +21,16 @@ export function defaultDatastore(env = process.env): string {
   return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'hivedesk', 'vm');
 }
 
+export interface HostOptions extends CoreOptions {
+  /** Bytes per second typed into guests' serial lines; the line's own speed by default. */
+  consoleInputBytesPerSecond?: number;
+}
+
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
-export async function createHost(options: CoreOptions): Promise<Host> {
+export async function createHost(options: HostOptions): Promise<Host> {
   const { log, store, vms, defaultBackend } = await createCore(options);
   const events = new EventHub();
-  const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)));
+  const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)), options.consoleInputBytesPerSecond);
   const monitor = new VmMonitor(
     () => vms.listVms(),
     (list) => {

@@ -18,6 +18,8 @@ export class ConsoleManager {
     private readonly log: CommandLog,
     /** Whether the guest is up: a stopped guest's console file may name a pty that is now someone else's. */
     private readonly isUp: (name: string) => Promise<boolean>,
+    /** Input speed of the guests' lines, bytes per second (see InputPacer); the real line's by default. */
+    private readonly inputBytesPerSecond?: number,
   ) {}
 
   async session(name: string, port: ConsolePort): Promise<ConsoleSession> {
@@ -30,7 +32,8 @@ export class ConsoleManager {
     await letCuOpen(device);
     const again = this.sessions.get(key);
     if (again) return again;
-    const session: ConsoleSession = new ConsoleSession({ device, log: this.log, onEnd: () => this.retire(key, session) });
+    const rate = this.inputBytesPerSecond ? { inputBytesPerSecond: this.inputBytesPerSecond } : {};
+    const session: ConsoleSession = new ConsoleSession({ device, log: this.log, onEnd: () => this.retire(key, session), ...rate });
     this.sessions.set(key, session);
     return session;
   }

@@ -46,14 +46,14 @@ test('one cu is shared: late viewers get the replay, input reaches the line, end
   await waitFor(async () => first.text.includes('login: '), 'guest output in the first viewer');
 
   const late = new Screen();
-  const detachLate = session.attach(late);
+  const lateView = session.attach(late);
   assert.match(late.text, /FreeBSD\/amd64 \(guest\)[\s\S]*login: $/);
 
   session.write('root\r');
   const typed = await readLine(guestSide, 'root');
   assert.equal(typed, 'root\r');
 
-  detachLate();
+  lateView.detach();
   assert.equal(session.viewerCount, 1);
   assert.ok((await cuOn(line)).length > 0, 'detaching a viewer keeps cu running');
 

@@ -1,47 +1,77 @@
 import * as pty from 'node-pty';
+import { type ConsoleServerMessage, LINE_BYTES_PER_SECOND } from '../../shared/api/console-protocol.js';
 import type { CommandLog } from '../host/command-log.js';
 import { CuEscapeGuard } from './cu-escape.js';
+import { InputPacer } from './input-pacer.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
 /** Whoever watches a console (a WebSocket, a test): the session knows nothing about transports. */
 export interface ConsoleViewer {
-  send(data: string): void;
-  /** Bytes queued but not yet written, for flow control. */
+  /** Output bytes. Every viewer gets the same buffer, so none may change it. */
+  send(data: Buffer): void;
+  notify(message: ConsoleServerMessage): void;
+  /** Output sent but not yet drawn: queued in the transport or not yet acknowledged by the tab. */
   pending(): number;
   close(reason: string): void;
 }
 
-const HIGH_WATER = 4 * 1024 * 1024;
-const LOW_WATER = 512 * 1024;
+export interface ViewerHandle {
+  detach(): void;
+  /** The viewer drew some of its backlog; one that had fallen behind may catch up now. */
+  drained(): void;
+}
+
+interface Attached {
+  viewer: ConsoleViewer;
+  /** Stream offset up to which this viewer has been sent output. */
+  offset: number;
+  /** Skipped by the live stream until it drains; then it catches up from the replay buffer. */
+  behind: boolean;
+}
+
+/** A viewer this far behind gets no more live output; it catches up once below the low mark. */
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
 const RESPAWN_LIMIT = 5;
 const STABLE_MS = 60_000;
+const INPUT_BURST = 1024;
 
 export interface SessionOptions {
   device: string;
   log: CommandLog;
   cuPath?: string;
   onEnd?: () => void;
+  /** How fast input reaches the line (see InputPacer); the line's own speed by default. */
+  inputBytesPerSecond?: number;
 }
 
 /**
  * One `cu -l <device>` in a pty, shared by every viewer of a serial port. Viewers come and go;
- * only `end` (the guest stopped) kills cu. If cu itself exits (someone typed `~.`), it is
- * started again so one tab cannot take the console from the others.
+ * only `end` (the guest stopped) kills cu. If cu itself exits, it is started again so one tab
+ * cannot take the console from the others. A slow or vanished viewer never holds the others,
+ * nor the guest: it is skipped, and catches up from the replay buffer when it can.
  */
 export class ConsoleSession {
   private readonly replay = new ReplayBuffer();
   private readonly escapes = new CuEscapeGuard();
-  private readonly viewers = new Set<ConsoleViewer>();
+  private readonly viewers = new Set<Attached>();
+  private readonly pacer: InputPacer;
   private process?: pty.IPty;
   private ended = false;
-  private paused = false;
   private respawns = 0;
   private size = { cols: 80, rows: 24 };
+  /** Output of this turn of the event loop, sent as one frame rather than many small ones. */
+  private batch: Buffer[] = [];
   private exited!: () => void;
   /** Settles once cu has exited for good: cu holds a UUCP lock on the line until then. */
   readonly closed = new Promise<void>((resolve) => (this.exited = resolve));
 
   constructor(private readonly options: SessionOptions) {
+    this.pacer = new InputPacer({
+      bytesPerSecond: options.inputBytesPerSecond ?? LINE_BYTES_PER_SECOND,
+      burst: INPUT_BURST,
+      write: (bytes) => this.process?.write(bytes),
+    });
     this.spawn();
   }
 
@@ -49,19 +79,22 @@ export class ConsoleSession {
     return [this.options.cuPath ?? 'cu', '-l', this.options.device, '-s', '115200'];
   }
 
-  attach(viewer: ConsoleViewer): () => void {
+  attach(viewer: ConsoleViewer): ViewerHandle {
     if (this.ended) {
       viewer.close('the console has ended');
-      return () => undefined;
+      return { detach: () => undefined, drained: () => undefined };
     }
     const history = this.replay.contents();
-    if (history) viewer.send(history);
-    this.viewers.add(viewer);
-    return () => this.viewers.delete(viewer);
+    if (history.length) viewer.send(history);
+    const attached: Attached = { viewer, offset: this.replay.end, behind: false };
+    this.viewers.add(attached);
+    return { detach: () => this.viewers.delete(attached), drained: () => this.catchUp(attached) };
   }
 
-  write(data: string): void {
-    this.process?.write(this.escapes.filter(data));
+  /** Input from any viewer, in arrival order; `done` runs once it has gone to the line. */
+  write(data: string, done?: () => void): void {
+    if (this.ended) return;
+    this.pacer.push(Buffer.from(this.escapes.filter(data)), done);
   }
 
   resize(cols: number, rows: number): void {
@@ -76,9 +109,10 @@ export class ConsoleSession {
   end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.pacer.clear();
     if (this.process) this.process.kill('SIGTERM');
     else this.exited();
-    for (const viewer of this.viewers) viewer.close(reason);
+    for (const { viewer } of this.viewers) viewer.close(reason);
     this.viewers.clear();
     this.options.onEnd?.();
   }
@@ -87,12 +121,15 @@ export class ConsoleSession {
     const [file, ...args] = this.argv;
     const finish = this.options.log.begin(this.argv);
     const started = Date.now();
-    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string> });
+    // encoding null: output stays bytes, passed to every tab as read, never decoded and re-encoded.
+    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string> });
     this.process = child;
-    child.onData((data) => this.broadcast(data));
+    this.pacer.hold(false);
+    child.onData((data: string | Buffer) => this.receive(Buffer.isBuffer(data) ? data : Buffer.from(data)));
     child.onExit(({ exitCode, signal }) => {
       finish({ exitCode, signal: signal ? String(signal) : null });
       this.process = undefined;
+      this.pacer.hold(true);
       if (this.ended) return this.exited();
       // Only quick successive exits count: a `~.` now and then over days must not end the console.
       if (Date.now() - started > STABLE_MS) this.respawns = 0;
@@ -102,22 +139,35 @@ export class ConsoleSession {
     });
   }
 
-  private broadcast(data: string): void {
-    this.replay.push(data);
-    for (const viewer of this.viewers) viewer.send(data);
-    if (!this.paused && [...this.viewers].some((v) => v.pending() > HIGH_WATER)) this.pauseUntilDrained();
+  private receive(data: Buffer): void {
+    if (this.batch.push(data) === 1) setImmediate(() => this.flush());
   }
 
-  /** A slow viewer pauses the pty (and so the guest's output) instead of growing memory without bound. */
-  private pauseUntilDrained(): void {
-    this.paused = true;
-    this.process?.pause();
-    const timer = setInterval(() => {
-      if (this.ended || [...this.viewers].every((v) => v.pending() < LOW_WATER)) {
-        clearInterval(timer);
-        this.paused = false;
-        this.process?.resume();
+  private flush(): void {
+    const chunk = this.batch.length === 1 ? (this.batch[0] as Buffer) : Buffer.concat(this.batch);
+    this.batch = [];
+    this.replay.push(chunk);
+    for (const attached of this.viewers) {
+      if (attached.behind) this.catchUp(attached);
+      else if (attached.viewer.pending() > HIGH_WATER) attached.behind = true;
+      else {
+        attached.viewer.send(chunk);
+        attached.offset = this.replay.end;
       }
-    }, 20);
+    }
+  }
+
+  /** Sends a viewer that fell behind what it missed: exactly, if the replay buffer still holds it. */
+  private catchUp(attached: Attached): void {
+    if (!attached.behind || attached.viewer.pending() > LOW_WATER || !this.viewers.has(attached)) return;
+    const missed = this.replay.from(attached.offset);
+    if (missed) {
+      if (missed.length) attached.viewer.send(missed);
+    } else {
+      attached.viewer.notify({ t: 'resync', skipped: this.replay.start - attached.offset });
+      attached.viewer.send(this.replay.contents());
+    }
+    attached.offset = this.replay.end;
+    attached.behind = false;
   }
 }

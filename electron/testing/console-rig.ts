@@ -1,5 +1,5 @@
 /**
- * The moving parts of the console benchmark: a socat pty pair standing in for a guest's serial
+ * The moving parts of the console benchmark and the console tests: a socat pty pair standing in for a guest's serial
  * line, the guest end of it, the two kinds of terminal being compared (raw cu in a pty, and a
  * WebSocket attached to Hivedesk's loopback server) and the Hivedesk host behind the latter.
  * Everything started here registers its own undo with a `Cleanup`, so an error anywhere still
@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import tty from 'node:tty';
 import * as pty from 'node-pty';
 import { type RawData, WebSocket } from 'ws';
-import { createHost } from '../electron/app/host.js';
-import { letCuOpen } from '../electron/consoles/cu-access.js';
-import { Datastore } from '../electron/datastore/datastore.js';
-import { type LoopbackServer, startLoopbackServer } from '../electron/web/server.js';
+import { ConsoleServerMessage, INPUT_CHUNK_CHARS } from '../../shared/api/console-protocol.js';
+import { createHost, type Host, type HostOptions } from '../app/host.js';
+import { letCuOpen } from '../consoles/cu-access.js';
+import { Datastore } from '../datastore/datastore.js';
+import { type LoopbackServer, startLoopbackServer } from '../web/server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Time budget and cleanup
@@ -194,6 +195,12 @@ export class Guest {
     });
   }
 
+  /** Calls `listener` with what the guest reads from its line; returns how to stop. */
+  onData(listener: (data: Buffer) => void): () => void {
+    this.stream.on('data', listener);
+    return () => this.stream.off('data', listener);
+  }
+
   /** Writes in chunks and respects backpressure, as a serial driver hands data over a bit at a time. */
   async write(text: string, chunkSize = 64 * 1024): Promise<void> {
     for (let at = 0; at < text.length; at += chunkSize) {
@@ -235,18 +242,32 @@ export async function startRawCu(device: string, cleanup: Cleanup, ms: number): 
 // Hivedesk: host, loopback server and WebSocket viewers
 // ---------------------------------------------------------------------------------------------
 
-/** A browser tab's terminal: a WebSocket on /console. */
+/** A browser tab's terminal: a WebSocket on /console, speaking the console protocol. */
 export interface Viewer extends Terminal {
+  readonly socket: WebSocket;
+  /** Control messages the server sent (resync, input-done), in order. */
+  readonly notices: ConsoleServerMessage[];
+  /** Bytes of output received since the viewer attached. */
+  readonly received: number;
+  /** Says it drew everything received so far (a viewer made with `ack: false` only acknowledges here). */
+  ack(): void;
+  /** Sends text as a tab's paste does: pieces under the frame limit, a few KiB awaiting the line at a time. */
+  paste(text: string, ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface Hivedesk {
-  server: LoopbackServer;
-  /** Opens a viewer the way xterm.js's AttachAddon does: text frames both ways on /console. */
-  viewer(ms: number): Promise<Viewer>;
+export interface ViewerOptions {
+  /** Acknowledge output as it arrives, as a tab that draws instantly does (default); false plays a stalled tab. */
+  ack?: boolean;
 }
 
-const GUEST = 'benchvm';
+export interface Hivedesk {
+  host: Host;
+  server: LoopbackServer;
+  viewer(ms: number, options?: ViewerOptions): Promise<Viewer>;
+}
+
+export const RIG_GUEST = 'benchvm';
 const TOKEN = `bench-${process.pid}-${Date.now()}`;
 
 /**
@@ -255,39 +276,65 @@ const TOKEN = `bench-${process.pid}-${Date.now()}`;
  * their `console` file), so a stand-in process answers the backend's running check: a pidfile
  * pointing at a process whose argv looks like `qemu… -name benchvm`.
  */
-export async function startHivedesk(root: string, device: string, cleanup: Cleanup): Promise<Hivedesk> {
+export async function startHivedesk(root: string, device: string, cleanup: Cleanup, options: Omit<HostOptions, 'datastore'> = {}): Promise<Hivedesk> {
   const store = new Datastore(join(root, 'datastore'));
-  await mkdir(store.guestDir(GUEST), { recursive: true });
-  await writeFile(store.confPath(GUEST), 'cpu=1\nmemory=256M\nhivedesk_backend="qemu"\n');
+  await mkdir(store.guestDir(RIG_GUEST), { recursive: true });
+  await writeFile(store.confPath(RIG_GUEST), 'cpu=1\nmemory=256M\nhivedesk_backend="qemu"\n');
   const standIn = startQemuStandIn(root);
   cleanup.add('qemu stand-in', () => stopChild(standIn, 'qemu stand-in'));
-  await writeFile(store.runtimePath(GUEST, 'qemu.pid'), `${standIn.pid}\n`);
+  await writeFile(store.runtimePath(RIG_GUEST, 'qemu.pid'), `${standIn.pid}\n`);
   // Where QEMU would report the pty it picked for com1; the ConsoleManager reads only this.
-  await store.writeConsoles(GUEST, { com1: device });
+  await store.writeConsoles(RIG_GUEST, { com1: device });
 
-  const host = await createHost({ datastore: store.root, backend: 'qemu' });
+  const host = await createHost({ backend: 'qemu', ...options, datastore: store.root });
   cleanup.add('host', async () => {
     // Ends the shared session and waits for its cu, then stops the VM monitor.
-    await host.consoles.endGuest(GUEST, 'benchmark finished');
+    await host.consoles.endGuest(RIG_GUEST, 'benchmark finished');
     host.dispose();
   });
   const server = await startLoopbackServer({ host, token: TOKEN, port: 0 });
   cleanup.add('loopback server', () => server.close());
-  return { server, viewer: (ms) => openViewer(server, ms) };
+  return { host, server, viewer: (ms, viewerOptions) => openViewer(server, ms, viewerOptions) };
 }
 
 /** Something the QEMU backend's pidfile check accepts; it exits by itself if we die without cleanup. */
 function startQemuStandIn(root: string): ChildProcess {
   const script = 'const parent = process.ppid; setInterval(() => { try { process.kill(parent, 0); } catch { process.exit(0); } }, 500);';
   // The root dir rides along only so a leftover is easy to attribute in `ps`.
-  return spawn(process.execPath, ['-e', script, '--', '-name', GUEST, root], { argv0: 'qemu-system-x86_64', stdio: 'ignore' });
+  return spawn(process.execPath, ['-e', script, '--', '-name', RIG_GUEST, root], { argv0: 'qemu-system-x86_64', stdio: 'ignore' });
 }
 
-async function openViewer(server: LoopbackServer, ms: number): Promise<Viewer> {
-  const query = new URLSearchParams({ name: GUEST, port: 'com1', token: TOKEN });
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/console?${query}`, { origin: `http://127.0.0.1:${server.port}` });
+/** The console URL a tab gets, for a guest of the rig (or any name, to try refusals). */
+export function consoleQuery(name = RIG_GUEST, port = 'com1', token = TOKEN): string {
+  return `/console?${new URLSearchParams({ name, port, token })}`;
+}
+
+async function openViewer(server: LoopbackServer, ms: number, options: ViewerOptions = {}): Promise<Viewer> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${consoleQuery()}`, { origin: `http://127.0.0.1:${server.port}` });
   const tally = new Tally();
-  ws.on('message', (data: RawData) => tally.add(text(data)));
+  const decoder = new TextDecoder();
+  const notices: ConsoleServerMessage[] = [];
+  const written: (() => void)[] = [];
+  let received = 0;
+  let ackScheduled = false;
+  const ack = () => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ t: 'ack', bytes: received }));
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    const bytes = bytesOf(data);
+    if (!isBinary) {
+      const notice = ConsoleServerMessage.parse(JSON.parse(bytes.toString('utf8')));
+      notices.push(notice);
+      if (notice.t === 'input-done') written.shift()?.();
+      return;
+    }
+    received += bytes.length;
+    tally.add(decoder.decode(bytes, { stream: true }));
+    if (options.ack === false || ackScheduled) return;
+    ackScheduled = true;
+    setImmediate(() => {
+      ackScheduled = false;
+      ack();
+    });
+  });
   ws.on('close', (code, reason) => tally.fail(`viewer closed (${code} ${reason.toString()})`));
   ws.on('error', (err) => tally.fail(`viewer failed: ${err.message}`));
   const opened = new Promise<void>((resolve, reject) => {
@@ -298,9 +345,20 @@ async function openViewer(server: LoopbackServer, ms: number): Promise<Viewer> {
   });
   await withTimeout(opened, ms, 'the console WebSocket to open');
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  const send = (data: string, done?: () => void) => {
+    written.push(done ?? (() => undefined));
+    ws.send(JSON.stringify({ t: 'input', data }));
+  };
   return {
+    socket: ws,
     tally,
-    type: (keys) => ws.send(keys),
+    notices,
+    get received() {
+      return received;
+    },
+    ack,
+    type: (keys) => send(keys),
+    paste: (text, pasteMs) => withTimeout(pasteInPieces(text, send), pasteMs, 'the paste to reach the line'),
     close: async () => {
       ws.close();
       await withTimeout(closed, 2_000, 'the console WebSocket to close').catch(() => ws.terminate());
@@ -308,10 +366,31 @@ async function openViewer(server: LoopbackServer, ms: number): Promise<Viewer> {
   };
 }
 
-function text(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+/** Pieces of INPUT_CHUNK_CHARS, at most 4 KiB of them not yet written to the line, as the tab's PasteJob sends them. */
+function pasteInPieces(text: string, send: (data: string, done: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let next = 0;
+    let inFlight = 0;
+    const fill = () => {
+      if (next >= text.length && inFlight === 0) return resolve();
+      while (next < text.length && inFlight < 4096) {
+        const piece = text.slice(next, next + INPUT_CHUNK_CHARS);
+        next += piece.length;
+        inFlight += piece.length;
+        send(piece, () => {
+          inFlight -= piece.length;
+          fill();
+        });
+      }
+    };
+    fill();
+  });
+}
+
+function bytesOf(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
 
 // ---------------------------------------------------------------------------------------------

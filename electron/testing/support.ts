@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import type { ConsoleServerMessage } from '../../shared/api/console-protocol.js';
 import type { ConsoleViewer } from '../consoles/session.js';
 import { waitUntil } from '../host/wait.js';
 
@@ -12,10 +13,15 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 export class Screen implements ConsoleViewer {
   text = '';
   closedWith?: string;
+  readonly notices: ConsoleServerMessage[] = [];
   private mark = 0;
+  private readonly decoder = new TextDecoder();
 
-  send(data: string): void {
-    this.text += data;
+  send(data: Buffer): void {
+    this.text += this.decoder.decode(data, { stream: true });
+  }
+  notify(message: ConsoleServerMessage): void {
+    this.notices.push(message);
   }
   pending(): number {
     return 0;

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
       datastore: { type: 'string' },
       port: { type: 'string', default: '8470' },
       backend: { type: 'string' },
+      'console-input-rate': { type: 'string' },
     },
   });
   const backend = values.backend === undefined ? undefined : BackendId.safeParse(values.backend);
@@ -25,8 +26,13 @@ async function main(): Promise<void> {
     console.error(`hivedesk: --port must be a number from 0 to 65535 (0 picks a free port), not "${values.port}"`);
     process.exit(2);
   }
+  const rate = values['console-input-rate'] === undefined ? undefined : Number(values['console-input-rate']);
+  if (rate !== undefined && !(Number.isInteger(rate) && rate >= 100 && rate <= 100_000_000)) {
+    console.error(`hivedesk: --console-input-rate must be bytes per second from 100 to 100000000, not "${values['console-input-rate']}"`);
+    process.exit(2);
+  }
   const datastore = resolve(values.datastore ?? defaultDatastore());
-  const host = await createHost({ datastore, ...(backend ? { backend: backend.data } : {}) });
+  const host = await createHost({ datastore, ...(backend ? { backend: backend.data } : {}), ...(rate ? { consoleInputBytesPerSecond: rate } : {}) });
   const here = dirname(fileURLToPath(import.meta.url));
   const server = await startLoopbackServer({
     host,

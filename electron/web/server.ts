@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ConsoleRef } from '../../shared/api/consoles.js';
+import { CONSOLE_FRAME_LIMIT } from '../../shared/api/console-protocol.js';
 import { HTTP_API_PREFIX, WS_CONSOLE_PATH, WS_EVENTS_PATH } from '../../shared/api/transport.js';
-import { dispatch, fromZod, type Handlers } from '../app/dispatcher.js';
+import { dispatch, type Handlers } from '../app/dispatcher.js';
 import type { Host } from '../app/host.js';
-import type { ConsoleViewer } from '../consoles/session.js';
+import { attachConsoleSocket } from './console-socket.js';
 import { type Guard, loopbackHost, refusal } from './guard.js';
+import { closeSocket } from './socket-close.js';
 import { contentSecurityPolicy, serveStatic } from './static-files.js';
 
 export interface ServerOptions {
@@ -22,12 +23,16 @@ export interface ServerOptions {
 export interface LoopbackServer {
   port: number;
   url: string;
-  /** The dispatcher's handlers, bound to this server's console URLs; Electron's IPC uses them too. */
+  /** The dispatcher's handlers; console URLs are relative, for a page this server served. */
   handlers: Handlers;
+  /** A console's absolute URL, for a page served elsewhere (Electron's app://). */
+  consoleUrl(name: string, port: string): string;
   close(): Promise<void>;
 }
 
 const BODY_LIMIT = 64 * 1024;
+/** An events client this far behind is dropped; it reconnects and loads the list afresh. */
+const EVENTS_BACKLOG_LIMIT = 4 * 1024 * 1024;
 
 /** The HTTP/WebSocket transport, bound to 127.0.0.1 only; a dumb pipe in front of the dispatcher. */
 export async function startLoopbackServer(options: ServerOptions): Promise<LoopbackServer> {
@@ -39,7 +44,7 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
       res.end(err instanceof Error ? err.message : 'internal error');
     });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: BODY_LIMIT });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: CONSOLE_FRAME_LIMIT });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -56,13 +61,14 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       return void res.end(JSON.stringify(result));
     }
-    if (req.method === 'GET' && options.staticRoot) {
-      return serveStatic(options.staticRoot, url.pathname, res, contentSecurityPolicy(`ws://${req.headers.host}`));
-    }
+    // The page reaches this server at whatever address it was opened with (a tunnel, localhost): 'self'.
+    if (req.method === 'GET' && options.staticRoot) return serveStatic(options.staticRoot, url.pathname, res, contentSecurityPolicy());
     res.writeHead(404).end();
   }
 
   http.on('upgrade', (req, socket, head) => {
+    // A reset or a malformed frame on a raw socket must cost that socket only, never the server.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refused = refusal(guard, req, url.searchParams.get('token'));
     if (refused) {
@@ -70,9 +76,11 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // A protocol error (a frame over the limit, invalid UTF-8) closes that socket; ws reports it here.
+      ws.on('error', () => ws.terminate());
       if (url.pathname === WS_EVENTS_PATH) return streamEvents(options.host, ws);
-      if (url.pathname === WS_CONSOLE_PATH) return void attachConsole(options.host, ws, url.searchParams);
-      ws.close(4404, 'unknown path');
+      if (url.pathname === WS_CONSOLE_PATH) return attachConsoleSocket(options.host.consoles, ws, url.searchParams);
+      closeSocket(ws, 4404, 'unknown path');
     });
   });
 
@@ -81,14 +89,12 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
     http.listen(options.port, '127.0.0.1', resolve);
   });
   const port = (http.address() as AddressInfo).port;
-  const bound = options.host.handlers((name, consolePort) => {
-    const query = new URLSearchParams({ name, port: consolePort, token: options.token });
-    return `ws://127.0.0.1:${port}${WS_CONSOLE_PATH}?${query}`;
-  });
-  handlers = bound;
+  const consolePath = (name: string, consolePort: string) => `${WS_CONSOLE_PATH}?${new URLSearchParams({ name, port: consolePort, token: options.token })}`;
+  handlers = options.host.handlers(consolePath);
   return {
     port,
-    handlers: bound,
+    handlers,
+    consoleUrl: (name, consolePort) => `ws://127.0.0.1:${port}${consolePath(name, consolePort)}`,
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(options.token)}`,
     close: () =>
       new Promise((resolve) => {
@@ -100,27 +106,12 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
 }
 
 function streamEvents(host: Host, ws: WebSocket): void {
-  const unsubscribe = host.events.subscribe((name, payload) => ws.send(JSON.stringify({ name, payload })));
-  ws.on('close', unsubscribe);
-}
-
-/** A terminal tab: replay first, then live output; its keystrokes go to the shared session. */
-async function attachConsole(host: Host, ws: WebSocket, params: URLSearchParams): Promise<void> {
-  const ref = ConsoleRef.safeParse({ name: params.get('name'), port: params.get('port') });
-  if (!ref.success) return ws.close(4400, fromZod(ref.error).message.slice(0, 120));
-  const session = await host.consoles.session(ref.data.name, ref.data.port).catch((err: Error) => err);
-  if (session instanceof Error) return ws.close(4409, session.message.slice(0, 120));
-  const viewer: ConsoleViewer = {
-    send: (data) => ws.send(data),
-    pending: () => ws.bufferedAmount,
-    close: (reason) => ws.close(1000, reason.slice(0, 120)),
-  };
-  const detach = session.attach(viewer);
-  // Keystrokes come as text frames; binary frames (xterm's mouse reports) mean nothing to a serial line.
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (!isBinary) session.write(data.toString('utf8'));
+  const unsubscribe = host.events.subscribe((name, payload) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > EVENTS_BACKLOG_LIMIT) return ws.terminate();
+    ws.send(JSON.stringify({ name, payload }));
   });
-  ws.on('close', detach);
+  ws.on('close', unsubscribe);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
