@@ -54,12 +54,14 @@ async function killGuests(datastore: string): Promise<void> {
 }
 
 /** A fresh browser-mode server and datastore per test, so tests cannot see each other's VMs. */
-export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd }>({
-  app: async ({}, use) => {
+export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArgs: string[] }>({
+  /** Extra `npm run web` options for a test (`test.use({ webArgs: [...] })`). */
+  webArgs: [[], { option: true }],
+  app: async ({ webArgs }, use) => {
     const iso = process.env.HIVEDESK_TEST_ISO;
     if (!iso) throw new Error('HIVEDESK_TEST_ISO is not set: run the tests with `npm test`, which builds the guest ISO.');
     const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-'));
-    const { child, url } = await startWebMode(datastore);
+    const { child, url } = await startWebMode(datastore, webArgs);
     await use({ url, datastore, iso });
     child.kill('SIGTERM');
     await killGuests(datastore);

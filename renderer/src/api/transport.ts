@@ -49,9 +49,18 @@ export function httpTransport(location: Location, storage: Storage): Transport {
       return (await res.json()) as Result<unknown>;
     },
     subscribe(listener) {
-      return reconnecting(`ws://${location.host}${WS_EVENTS_PATH}?token=${encodeURIComponent(token)}`, listener);
+      return reconnecting(socketUrl(`${WS_EVENTS_PATH}?token=${encodeURIComponent(token)}`, location), listener);
     },
   };
+}
+
+/**
+ * A WebSocket address as the page reaches its server: through an SSH tunnel on another port,
+ * or opened as localhost, the page's own host is the only one that works. Absolute URLs
+ * (Electron's, whose page is app://) are kept as they are.
+ */
+export function socketUrl(url: string, location: Location): string {
+  return new URL(url, `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`).href;
 }
 
 /** The event stream comes back by itself after the server restarts. */
