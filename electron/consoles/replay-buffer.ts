@@ -9,7 +9,14 @@ export class ReplayBuffer {
   /** Stream offset of the first byte held. */
   private first = 0;
 
-  constructor(readonly capacity = 256 * 1024) {}
+  /**
+   * `capacity`: what is kept, so a tab that fell behind can catch up without a gap;
+   * `replay`: how much of it a new tab is shown (a terminal's worth of history, not megabytes).
+   */
+  constructor(
+    readonly capacity = 2 * 1024 * 1024,
+    readonly replay = 256 * 1024,
+  ) {}
 
   /** Stream offset just past the newest byte: how many bytes the console has ever produced. */
   get end(): number {
@@ -28,9 +35,9 @@ export class ReplayBuffer {
     if (this.size > this.capacity) this.drop(this.size - this.capacity);
   }
 
-  /** Everything held, starting at a character boundary, for a tab that starts from scratch. */
+  /** The newest `replay` bytes, starting at a character boundary, for a tab that starts from scratch. */
   contents(): Buffer {
-    const all = this.from(this.first) ?? Buffer.alloc(0);
+    const all = this.from(Math.max(this.first, this.end - this.replay)) ?? Buffer.alloc(0);
     let skip = 0;
     // A UTF-8 continuation byte cannot start text: the rest of a character cut off by the trim.
     while (skip < all.length && skip < 3 && (all[skip] ?? 0) >> 6 === 0b10) skip++;
