@@ -22,6 +22,9 @@ async function bootToShell(page: Page, app: WebApp, name: string): Promise<{ scr
   return { screen, panel };
 }
 
+/** The page's clipboard, filled as a person's copy fills it (e2e is type-checked without the DOM library). */
+type ClipboardWindow = { navigator: { clipboard: { writeText(text: string): Promise<void> } } };
+
 /** A real TCP forwarder on another local port, as `ssh -L` makes one. */
 async function startTunnel(target: number): Promise<{ port: number; child: ChildProcess }> {
   const port = await new Promise<number>((resolve) => {
@@ -78,7 +81,7 @@ test.describe('a megabyte paste', () => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(1024 * 1024 - 64 * 1024);
 
     await page.keyboard.type('stty -echo; cat > /tmp/paste; stty echo\n');
-    await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await page.evaluate((t) => (globalThis as unknown as ClipboardWindow).navigator.clipboard.writeText(t), text);
     await page.keyboard.press('Control+Shift+V');
     const ask = page.getByRole('dialog', { name: 'Paste into paste1 · com1?' });
     await expect(ask).toContainText('16,385 lines');
