@@ -4,7 +4,7 @@ import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.j
 import type { Backend, Plan } from '../backends/backend.js';
 import { type Datastore, exists } from '../datastore/datastore.js';
 import { setValue } from '../datastore/conf.js';
-import { isReadableMedia } from '../host/media.js';
+import { installMediaProblem } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { AppError } from '../errors.js';
 
@@ -71,7 +71,7 @@ export class VmService {
   async installVm(name: string, installMedia: string): Promise<VmSummary> {
     const doc = await this.store.read(name);
     if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
-    if (!(await isReadableMedia(installMedia))) throw new AppError('not_found', `No readable file at ${installMedia}.`);
+    await refuseMedia(installMedia);
     await this.store.write(name, setValue(doc, KEY.installMedia, installMedia));
     try {
       return await this.startVm(name);
@@ -172,9 +172,12 @@ export class VmService {
       const message = `The datastore already has a directory ${input.name} (disks kept from a deleted VM?). Pick another name.`;
       throw new AppError('invalid_input', message, { name: message });
     }
-    if (input.installMedia && !(await isReadableMedia(input.installMedia))) {
-      const message = `No readable file at ${input.installMedia}.`;
-      throw new AppError('invalid_input', message, { installMedia: message });
-    }
+    if (input.installMedia) await refuseMedia(input.installMedia);
   }
+}
+
+/** The reason goes next to the wizard's Install media field, and to the CLI. */
+async function refuseMedia(path: string): Promise<void> {
+  const problem = await installMediaProblem(path);
+  if (problem) throw new AppError('invalid_input', problem, { installMedia: problem });
 }
