@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../host/atomic-write.js';
+import { removeStaleTemps, writeFileAtomic } from '../host/atomic-write.js';
 import { acquireFileLock } from '../host/file-lock.js';
 import { type ConfDocument, parseConf, serializeConf } from './conf.js';
 
@@ -32,8 +32,11 @@ export class Datastore {
     return join(this.guestDir(name), `${name}.conf`);
   }
 
+  /** Also removes what killed writers left in guest directories: a file that is never written again would keep its temps. */
   async init(): Promise<void> {
     await mkdir(this.root, { recursive: true });
+    const entries = await readdir(this.root, { withFileTypes: true });
+    await Promise.all(entries.filter((entry) => entry.isDirectory()).map((entry) => removeStaleTemps(join(this.root, entry.name))));
   }
 
   /** Guest names in the datastore: directories holding `<dir>/<dir>.conf` (dot-dirs are vm-bhyve's own). */
