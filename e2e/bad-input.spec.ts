@@ -48,7 +48,10 @@ test('the wizard refuses bad names, sizes and a missing ISO, and creates nothing
 
   await wizard.getByLabel('Install media').fill('/nonexistent/installer.iso');
   await next.click();
-  await expect(wizard.getByRole('alert')).toHaveText('No readable file at /nonexistent/installer.iso.');
+  await expect(wizard.getByRole('alert')).toHaveText('There is no file at /nonexistent/installer.iso.');
+  await wizard.getByLabel('Install media').fill('/dev/null');
+  await next.click();
+  await expect(wizard.getByRole('alert')).toHaveText('/dev/null is a character device, not an ISO file or a CD/DVD drive.');
   await wizard.getByLabel('Install media').fill('relative.iso');
   await next.click();
   await expect(wizard.getByRole('alert')).toHaveText('Use an absolute path (starting with "/").');

@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, type Session, type WebContents } from 'electron';
 import { ELECTRON_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../shared/api/transport.js';
 import { dispatch } from './app/dispatcher.js';
 import { createHost, defaultDatastore } from './app/host.js';
 import { startLoopbackServer } from './web/server.js';
 import { contentSecurityPolicy, readStatic } from './web/static-files.js';
+import { isAppUrl, mayNavigate, mayUsePermission } from './window-policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererRoot = join(here, '../../renderer');
 
 // app:// gives the renderer a real origin, so the console server can tell our window from other pages.
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Before any window exists, so no webContents (a window, a devtools page, a frame's) escapes the policy.
+app.on('web-contents-created', (_event, contents) => applyWindowPolicy(contents));
 
 async function main(): Promise<void> {
   // One app per user: a second one would start a second cu on every console line.
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
   const handlers = host.handlers((name, port) => server.consoleUrl(name, port));
   // Only our own page may call in: not a frame or a page that was navigated elsewhere.
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {
-    if (!event.senderFrame?.url.startsWith(`${ELECTRON_ORIGIN}/`)) return { ok: false, error: { code: 'unavailable', message: 'not from the Hivedesk window' } };
+    if (!isAppUrl(event.senderFrame?.url)) return { ok: false, error: { code: 'unavailable', message: 'not from the Hivedesk window' } };
     return dispatch(handlers, String(channel), input);
   });
   host.events.subscribe((name, payload) => {
@@ -48,11 +51,31 @@ function createWindow(): void {
     title: 'Hivedesk',
     webPreferences: { preload: join(here, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${ELECTRON_ORIGIN}/`)) event.preventDefault();
-  });
   void win.loadURL(`${ELECTRON_ORIGIN}/index.html`);
+}
+
+/** electron/window-policy.ts decides; this only connects it to Electron's hooks. */
+function applyWindowPolicy(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  const stayInApp = (event: { url: string; preventDefault(): void }) => {
+    if (!mayNavigate(event.url)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayInApp);
+  contents.on('will-frame-navigate', stayInApp);
+  contents.on('will-redirect', stayInApp);
+  applyPermissionPolicy(contents.session);
+}
+
+/** Electron grants what a page asks by default; here only what mayUsePermission allows. */
+function applyPermissionPolicy(session: Session): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(mayUsePermission({ permission, url: details.requestingUrl, isMainFrame: details.isMainFrame })),
+  );
+  session.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
+    contents !== null && mayUsePermission({ permission, url: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }),
+  );
+  session.setDevicePermissionHandler(() => false);
 }
 
 async function serveApp(url: string, serverPort: number): Promise<Response> {

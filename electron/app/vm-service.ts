@@ -2,9 +2,9 @@ import { ConsolePort } from '../../shared/api/consoles.js';
 import { VmName } from '../../shared/validation.js';
 import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
 import type { Backend, Plan } from '../backends/backend.js';
-import { type Datastore, exists } from '../datastore/datastore.js';
+import { type Datastore, type NameHolder, NameTakenError } from '../datastore/datastore.js';
 import { setValue } from '../datastore/conf.js';
-import { isReadableMedia } from '../host/media.js';
+import { installMediaProblem } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { AppError } from '../errors.js';
 
@@ -51,7 +51,9 @@ export class VmService {
     const doc = newGuestDoc(input, this.defaultBackend);
     const guest = toGuestConfig(input.name, doc, this.defaultBackend);
     const backend = this.backend(guest);
-    await this.store.create(input.name, doc);
+    await this.store.create(input.name, doc).catch((err: unknown) => {
+      throw err instanceof NameTakenError ? nameTaken(input.name, err.holder) : err;
+    });
     try {
       await backend.create(guest, [input.diskSize]);
     } catch (err) {
@@ -71,7 +73,7 @@ export class VmService {
   async installVm(name: string, installMedia: string): Promise<VmSummary> {
     const doc = await this.store.read(name);
     if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
-    if (!(await isReadableMedia(installMedia))) throw new AppError('not_found', `No readable file at ${installMedia}.`);
+    await refuseMedia(installMedia);
     await this.store.write(name, setValue(doc, KEY.installMedia, installMedia));
     try {
       return await this.startVm(name);
@@ -164,17 +166,24 @@ export class VmService {
     return backend;
   }
 
-  /** The checks a schema cannot make: they need the datastore and the file system. */
+  /** The checks a schema cannot make, early for the wizard; `store.create` checks the name again, atomically. */
   private async checkCreate(input: CreateVmInput): Promise<void> {
-    const taken = (await this.store.listNames()).some((n) => n.toLowerCase() === input.name.toLowerCase());
-    if (taken) throw new AppError('invalid_input', `A VM named ${input.name} already exists.`, { name: `A VM named ${input.name} already exists.` });
-    if (await exists(this.store.guestDir(input.name))) {
-      const message = `The datastore already has a directory ${input.name} (disks kept from a deleted VM?). Pick another name.`;
-      throw new AppError('invalid_input', message, { name: message });
-    }
-    if (input.installMedia && !(await isReadableMedia(input.installMedia))) {
-      const message = `No readable file at ${input.installMedia}.`;
-      throw new AppError('invalid_input', message, { installMedia: message });
-    }
+    const holder = await this.store.holderOf(input.name);
+    if (holder) throw nameTaken(input.name, holder);
+    if (input.installMedia) await refuseMedia(input.installMedia);
   }
+}
+
+/** Shown next to the wizard's Name field; names that differ only in case are one name, as in vm-bhyve. */
+function nameTaken(name: string, holder: NameHolder): AppError {
+  const message = holder.guest
+    ? `A VM named ${name} already exists.`
+    : `The datastore already has a directory ${holder.name} (disks kept from a deleted VM?). Pick another name.`;
+  return new AppError('conflict', message, { name: message });
+}
+
+/** The reason goes next to the wizard's Install media field, and to the CLI. */
+async function refuseMedia(path: string): Promise<void> {
+  const problem = await installMediaProblem(path);
+  if (problem) throw new AppError('invalid_input', problem, { installMedia: problem });
 }

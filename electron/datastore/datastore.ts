@@ -1,7 +1,24 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../host/atomic-write.js';
+import { removeStaleTemps, writeFileAtomic } from '../host/atomic-write.js';
+import { acquireFileLock } from '../host/file-lock.js';
 import { type ConfDocument, parseConf, serializeConf } from './conf.js';
+
+/** Taken by every Hivedesk process (GUI, browser mode, CLI) that creates a guest in this datastore. */
+const CREATE_LOCK = '.hivedesk-create.lock';
+const CREATE_LOCK_WAIT_MS = 30_000;
+
+/** What holds a name, in whatever case: a guest (it has its .conf), or a directory left behind (kept disks). */
+export interface NameHolder {
+  name: string;
+  guest: boolean;
+}
+
+export class NameTakenError extends Error {
+  constructor(readonly holder: NameHolder) {
+    super(`the name is taken by ${holder.name}`);
+  }
+}
 
 /** vm-bhyve's layout: `<root>/<guest>/<guest>.conf`, runtime files beside it. */
 export class Datastore {
@@ -15,8 +32,11 @@ export class Datastore {
     return join(this.guestDir(name), `${name}.conf`);
   }
 
+  /** Also removes what killed writers left in guest directories: a file that is never written again would keep its temps. */
   async init(): Promise<void> {
     await mkdir(this.root, { recursive: true });
+    const entries = await readdir(this.root, { withFileTypes: true });
+    await Promise.all(entries.filter((entry) => entry.isDirectory()).map((entry) => removeStaleTemps(join(this.root, entry.name))));
   }
 
   /** Guest names in the datastore: directories holding `<dir>/<dir>.conf` (dot-dirs are vm-bhyve's own). */
@@ -35,15 +55,43 @@ export class Datastore {
     return text === undefined ? undefined : parseConf(text);
   }
 
-  /** Creates the guest directory (failing if it exists, so two creates cannot both win) and its .conf. */
+  /**
+   * The entry holding this name in any case. vm-bhyve's names are case-insensitive, and on a
+   * case-insensitive file system `web1` and `WEB1` are one directory anyway.
+   */
+  async holderOf(name: string): Promise<NameHolder | undefined> {
+    const wanted = name.toLowerCase();
+    const found = (await readdir(this.root).catch(() => [])).find((entry) => entry.toLowerCase() === wanted);
+    return found === undefined ? undefined : { name: found, guest: await exists(this.confPath(found)) };
+  }
+
+  /**
+   * Creates the guest directory and its .conf, or throws NameTakenError. The check, the mkdir and
+   * the .conf happen under a lock every process on this datastore takes, so of creates racing with
+   * names that differ only in case exactly one wins, whichever process they come from.
+   */
   async create(name: string, doc: ConfDocument): Promise<void> {
-    await mkdir(this.guestDir(name));
+    const release = await acquireFileLock(join(this.root, CREATE_LOCK), CREATE_LOCK_WAIT_MS);
     try {
-      await writeFileAtomic(this.confPath(name), serializeConf(doc));
-    } catch (err) {
-      await rm(this.guestDir(name), { recursive: true, force: true });
-      throw err;
+      await this.makeGuestDir(name);
+      // Under the lock too, so a loser is told a VM has the name, not that a directory was left behind.
+      await writeFileAtomic(this.confPath(name), serializeConf(doc)).catch(async (err: unknown) => {
+        await this.removeNew(name);
+        throw err;
+      });
+    } finally {
+      await release();
     }
+  }
+
+  private async makeGuestDir(name: string): Promise<void> {
+    const holder = await this.holderOf(name);
+    if (holder) throw new NameTakenError(holder);
+    await mkdir(this.guestDir(name)).catch(async (err: NodeJS.ErrnoException) => {
+      // Made since the check by something that does not take the lock (vm-bhyve, a person).
+      if (err.code === 'EEXIST') throw new NameTakenError((await this.holderOf(name)) ?? { name, guest: false });
+      throw err;
+    });
   }
 
   /** Undoes a `create` whose later steps failed; only ever called on a directory this run just made. */

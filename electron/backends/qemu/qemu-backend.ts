@@ -4,7 +4,7 @@ import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
-import { isReadableMedia } from '../../host/media.js';
+import { installMediaProblem } from '../../host/media.js';
 import { readPid, waitForExit } from '../../host/process.js';
 import type { Backend, GuestStatus, Plan } from '../backend.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
@@ -40,10 +40,10 @@ export class QemuBackend implements Backend {
 
   async planStart(guest: GuestConfig): Promise<Plan> {
     const { accel } = await this.accel();
-    const missing = guest.installMedia && !(await isReadableMedia(guest.installMedia));
+    const mediaProblem = guest.installMedia && (await installMediaProblem(guest.installMedia));
     return {
       commands: [{ argv: configError(() => buildQemuArgv(guest, this.paths(guest.name), accel)), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
-      warnings: missing ? [`The install media ${guest.installMedia} is missing. Choose another file.`] : [],
+      warnings: mediaProblem ? [`Install media: ${mediaProblem}`] : [],
       notes: guest.networks.length ? ['Networking is QEMU user mode (NAT): the guest can reach out; nothing outside reaches the guest.'] : [],
     };
   }
