@@ -71,7 +71,7 @@ export class Datastore {
    * names that differ only in case exactly one wins, whichever process they come from.
    */
   async create(name: string, doc: ConfDocument): Promise<void> {
-    const release = await acquireFileLock(join(this.root, CREATE_LOCK), CREATE_LOCK_WAIT_MS);
+    const release = await acquireFileLock(join(this.root, CREATE_LOCK), CREATE_LOCK_WAIT_MS, 'creating a VM');
     try {
       await this.makeGuestDir(name);
       // Under the lock too, so a loser is told a VM has the name, not that a directory was left behind.

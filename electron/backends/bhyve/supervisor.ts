@@ -80,7 +80,7 @@ export class Supervisor {
     const guest = toGuestConfig(name, doc, 'bhyve');
     const guestDir = store.guestDir(name);
     // Guests starting together would each pick the same free tapN: probing and creating taps take turns.
-    const release = await acquireFileLock(join(store.root, '.config', 'hivedesk-network.lock'), NETWORK_LOCK_WAIT_MS);
+    const release = await acquireFileLock(join(store.root, '.config', 'hivedesk-network.lock'), NETWORK_LOCK_WAIT_MS, 'setting up guest networks');
     let plan: BootPlan;
     try {
       plan = planBoot({ guest, guestDir, datastoreDir: store.root, settings, facts: await probeHost(runner, settings, guest, guestDir, store.root) });
