@@ -217,7 +217,7 @@ export async function startRawCu(device: string, cleanup: Cleanup, ms: number): 
     name: 'xterm-256color',
     cols: 80,
     rows: 24,
-    env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>,
+    env: { ...process.env, TERM: 'xterm-256color' },
   });
   const exited = new Promise<void>((resolve) => cu.onExit(() => resolve()));
   cleanup.add('raw cu', async () => {
@@ -285,7 +285,7 @@ function startQemuStandIn(root: string): ChildProcess {
 
 async function openViewer(server: LoopbackServer, ms: number): Promise<Viewer> {
   const query = new URLSearchParams({ name: GUEST, port: 'com1', token: TOKEN });
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/console?${query}`, { origin: `http://127.0.0.1:${server.port}` });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/console?${query.toString()}`, { origin: `http://127.0.0.1:${server.port}` });
   const tally = new Tally();
   ws.on('message', (data: RawData) => tally.add(text(data)));
   ws.on('close', (code, reason) => tally.fail(`viewer closed (${code} ${reason.toString()})`));

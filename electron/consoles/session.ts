@@ -87,7 +87,7 @@ export class ConsoleSession {
     const [file, ...args] = this.argv;
     const finish = this.options.log.begin(this.argv);
     const started = Date.now();
-    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string> });
+    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, env: { ...process.env, TERM: 'xterm-256color' } });
     this.process = child;
     child.onData((data) => this.broadcast(data));
     child.onExit(({ exitCode, signal }) => {

@@ -83,7 +83,7 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
   const port = (http.address() as AddressInfo).port;
   const bound = options.host.handlers((name, consolePort) => {
     const query = new URLSearchParams({ name, port: consolePort, token: options.token });
-    return `ws://127.0.0.1:${port}${WS_CONSOLE_PATH}?${query}`;
+    return `ws://127.0.0.1:${port}${WS_CONSOLE_PATH}?${query.toString()}`;
   });
   handlers = bound;
   return {
