@@ -112,7 +112,7 @@ interface Setup {
   viewers: number;
   guest: Guest;
   /** Attaches this setup's terminals, synced and ready; `detach` lets them go again. */
-  attach(run: Run, id: string): Promise<{ terminals: Terminal[]; detach(): Promise<void> }>;
+  attach(run: Run, id: string): Promise<{ terminals: Terminal[]; detach: () => Promise<void> }>;
 }
 
 async function rawCuSetup(run: Run, cleanup: Cleanup): Promise<{ setup: Setup; terminal: Terminal }> {
@@ -290,7 +290,7 @@ async function main(): Promise<number> {
     console.error(`console benchmark: ${PAYLOAD_BYTES / MiB} MiB payload, node ${process.version}`);
     printReport(await measure(run));
   } catch (err) {
-    console.error(`benchmark failed: ${(err as Error).stack ?? err}`);
+    console.error(`benchmark failed: ${(err as Error).stack ?? String(err)}`);
     status = 1;
   } finally {
     await run.cleanup.run();

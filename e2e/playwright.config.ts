@@ -7,9 +7,13 @@ export default defineConfig({
   testMatch: '*.spec.ts',
   outputDir: 'output/results',
   timeout: 120_000,
+  // The whole run, well inside npm test's 20 minutes for this step, so Playwright itself reports what did not finish.
+  globalTimeout: 15 * 60_000,
   expect: { timeout: 15_000 },
   workers: 1,
+  // A retry that passes hides a failure, and test.only silently leaves the other tests out.
   retries: 0,
+  forbidOnly: true,
   // The JSON report is how npm test counts Playwright's results next to node:test's.
   reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? 'output/report.json' }]],
   use: {

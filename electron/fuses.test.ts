@@ -11,7 +11,7 @@ const repo = join(import.meta.dirname, '..');
 async function documentedFuses(): Promise<Record<string, boolean>> {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Electron hardening'), readme.indexOf('\n## ', readme.indexOf('### Electron hardening')));
-  return Object.fromEntries([...section.matchAll(/^\| `(\w+)` \| (on|off) \|/gm)].map((m) => [m[1], m[2] === 'on']));
+  return Object.fromEntries([...section.matchAll(/^\| `(\w+)` \| (on|off) \|/gm)].map((m): [string, boolean] => [m[1] ?? '', m[2] === 'on']));
 }
 
 test("electron-builder accepts the fuse settings, and they are the README's", { timeout: 60_000 }, async () => {

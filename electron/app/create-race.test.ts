@@ -56,7 +56,9 @@ test('concurrent creates of names differing only in case: one wins, the rest are
 });
 
 /** A Hivedesk process (the GUI or the CLI) that creates one guest when told to go. */
-function creator(name: string): { child: ChildProcess; ready: Promise<void>; result: Promise<{ ok: true } | { ok: false; error: ApiError }> } {
+type Outcome = { ok: true } | { ok: false; error: ApiError };
+
+function creator(name: string): { child: ChildProcess; ready: Promise<void>; result: Promise<Outcome> } {
   const core = new URL('./core.ts', import.meta.url).href;
   const errors = new URL('../errors.ts', import.meta.url).href;
   const script = `
@@ -73,9 +75,9 @@ function creator(name: string): { child: ChildProcess; ready: Promise<void>; res
       process.exit(0);
     });`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '../..'), stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const ready = lines.next().then((line) => assert.equal(line.value, 'ready'));
-  const result = ready.then(async () => JSON.parse(String((await lines.next()).value)));
+  const result = ready.then(async () => JSON.parse(String((await lines.next()).value)) as Outcome);
   return { child, ready, result };
 }
 

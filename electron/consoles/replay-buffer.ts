@@ -57,7 +57,7 @@ export class ReplayBuffer {
       parts.push(skip ? chunk.subarray(skip) : chunk);
       skip = 0;
     }
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    return parts.length === 1 ? (parts[0]) : Buffer.concat(parts);
   }
 
   private drop(bytes: number): void {

@@ -122,7 +122,7 @@ export class ConsoleSession {
     const finish = this.options.log.begin(this.argv);
     const started = Date.now();
     // encoding null: output stays bytes, passed to every tab as read, never decoded and re-encoded.
-    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string> });
+    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: { ...process.env, TERM: 'xterm-256color' } });
     this.process = child;
     this.pacer.hold(false);
     child.onData((data: string | Buffer) => this.receive(Buffer.isBuffer(data) ? data : Buffer.from(data)));

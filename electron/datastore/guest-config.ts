@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BackendId, type CreateVmInput } from '../../shared/api/vms.js';
-import { PROFILES, type ProfileId } from '../../shared/profiles.js';
+import { PROFILES } from '../../shared/profiles.js';
 import { type ConfDocument, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
 
 export interface DiskConfig {
@@ -134,7 +134,7 @@ function readGraphics(get: (key: string) => string | undefined): GraphicsConfig 
 
 /** A new guest's .conf, with the keys and spellings vm-bhyve's own templates use. */
 export function newGuestDoc(input: CreateVmInput, backend: BackendId): ConfDocument {
-  const profile = PROFILES[input.profile as ProfileId];
+  const profile = PROFILES[input.profile];
   const values: [string, string][] = [
     ['loader', profile.bhyveLoader],
     ['cpu', String(input.cpus)],

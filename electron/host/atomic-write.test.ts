@@ -47,7 +47,7 @@ function loopingWriter(): { child: ChildProcess; ready: Promise<unknown> } {
     console.log('ready');
     for (let n = 1; ; n++) await writeFileAtomic(${JSON.stringify(target)}, \`\${n}\\n\${'x'.repeat(${VERSION_BYTES})}\\n\${n}\\n\`);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return { child, ready: once(child.stdout!, 'data') };
+  return { child, ready: once(child.stdout, 'data') };
 }
 
 test('writers killed mid-write leave no temp files behind, and the file is always one whole version', { timeout: 180_000 }, async (t) => {
@@ -64,7 +64,7 @@ test('writers killed mid-write leave no temp files behind, and the file is alway
       child.kill('SIGKILL');
     }
     for (const { child } of writers) {
-      const [code, signal] = child.exitCode !== null || child.signalCode !== null ? [child.exitCode, child.signalCode] : await once(child, 'exit');
+      const [code, signal] = (child.exitCode !== null || child.signalCode !== null ? [child.exitCode, child.signalCode] : await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
       assert.equal(signal, 'SIGKILL', `a writer failed on its own (exit ${code}): was a live writer's temp file removed?`);
     }
     kills += writers.length;

@@ -224,7 +224,7 @@ export async function startRawCu(device: string, cleanup: Cleanup, ms: number): 
     name: 'xterm-256color',
     cols: 80,
     rows: 24,
-    env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>,
+    env: { ...process.env, TERM: 'xterm-256color' },
   });
   const exited = new Promise<void>((resolve) => cu.onExit(() => resolve()));
   cleanup.add('raw cu', async () => {
@@ -306,7 +306,7 @@ function startQemuStandIn(root: string): ChildProcess {
 
 /** The console URL a tab gets, for a guest of the rig (or any name, to try refusals). */
 export function consoleQuery(name = RIG_GUEST, port = 'com1', token = TOKEN): string {
-  return `/console?${new URLSearchParams({ name, port, token })}`;
+  return `/console?${new URLSearchParams({ name, port, token }).toString()}`;
 }
 
 async function openViewer(server: LoopbackServer, ms: number, options: ViewerOptions = {}): Promise<Viewer> {

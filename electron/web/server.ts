@@ -89,7 +89,7 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
     http.listen(options.port, '127.0.0.1', resolve);
   });
   const port = (http.address() as AddressInfo).port;
-  const consolePath = (name: string, consolePort: string) => `${WS_CONSOLE_PATH}?${new URLSearchParams({ name, port: consolePort, token: options.token })}`;
+  const consolePath = (name: string, consolePort: string) => `${WS_CONSOLE_PATH}?${new URLSearchParams({ name, port: consolePort, token: options.token }).toString()}`;
   handlers = options.host.handlers(consolePath);
   return {
     port,

@@ -124,6 +124,7 @@ function pending(action: string): string {
 function useLater(ms: number, active: boolean): boolean {
   const [late, setLate] = useState(false);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the reset must follow a change of `active` at once
     setLate(false);
     if (!active) return;
     const timer = setTimeout(() => setLate(true), ms);
