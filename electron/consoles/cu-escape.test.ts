@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CuEscapeGuard } from './cu-escape.js';
+import { CuEscapeGuard, CuInput } from './cu-escape.js';
 
 /** Where each cu is at a line start (sources in cu-escape.ts), and what the pty keeps from it. */
 const TAYLOR = { lineEnds: '\r\x15\x03\x0f\x04\x13\x11\x12\x00', eaten: '' };
@@ -75,6 +75,51 @@ test('a megabyte paste goes through in one call, each line-start tilde doubled',
   const sent = new CuEscapeGuard().filter(paste);
   assert.equal(sent.length, paste.length + 50_000);
   assert.equal(readByCu(TAYLOR, sent).line, paste);
+});
+
+test('keys wait until cu has connected and made its pty raw, then go through the guard', { timeout: 5_000 }, async () => {
+  const sent: string[] = [];
+  const input = new CuInput((data) => sent.push(data), 20);
+  input.watch('cu: Stale lock /var/lock/LCK..4 held by process 3353\r\n');
+  input.write('x\x7f~.\r');
+  input.watch('\x07Conn');
+  input.write('~!sh\r');
+  input.watch('ected.\r\n');
+  input.write('ls\r');
+  assert.deepEqual(sent, [], 'in a cooked pty DEL would erase the x and leave ~. at a line start');
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(sent, ['x\x7f~.\r~~!sh\rls\r']);
+  input.write('~.');
+  assert.deepEqual(sent.at(-1), '~~.');
+});
+
+test("tip's banner opens the way as Taylor's does", { timeout: 5_000 }, async () => {
+  const sent: string[] = [];
+  const input = new CuInput((data) => sent.push(data), 0);
+  input.watch('Connected\r\n');
+  await new Promise((r) => setTimeout(r, 10));
+  input.write('~.');
+  assert.deepEqual(sent, ['~~.']);
+});
+
+test('nothing goes to a cu that has exited, even keys held for it', { timeout: 5_000 }, async () => {
+  const sent: string[] = [];
+  const input = new CuInput((data) => sent.push(data), 20);
+  input.write('held\r');
+  input.watch('Connected.');
+  input.close();
+  input.write('late\r');
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(sent, []);
+});
+
+test('keys held while cu starts are bounded', { timeout: 5_000 }, async () => {
+  const sent: string[] = [];
+  const input = new CuInput((data) => sent.push(data), 0);
+  for (let i = 0; i < 100; i++) input.write('x'.repeat(1024));
+  input.watch('Connected.');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(sent.join('').length, 64 * 1024);
 });
 
 /**

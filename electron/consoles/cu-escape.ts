@@ -11,11 +11,16 @@
  *   terminator). Only `-E` or `~s escape` change the escape.
  * - tip's cu (FreeBSD; usr.bin/tip/tip/tip.c tipin): when it starts, and after \r plus its `eol`
  *   variable, which is empty unless set by an `el` in a /etc/remote `cu<speed>` entry, $REMOTE or
- *   ~/.tiprc (remote.c getremcap, value.c vinit); those set `escape` too. In cu mode it has no
- *   escape option, reads 8 bits (parity none) and ignores `force` (^P). The pty eats ^S and ^Q.
+ *   ~/.tiprc (remote.c getremcap, value.c vinit); those set `escape` and `parity` too. In cu mode
+ *   it has no escape option, reads 8 bits (parity none) and ignores `force` (^P). Its pty, left
+ *   with IXON, eats ^S and ^Q.
  * The guard uses both sets: exact on Taylor; on tip, a `~` right after one of Taylor's other codes
  * reaches the guest as `~~`. Taylor's `-E ''` turns its escape off, but tip's cu has no such option
  * and a cu without an escape would pass `~~` on as is: so this one filter protects both.
+ *
+ * Until cu has made its terminal raw its pty is cooked: erase and kill characters there could
+ * bring a `~` to a line start the guard never saw. So keys wait (CuInput) until cu has printed
+ * "Connected" and had a moment to make it raw: tip prints it once raw, Taylor just before.
  */
 const LINE_ENDS = new Set([0x00, 0x03, 0x04, 0x0d, 0x0f, 0x11, 0x12, 0x13, 0x15]);
 
@@ -35,5 +40,54 @@ export class CuEscapeGuard {
     }
     if (input) this.atLineStart = LINE_ENDS.has(input.charCodeAt(input.length - 1));
     return out + input.slice(from);
+  }
+}
+
+const BANNER = 'Connected';
+/** Taylor's cu makes its terminal raw a few system calls after its banner: ample for those. */
+const SETTLE_MS = 200;
+const HELD_MAX = 64 * 1024;
+
+/** The way from the tabs' keys to one cu: held while cu starts, then through the guard. */
+export class CuInput {
+  private readonly escapes = new CuEscapeGuard();
+  private state: 'starting' | 'settling' | 'open' | 'closed' = 'starting';
+  /** The end of cu's output so far, for a banner split across reads. */
+  private heard = '';
+  private held = '';
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly send: (data: string) => void,
+    private readonly settleMs = SETTLE_MS,
+  ) {}
+
+  /** cu's output: its banner starts the wait for its terminal to be raw. */
+  watch(output: string): void {
+    if (this.state !== 'starting') return;
+    const text = this.heard + output;
+    this.heard = text.slice(-(BANNER.length - 1));
+    if (!text.includes(BANNER)) return;
+    this.state = 'settling';
+    this.timer = setTimeout(() => this.open(), this.settleMs);
+  }
+
+  write(keys: string): void {
+    if (this.state === 'open') this.send(this.escapes.filter(keys));
+    else if (this.state !== 'closed') this.held = (this.held + keys).slice(0, HELD_MAX);
+  }
+
+  /** cu has exited: nothing more goes to it. */
+  close(): void {
+    clearTimeout(this.timer);
+    this.state = 'closed';
+    this.held = '';
+  }
+
+  private open(): void {
+    this.state = 'open';
+    const held = this.held;
+    this.held = '';
+    if (held) this.send(this.escapes.filter(held));
   }
 }

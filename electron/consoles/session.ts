@@ -1,6 +1,6 @@
 import * as pty from 'node-pty';
 import type { CommandLog } from '../host/command-log.js';
-import { CuEscapeGuard } from './cu-escape.js';
+import { CuInput } from './cu-escape.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
 /** Whoever watches a console (a WebSocket, a test): the session knows nothing about transports. */
@@ -30,7 +30,8 @@ export interface SessionOptions {
  */
 export class ConsoleSession {
   private readonly replay = new ReplayBuffer();
-  private readonly escapes = new CuEscapeGuard();
+  /** The way to the running cu: each new cu starts cooked and at a line start. */
+  private input!: CuInput;
   private readonly viewers = new Set<ConsoleViewer>();
   private process?: pty.IPty;
   private ended = false;
@@ -61,7 +62,7 @@ export class ConsoleSession {
   }
 
   write(data: string): void {
-    this.process?.write(this.escapes.filter(data));
+    this.input.write(data);
   }
 
   resize(cols: number, rows: number): void {
@@ -89,8 +90,13 @@ export class ConsoleSession {
     const started = Date.now();
     const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string> });
     this.process = child;
-    child.onData((data) => this.broadcast(data));
+    const input = (this.input = new CuInput((data) => child.write(data)));
+    child.onData((data) => {
+      input.watch(data);
+      this.broadcast(data);
+    });
     child.onExit(({ exitCode, signal }) => {
+      input.close();
       finish({ exitCode, signal: signal ? String(signal) : null });
       this.process = undefined;
       if (this.ended) return this.exited();
