@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, realpath } from 'node:fs/promises';
-import { openSync, readSync, writeSync, closeSync } from 'node:fs';
+import { constants, openSync, readSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -23,7 +23,8 @@ before(async () => {
   await waitFor(async () => (await readdir(dir)).length === 2, 'socat ptys');
   line = await realpath(`${dir}/line`);
   await letCuOpen(line);
-  guestSide = openSync(`${dir}/guest`, 'r+');
+  // Non-blocking: a blocking read would stall the event loop that is about to send what it waits for.
+  guestSide = openSync(`${dir}/guest`, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
 });
 
 after(() => {

@@ -1,7 +1,7 @@
 import * as pty from 'node-pty';
 import { type ConsoleServerMessage, LINE_BYTES_PER_SECOND } from '../../shared/api/console-protocol.js';
 import type { CommandLog } from '../host/command-log.js';
-import { CuEscapeGuard } from './cu-escape.js';
+import { CuInput } from './cu-escape.js';
 import { InputPacer } from './input-pacer.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
@@ -35,6 +35,8 @@ const LOW_WATER = 256 * 1024;
 const RESPAWN_LIMIT = 5;
 const STABLE_MS = 60_000;
 const INPUT_BURST = 1024;
+/** Input waiting for the line beyond this is refused: a paste waits for its pieces to be written. */
+const INPUT_QUEUE_MAX = 1024 * 1024;
 
 export interface SessionOptions {
   device: string;
@@ -53,10 +55,12 @@ export interface SessionOptions {
  */
 export class ConsoleSession {
   private readonly replay = new ReplayBuffer();
-  private readonly escapes = new CuEscapeGuard();
   private readonly viewers = new Set<Attached>();
+  /** Keys wait here, in order, while no cu is ready for them, and go out at the line's pace. */
   private readonly pacer: InputPacer;
   private process?: pty.IPty;
+  /** The way to the running cu: each new cu starts cooked and at a line start. */
+  private input?: CuInput;
   private ended = false;
   private respawns = 0;
   private size = { cols: 80, rows: 24 };
@@ -67,11 +71,13 @@ export class ConsoleSession {
   readonly closed = new Promise<void>((resolve) => (this.exited = resolve));
 
   constructor(private readonly options: SessionOptions) {
+    // Held until a cu has connected: keys typed while it starts wait, in order.
     this.pacer = new InputPacer({
       bytesPerSecond: options.inputBytesPerSecond ?? LINE_BYTES_PER_SECOND,
       burst: INPUT_BURST,
-      write: (bytes) => this.process?.write(bytes),
+      write: (bytes) => this.input?.write(bytes),
     });
+    this.pacer.hold(true);
     this.spawn();
   }
 
@@ -91,10 +97,15 @@ export class ConsoleSession {
     return { detach: () => this.viewers.delete(attached), drained: () => this.catchUp(attached) };
   }
 
-  /** Input from any viewer, in arrival order; `done` runs once it has gone to the line. */
-  write(data: string, done?: () => void): void {
-    if (this.ended) return;
-    this.pacer.push(Buffer.from(this.escapes.filter(data)), done);
+  /**
+   * Input from any viewer, in arrival order; `done` runs once it has gone to cu. Refused (false)
+   * when more than INPUT_QUEUE_MAX is already waiting: a tab that does not wait for `done`.
+   */
+  write(data: string, done?: () => void): boolean {
+    if (this.ended) return true;
+    if (this.pacer.queuedBytes > INPUT_QUEUE_MAX) return false;
+    this.pacer.push(Buffer.from(data), done);
+    return true;
   }
 
   resize(cols: number, rows: number): void {
@@ -122,14 +133,19 @@ export class ConsoleSession {
     const finish = this.options.log.begin(this.argv);
     const started = Date.now();
     // encoding null: output stays bytes, passed to every tab as read, never decoded and re-encoded.
-    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: { ...process.env, TERM: 'xterm-256color' } });
+    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: cuEnvironment() });
     this.process = child;
-    this.pacer.hold(false);
-    child.onData((data: string | Buffer) => this.receive(Buffer.isBuffer(data) ? data : Buffer.from(data)));
+    const input = (this.input = new CuInput((bytes) => child.write(bytes), () => this.pacer.hold(false)));
+    child.onData((data: string | Buffer) => {
+      const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+      input.watch(bytes);
+      this.receive(bytes);
+    });
     child.onExit(({ exitCode, signal }) => {
+      input.close();
+      this.pacer.hold(true);
       finish({ exitCode, signal: signal ? String(signal) : null });
       this.process = undefined;
-      this.pacer.hold(true);
       if (this.ended) return this.exited();
       // Only quick successive exits count: a `~.` now and then over days must not end the console.
       if (Date.now() - started > STABLE_MS) this.respawns = 0;
@@ -170,4 +186,14 @@ export class ConsoleSession {
     attached.offset = this.replay.end;
     attached.behind = false;
   }
+}
+
+/**
+ * cu's environment: FreeBSD's cu (tip) would take its escape and end-of-line characters from
+ * ~/.tiprc or $REMOTE, which the escape guard cannot see; neither is passed on.
+ */
+function cuEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'REMOTE' && key !== 'HOME') env[key] = value;
+  return { ...env, TERM: 'xterm-256color', HOME: '/nonexistent' };
 }

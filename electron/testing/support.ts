@@ -40,11 +40,16 @@ export class Screen implements ConsoleViewer {
 
 /** Processes whose argv holds `arg` (e.g. a console device), read from /proc. */
 export async function processesWithArg(arg: string): Promise<string[][]> {
-  const found: string[][] = [];
+  return (await pidsWithArg(arg)).map(({ argv }) => argv);
+}
+
+/** The same, with their pids, for a test that must stop what it started. */
+export async function pidsWithArg(arg: string): Promise<{ pid: number; argv: string[] }[]> {
+  const found: { pid: number; argv: string[] }[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (argv.includes(arg)) found.push(argv);
+    if (argv.includes(arg)) found.push({ pid: Number(entry), argv });
   }
   return found;
 }

@@ -45,8 +45,10 @@ export function attachConsoleSocket(consoles: ConsoleManager, ws: WebSocket, par
         if (isBinary) return;
         const message = parse(data);
         if (!message) return closeSocket(ws, 1008, 'malformed console message');
-        if (message.t === 'input') session.write(message.data, () => notify({ t: 'input-done', chars: message.data.length }));
-        else {
+        if (message.t === 'input') {
+          const taken = session.write(message.data, () => notify({ t: 'input-done', chars: message.data.length }));
+          if (!taken) closeSocket(ws, 1008, 'input arrives far faster than the serial line takes it');
+        } else {
           drawn = Math.min(delivered, Math.max(drawn, message.bytes));
           attached.drained();
         }
