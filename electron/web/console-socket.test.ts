@@ -159,3 +159,16 @@ function collect(guest: SerialLine['guest'], length: number): Promise<string> {
     });
   });
 }
+
+test('a tab that sends input without waiting for the line is cut off, and its input does not pile up', { timeout: 30_000 }, async () => {
+  const ws = await rawSocket(consoleQuery());
+  const closed = closeOf(ws);
+  const piece = JSON.stringify({ t: 'input', data: 'x'.repeat(1024) });
+  for (let i = 0; i < 2048 && ws.readyState === ws.OPEN; i++) ws.send(piece);
+  assert.equal(await closed, 1008);
+  // The others carry on.
+  const viewer = await hivedesk.viewer(5_000);
+  await flood(100, '<<after the input flood>>');
+  await viewer.tally.until('<<after the input flood>>', 10_000);
+  await viewer.close();
+});
