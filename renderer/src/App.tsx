@@ -18,7 +18,7 @@ export function App() {
     void useVms.getState().load();
     void useHost.getState().load();
     return subscribe((event) => {
-      if (event.name === 'onDidChangeVms') useVms.getState().replace(event.payload);
+      if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
     });
   }, []);

@@ -5,14 +5,14 @@ import { useConsoles } from '../stores/consoles.js';
 import { useVms } from '../stores/vms.js';
 
 export function VmList() {
-  const { vms, loaded, errors, notice } = useVms();
+  const { names, byName, loaded, errors, notice } = useVms();
   const listError = errors[''];
   if (!loaded) return <p className="empty">Loading…</p>;
   return (
     <section aria-label="Virtual machines">
       {listError && <p role="alert" className="error">{listError.message}</p>}
       {notice && <p role="status" className="notice">{notice}</p>}
-      {vms.length === 0 ? (
+      {names.length === 0 ? (
         <p className="empty">No virtual machines yet. Click “New VM” to make one.</p>
       ) : (
         <table className="vm-list">
@@ -27,9 +27,10 @@ export function VmList() {
             </tr>
           </thead>
           <tbody>
-            {vms.map((vm) => (
-              <VmRow key={vm.name} vm={vm} />
-            ))}
+            {names.map((name) => {
+              const vm = byName[name];
+              return vm && <VmRow key={name} vm={vm} />;
+            })}
           </tbody>
         </table>
       )}
