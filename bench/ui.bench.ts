@@ -201,6 +201,8 @@ async function measureSize(browser: Browser, count: number, run: Run, results: R
     const server = await startLoopbackServer({ host, token: TOKEN, port: 0, staticRoot: STATIC_ROOT });
     cleanup.add('loopback server', () => server.close());
 
+    // Not counted: the host's first listing of every guest (startup, not the UI) and Chromium's first run of the app.
+    await (await openApp(browser, server.url, run)).close();
     console.error(`${count} guests, quiet…`);
     results.set(`${count} quiet`, await measureMode(browser, server.url, run));
     console.error(`${count} guests, ${Math.min(CHURN_GUESTS, count)} of them changing state…`);
