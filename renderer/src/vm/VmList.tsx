@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useRef, useState } from 'react';
 import { useVms } from '../stores/vms.js';
 import { VmQuestion, type Question } from './VmQuestions.js';
 import { VmRow } from './VmRow.js';
@@ -11,31 +12,76 @@ export function VmList() {
   const [question, setQuestion] = useState<Question>();
   if (!loaded) return <p className="empty">Loading…</p>;
   return (
-    <section aria-label="Virtual machines">
+    <section aria-label="Virtual machines" className="vm-section">
       {listError && <p role="alert" className="error">{listError.message}</p>}
       {notice && <p role="status" className="notice">{notice}</p>}
-      {names.length === 0 ? (
-        <p className="empty">No virtual machines yet. Click “New VM” to make one.</p>
-      ) : (
-        <table className="vm-list">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">State</th>
-              <th scope="col">CPUs</th>
-              <th scope="col">Memory</th>
-              <th scope="col">Backend</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {names.map((name) => (
-              <VmRow key={name} name={name} ask={setQuestion} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      {names.length === 0 ? <p className="empty">No virtual machines yet. Click “New VM” to make one.</p> : <VmTable names={names} ask={setQuestion} />}
       {question && <VmQuestion question={question} onDone={() => setQuestion(undefined)} />}
     </section>
+  );
+}
+
+/** A row with one line of text and the buttons; taller rows are measured once drawn. */
+const estimateRowHeight = () => 47;
+
+/**
+ * Only the rows in view (and a few either side) are in the page, so a list of 1,000 guests
+ * costs what a list of 30 does. It stays a real table: rows the page does not hold are told to
+ * assistive technology by aria-rowcount and aria-rowindex, and spacer rows keep the scrollbar
+ * the length of the whole list.
+ */
+function VmTable({ names, ask }: { names: string[]; ask: (question: Question) => void }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: names.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: estimateRowHeight,
+    // Heights are remembered by guest, so a guest added above does not give its height to the next row.
+    getItemKey: useCallback((index: number) => names[index] ?? index, [names]),
+    overscan: 10,
+  });
+  const items = rows.getVirtualItems();
+  const before = items[0]?.start ?? 0;
+  const after = rows.getTotalSize() - (items.at(-1)?.end ?? 0);
+  return (
+    <div ref={scroller} className="vm-scroll">
+      <table className="vm-list" aria-rowcount={names.length + 1}>
+        <colgroup>
+          <col />
+          <col className="col-state" />
+          <col className="col-cpus" />
+          <col className="col-memory" />
+          <col className="col-backend" />
+          <col className="col-actions" />
+        </colgroup>
+        <thead>
+          <tr aria-rowindex={1}>
+            <th scope="col">Name</th>
+            <th scope="col">State</th>
+            <th scope="col">CPUs</th>
+            <th scope="col">Memory</th>
+            <th scope="col">Backend</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          <Spacer height={before} />
+          {items.map((item) => (
+            <VmRow key={item.key} name={names[item.index] ?? ''} index={item.index} measure={rows.measureElement} ask={ask} />
+          ))}
+          <Spacer height={after} />
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Stands in for rows not drawn. */
+function Spacer({ height }: { height: number }) {
+  if (height <= 0) return null;
+  return (
+    <tr className="spacer" aria-hidden="true">
+      <td colSpan={6} style={{ height }} />
+    </tr>
   );
 }

@@ -6,11 +6,15 @@ import type { Question } from './VmQuestions.js';
 
 interface Props {
   name: string;
+  /** The row's place in the whole list (0-based), for aria-rowindex and the virtualizer. */
+  index: number;
+  /** Tells the virtualizer the row's real height (an error or a hint makes it taller). */
+  measure: (row: HTMLTableRowElement | null) => void;
   ask: (question: Question) => void;
 }
 
 /** One guest's row. It subscribes to that guest only, so a change to another guest does not redraw it. */
-export const VmRow = memo(function VmRow({ name, ask }: Props) {
+export const VmRow = memo(function VmRow({ name, index, measure, ask }: Props) {
   const vm = useVms((s) => s.byName[name]);
   const action = useVms((s) => s.busy[name]);
   const error = useVms((s) => s.errors[name]);
@@ -21,7 +25,7 @@ export const VmRow = memo(function VmRow({ name, ask }: Props) {
   const run = useVms.getState().run;
   const running = isUp(vm.state);
   return (
-    <tr aria-label={vm.name}>
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} aria-label={vm.name}>
       <th scope="row">
         {vm.name}
         {vm.installMedia && <span className="media" title={vm.installMedia}>install media attached</span>}
