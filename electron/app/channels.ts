@@ -24,6 +24,7 @@ export function createHandlers(s: Services): Handlers {
   };
   return {
     listVms: () => s.vms.listVms(),
+    snapshotVms: () => s.monitor.snapshot(),
     planCreateVm: (input) => s.vms.planCreateVm(input),
     createVm: (input) => changed(s.vms.createVm(input)),
     startVm: async ({ name }) => {

@@ -33,11 +33,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)), options.consoleInputBytesPerSecond);
   const monitor = new VmMonitor(
     () => vms.listVms(),
-    (list) => {
-      consoles.endAllExcept(new Set(list.filter((vm) => isUp(vm.state)).map((vm) => vm.name)));
-      events.emit('onDidChangeVms', list);
+    (changes) => {
+      consoles.endAllExcept(new Set(monitor.vms().filter((vm) => isUp(vm.state)).map((vm) => vm.name)));
+      events.emit('onDidChangeVms', changes);
     },
   );
+  // The changes that follow apply to the whole list: a window whose event stream connects late gets it first.
+  events.greet('onDidChangeVms', () => monitor.current());
   log.onDidRecord((record) => events.emit('onDidRunCommand', record));
   monitor.start();
   const services: Omit<Services, 'consoleUrl'> = {

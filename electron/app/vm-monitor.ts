@@ -1,17 +1,29 @@
-import type { VmSummary } from '../../shared/api/vms.js';
+import { randomUUID } from 'node:crypto';
+import type { VmChanges, VmSummary } from '../../shared/api/vms.js';
+
+/** A guest as last seen, with its JSON so the next poll compares it in one step. */
+interface Seen {
+  vm: VmSummary;
+  json: string;
+}
 
 /**
  * Polls guest state, because guests change on their own (a shutdown from inside, a crash,
- * another tool). Calls `onChange` only when something a user can see changed.
+ * another tool). Calls `onChange` with only the guests whose state a user can see changed, and
+ * numbers the changes so a receiver can tell whether it missed one (see VmChanges).
  */
 export class VmMonitor {
-  private last = '';
+  readonly epoch = randomUUID();
+  private seq = 0;
+  /** Undefined until the first poll that succeeded. */
+  private seen?: Map<string, Seen>;
+  private failure?: Error;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
   constructor(
     private readonly list: () => Promise<VmSummary[]>,
-    private readonly onChange: (vms: VmSummary[]) => void,
+    private readonly onChange: (changes: VmChanges) => void,
     private readonly intervalMs = 1000,
   ) {}
 
@@ -38,12 +50,40 @@ export class VmMonitor {
     return next;
   }
 
+  /** The guests as of the last poll, in the list's order; empty before the first. */
+  vms(): VmSummary[] {
+    return [...(this.seen?.values() ?? [])].map((s) => s.vm);
+  }
+
+  /** The whole list as a `reset` at the current `seq`, or undefined before the first poll. */
+  current(): VmChanges | undefined {
+    if (!this.seen) return undefined;
+    return { epoch: this.epoch, seq: this.seq, reset: true, changed: this.vms(), removed: [] };
+  }
+
+  /** Like `current`, after a first poll if there has been none; fails as listing the guests failed. */
+  async snapshot(): Promise<VmChanges> {
+    if (!this.seen) await this.refresh();
+    const current = this.current();
+    if (!current) throw this.failure ?? new Error('The guests could not be listed.');
+    return current;
+  }
+
   private async poll(): Promise<void> {
-    const vms = await this.list().catch(() => undefined);
-    if (!vms) return;
-    const snapshot = JSON.stringify(vms);
-    if (snapshot === this.last) return;
-    this.last = snapshot;
-    this.onChange(vms);
+    let vms: VmSummary[];
+    try {
+      vms = await this.list();
+    } catch (err) {
+      this.failure = err as Error;
+      return;
+    }
+    const before = this.seen;
+    const seen = new Map(vms.map((vm) => [vm.name, { vm, json: JSON.stringify(vm) }]));
+    this.seen = seen;
+    const changed = [...seen.values()].filter(({ vm, json }) => before?.get(vm.name)?.json !== json).map((s) => s.vm);
+    const removed = [...(before?.keys() ?? [])].filter((name) => !seen.has(name));
+    if (changed.length === 0 && removed.length === 0) return;
+    this.seq += 1;
+    this.onChange({ epoch: this.epoch, seq: this.seq, reset: false, changed, removed });
   }
 }

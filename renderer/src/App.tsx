@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { subscribe } from './api/client.js';
 import { CommandLogPanel } from './host/CommandLogPanel.js';
 import { HostBar } from './host/HostBar.js';
@@ -8,24 +8,26 @@ import { useVms } from './stores/vms.js';
 import { ConsoleView } from './vm/console/ConsoleView.js';
 import { TabStrip } from './TabStrip.js';
 import { VmList } from './vm/VmList.js';
-import { NewVmWizard } from './vm/wizard/NewVmWizard.js';
+import { NewVmButton } from './vm/wizard/NewVmButton.js';
 
 export function App() {
-  const [wizardOpen, setWizardOpen] = useState(false);
-  const { tabs, active } = useConsoles();
+  const tabs = useConsoles((s) => s.tabs);
+  const active = useConsoles((s) => s.active);
 
   useEffect(() => {
     void useVms.getState().load();
     void useHost.getState().load();
     return subscribe((event) => {
-      if (event.name === 'onDidChangeVms') useVms.getState().replace(event.payload);
+      if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
     });
   }, []);
 
   return (
     <div className="app">
-      <HostBar onNewVm={() => setWizardOpen(true)} />
+      <HostBar>
+        <NewVmButton />
+      </HostBar>
       <TabStrip />
       <main className="content">
         {active === 'machines' && <VmList />}
@@ -43,7 +45,6 @@ export function App() {
         ))}
       </main>
       <CommandLogPanel />
-      {wizardOpen && <NewVmWizard onClose={() => setWizardOpen(false)} />}
     </div>
   );
 }

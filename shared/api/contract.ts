@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { consolesApi } from './consoles.js';
 import { CommandRecord, hostApi } from './host.js';
-import { VmSummary, vmsApi } from './vms.js';
+import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
 export const api = { ...vmsApi, ...hostApi, ...consolesApi };
@@ -17,7 +17,7 @@ export function isChannel(name: string): name is Channel {
 
 /** Events main pushes to every window. */
 export const events = {
-  onDidChangeVms: VmSummary.array(),
+  onDidChangeVms: VmChanges,
   onDidRunCommand: CommandRecord,
 };
 export type Events = typeof events;

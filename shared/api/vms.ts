@@ -33,6 +33,21 @@ export const VmSummary = z.object({
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 
+/**
+ * How the guest list changed since the VM monitor's previous change, so a list of 1,000 guests
+ * is not sent whole because one of them stopped. `seq` counts the monitor's changes within one
+ * `epoch` (one run of Hivedesk), so a receiver applies them in order and notices one it missed.
+ * With `reset`, `changed` is the whole list as of `seq` (a snapshot), not a change to it.
+ */
+export const VmChanges = z.object({
+  epoch: z.string(),
+  seq: z.number().int().nonnegative(),
+  reset: z.boolean(),
+  changed: z.array(VmSummary),
+  removed: z.array(z.string()),
+});
+export type VmChanges = z.infer<typeof VmChanges>;
+
 export const CreateVmInput = z.object({
   name: VmName,
   profile: z.enum(PROFILE_IDS),
@@ -67,6 +82,8 @@ export type StartPlan = z.infer<typeof StartPlan>;
 
 export const vmsApi = {
   listVms: request(z.object({}), z.array(VmSummary)),
+  /** The list as the VM monitor last saw it, as a `reset`: where a receiver of onDidChangeVms starts. */
+  snapshotVms: request(z.object({}), VmChanges),
   planCreateVm: request(CreateVmInput, StartPlan),
   createVm: request(CreateVmInput, VmSummary),
   startVm: request(VmRef, VmSummary),

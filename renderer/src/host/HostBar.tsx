@@ -1,6 +1,8 @@
+import type { ReactNode } from 'react';
 import { useHost } from '../stores/host.js';
 
-export function HostBar({ onNewVm }: { onNewVm: () => void }) {
+/** The host's facts, with the app's main actions (`children`) at the end. */
+export function HostBar({ children }: { children: ReactNode }) {
   const info = useHost((s) => s.info);
   return (
     <header className="hostbar">
@@ -15,9 +17,7 @@ export function HostBar({ onNewVm }: { onNewVm: () => void }) {
           <dd title={info.datastore}>{info.datastore}</dd>
         </dl>
       )}
-      <button className="primary" onClick={onNewVm}>
-        New VM
-      </button>
+      {children}
     </header>
   );
 }

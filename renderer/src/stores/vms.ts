@@ -1,12 +1,16 @@
 import { create } from 'zustand';
 import type { ApiError } from '../../../shared/api/errors.js';
-import type { VmSummary } from '../../../shared/api/vms.js';
+import { applyVmChanges, EMPTY_VM_LIST, VmFeed, type VmListCopy } from '../../../shared/api/vm-feed.js';
+import type { VmChanges } from '../../../shared/api/vms.js';
 import { invoke } from '../api/client.js';
 
 type Action = 'startVm' | 'stopVm' | 'powerOffVm';
 
-interface VmsState {
-  vms: VmSummary[];
+/**
+ * The guests by name, so each row subscribes to its own guest and redraws only when that guest
+ * changed; `names` changes only when a guest comes or goes.
+ */
+interface VmsState extends VmListCopy {
   loaded: boolean;
   /** The action under way per VM, so buttons cannot be clicked twice. */
   busy: Record<string, Action | undefined>;
@@ -14,44 +18,58 @@ interface VmsState {
   shuttingDown: Record<string, boolean | undefined>;
   /** The last error per VM (or '' for the list), shown next to it until the next action. */
   errors: Record<string, ApiError | undefined>;
+  /** Fetches the whole list again (on start, and after a create or delete). */
   load(): Promise<void>;
-  replace(vms: VmSummary[]): void;
+  /** onDidChangeVms: applied in order; see VmFeed. */
+  receive(changes: VmChanges): void;
   run(action: Action, name: string): Promise<void>;
   /** What the last delete did, for the list to say. */
   notice?: string;
   remove(name: string, deleteDisks: boolean): Promise<void>;
 }
 
-export const useVms = create<VmsState>()((set, get) => ({
-  vms: [],
-  loaded: false,
-  busy: {},
-  shuttingDown: {},
-  errors: {},
-  async load() {
-    const result = await invoke('listVms', {});
-    if (result.ok) set({ vms: result.value, loaded: true, errors: { ...get().errors, '': undefined } });
-    else set({ loaded: true, errors: { ...get().errors, '': result.error } });
-  },
-  replace(vms) {
-    set((s) => ({ vms, loaded: true, shuttingDown: Object.fromEntries(vms.filter((vm) => vm.state !== 'stopped' && s.shuttingDown[vm.name]).map((vm) => [vm.name, true])) }));
-  },
-  async remove(name, deleteDisks) {
-    set((s) => ({ errors: { ...s.errors, [name]: undefined }, notice: undefined }));
-    const result = await invoke('deleteVm', { name, deleteDisks });
-    if (!result.ok) return set((s) => ({ errors: { ...s.errors, [name]: result.error } }));
-    const kept = result.value.kept.length ? ` Kept: ${result.value.kept.join(', ')}.` : '';
-    set({ notice: `Deleted ${name}.${kept}` });
-    await get().load();
-  },
-  async run(action, name) {
-    set((s) => ({ busy: { ...s.busy, [name]: action }, errors: { ...s.errors, [name]: undefined } }));
-    const result = await invoke(action, { name });
-    set((s) => ({
-      busy: { ...s.busy, [name]: undefined },
-      errors: { ...s.errors, [name]: result.ok ? undefined : result.error },
-      vms: result.ok ? s.vms.map((vm) => (vm.name === name ? result.value : vm)) : s.vms,
-      shuttingDown: { ...s.shuttingDown, [name]: action === 'stopVm' && result.ok && result.value.state !== 'stopped' },
-    }));
-  },
-}));
+export const useVms = create<VmsState>()((set, get) => {
+  const feed = new VmFeed(
+    async () => {
+      const result = await invoke('snapshotVms', {});
+      set((s) => ({ errors: { ...s.errors, '': result.ok ? undefined : result.error }, loaded: s.loaded || !result.ok }));
+      return result.ok ? result.value : undefined;
+    },
+    (changes) => set((s) => ({ ...applyVmChanges(s, changes), loaded: true, shuttingDown: stillShuttingDown(s, changes) })),
+  );
+  return {
+    ...EMPTY_VM_LIST,
+    loaded: false,
+    busy: {},
+    shuttingDown: {},
+    errors: {},
+    load: () => feed.resync(),
+    receive: (changes) => feed.receive(changes),
+    async remove(name, deleteDisks) {
+      set((s) => ({ errors: { ...s.errors, [name]: undefined }, notice: undefined }));
+      const result = await invoke('deleteVm', { name, deleteDisks });
+      if (!result.ok) return set((s) => ({ errors: { ...s.errors, [name]: result.error } }));
+      const kept = result.value.kept.length ? ` Kept: ${result.value.kept.join(', ')}.` : '';
+      set({ notice: `Deleted ${name}.${kept}` });
+      await get().load();
+    },
+    async run(action, name) {
+      set((s) => ({ busy: { ...s.busy, [name]: action }, errors: { ...s.errors, [name]: undefined } }));
+      const result = await invoke(action, { name });
+      set((s) => ({
+        busy: { ...s.busy, [name]: undefined },
+        errors: { ...s.errors, [name]: result.ok ? undefined : result.error },
+        byName: result.ok ? { ...s.byName, [name]: result.value } : s.byName,
+        shuttingDown: { ...s.shuttingDown, [name]: action === 'stopVm' && result.ok && result.value.state !== 'stopped' },
+      }));
+    },
+  };
+});
+
+/** A guest is no longer "shutting down" once it has stopped or gone. */
+function stillShuttingDown(s: VmsState, changes: VmChanges): VmsState['shuttingDown'] {
+  if (changes.reset) return Object.fromEntries(changes.changed.filter((vm) => vm.state !== 'stopped' && s.shuttingDown[vm.name]).map((vm) => [vm.name, true]));
+  const done = [...changes.removed, ...changes.changed.filter((vm) => vm.state === 'stopped').map((vm) => vm.name)];
+  if (!done.some((name) => s.shuttingDown[name])) return s.shuttingDown;
+  return { ...s.shuttingDown, ...Object.fromEntries(done.map((name) => [name, undefined])) };
+}

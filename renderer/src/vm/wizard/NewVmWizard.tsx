@@ -18,7 +18,6 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
   const [plan, setPlan] = useState<StartPlan>({ commands: [], warnings: [], notes: [] });
   const [formError, setFormError] = useState<string>();
   const [working, setWorking] = useState(false);
-  const vms = useVms((s) => s.vms);
   const form = useForm<CreateVmForm, unknown, CreateVmInput>({ resolver: zodResolver(CreateVmInput), defaultValues: DEFAULTS, mode: 'onTouched' });
   const { register, trigger, setError, getValues, setValue, formState, watch } = form;
   const errors = formState.errors;
@@ -45,7 +44,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
     setFormError(undefined);
     if (!(await trigger(STEPS[step]?.fields ?? []))) return;
     const name = getValues('name');
-    if (step === 0 && vms.some((vm) => vm.name.toLowerCase() === name.toLowerCase())) {
+    if (step === 0 && useVms.getState().names.some((other) => other.toLowerCase() === name.toLowerCase())) {
       return setError('name', { message: `A VM named ${name} already exists.` });
     }
     if (step === 2) {
