@@ -49,9 +49,35 @@ export async function hasProcessTitled(title: string): Promise<boolean> {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const argv0 = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '';
-    if (argv0 === title || argv0.startsWith(`${title} `)) return true;
+    if (isTitled(argv0, title)) return true;
   }
   return false;
+}
+
+/**
+ * Whether `root` or a process below it has this title, in the output of `ps -A -o pid=,ppid=,args=`
+ * (which works where /proc is not mounted).
+ */
+export function hasTitledDescendant(ps: string, root: number, title: string): boolean {
+  const procs = ps.split('\n').flatMap((line) => {
+    const [, pid, ppid, args] = /^\s*(\d+)\s+(\d+)\s+(.*?)\s*$/.exec(line) ?? [];
+    return pid && ppid ? [{ pid: Number(pid), ppid: Number(ppid), args: args ?? '' }] : [];
+  });
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (tree.has(p.pid) || !tree.has(p.ppid)) continue;
+      tree.add(p.pid);
+      grew = true;
+    }
+  }
+  return procs.some((p) => tree.has(p.pid) && isTitled(p.args, title));
+}
+
+/** Whether a process's arguments (as /proc or `ps -o args` show them) are this title: FreeBSD's ps adds ` (comm)`. */
+function isTitled(args: string, title: string): boolean {
+  return args === title || args.startsWith(`${title} `);
 }
 
 /** The pid a pidfile holds, if it holds one. */

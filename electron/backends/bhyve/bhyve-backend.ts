@@ -128,12 +128,17 @@ export class BhyveBackend implements Backend {
     return { guestDir: this.store.guestDir(guest.name), installing: false, taps: [], acpiFlag: true, ...zvol };
   }
 
-  /** Returns once the supervisor reached the loader or bhyve, or reports why it stopped first. */
+  /**
+   * Returns once bhyve runs the guest, or reports why the supervisor stopped first (a bhyve that
+   * refused its options, with its messages). A guest still in its loader or bhyve still setting up
+   * when the time is up is left starting: a loader may be waiting for the user on the console, and
+   * bhyve for a VNC client (fbuf `wait`).
+   */
   private async waitForBoot(name: string, exited: Promise<unknown>): Promise<void> {
     const files = runtimeFiles(this.store.guestDir(name));
     let done = false;
     void exited.then(() => (done = true));
-    await waitUntil(async () => done || (await readText(files.state)) !== undefined, START_WAIT_MS);
+    await waitUntil(async () => done || (await readText(files.state))?.trim() === 'running', START_WAIT_MS);
     if (!done) return;
     const last = await lastExit(files.lastExit);
     if (last?.fault) throw new AppError('host_command_failed', last.fault);

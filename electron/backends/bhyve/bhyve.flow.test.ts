@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +8,11 @@ import { after, afterEach, before, test } from 'node:test';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
+import type { ConsoleSession } from '../../consoles/session.js';
 import { hasProcessTitled } from '../../host/process.js';
+import { SIMULATOR_BIN } from '../../testing/simulated-bhyve.js';
 import { Screen, waitFor } from '../../testing/support.js';
+import { supervisorTitle } from './runtime.js';
 
 /**
  * Flows of the bhyve backend on the FreeBSD HOST SIMULATOR (e2e/freebsd-host-simulator): fake
@@ -16,8 +20,6 @@ import { Screen, waitFor } from '../../testing/support.js';
  * a sandbox. This is not FreeBSD; the exact command lines are checked against the handbook
  * in commands.test.ts.
  */
-const repo = join(import.meta.dirname, '../../..');
-const simBin = join(repo, 'e2e/freebsd-host-simulator/bin');
 let sim: string;
 let datastore: string;
 let iso: string;
@@ -29,7 +31,7 @@ before(async () => {
   datastore = await mkdtemp(join(tmpdir(), 'hivedesk-bhyve-'));
   Object.assign(process.env, {
     FREEBSD_SIM_ROOT: sim,
-    PATH: `${simBin}:${process.env.PATH}`,
+    PATH: `${SIMULATOR_BIN}:${process.env.PATH}`,
     HIVEDESK_BHYVE_DEV_DIR: join(sim, 'dev'),
     HIVEDESK_BHYVE_FIRMWARE_DIR: join(sim, 'firmware'),
     HIVEDESK_PRIVILEGE: 'doas',
@@ -44,7 +46,7 @@ before(async () => {
 
 after(async () => {
   host.dispose();
-  execFileSync(join(simBin, 'freebsd-sim-teardown'), { env: process.env });
+  execFileSync(join(SIMULATOR_BIN, 'freebsd-sim-teardown'), { env: process.env });
   await rm(datastore, { recursive: true, force: true });
   await rm(sim, { recursive: true, force: true });
 });
@@ -80,18 +82,27 @@ async function hostCommands(): Promise<string[][]> {
   return lines.map((l) => (JSON.parse(l) as { argv: string[] }).argv).filter((argv) => argv[0] === 'doas').map((argv) => argv.slice(1));
 }
 
+/**
+ * The guest's com1 as a user finds it: what the guest printed before the console attached is gone
+ * (a null-modem drops what nobody reads), so Enter asks for a fresh `login:`.
+ */
+async function loginPrompt(name: string): Promise<{ session: ConsoleSession; screen: Screen }> {
+  const session = await host.consoles.session(name, 'com1');
+  const screen = new Screen();
+  session.attach(screen);
+  session.write('\r');
+  await screen.expect('login: ');
+  return { session, screen };
+}
 
 test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO detached after poweroff', async () => {
   await call('createVm', { name: 'fbsd', profile: 'freebsd', cpus: 1, memory: '1024M', diskSize: '16G', installMedia: iso });
   const conf = await readFile(join(datastore, 'fbsd', 'fbsd.conf'), 'utf8');
   assert.match(conf, /^loader="bhyveload"$/m);
   const started = await call('startVm', { name: 'fbsd' });
-  assert.ok(['running', 'bootloader'].includes(started.state), started.state);
+  assert.equal(started.state, 'running', 'a start returns once bhyve runs the guest');
 
-  const session = await host.consoles.session('fbsd', 'com1');
-  const screen = new Screen();
-  session.attach(screen);
-  await screen.expect('login: ');
+  const { session, screen } = await loginPrompt('fbsd');
   session.write('root\r');
   await screen.expect('# ');
   session.write('reboot\r');
@@ -121,9 +132,7 @@ test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO d
 
 test('start from disk, survive a GUI restart, stop with the ACPI power button', async () => {
   await call('startVm', { name: 'fbsd' });
-  const screen = new Screen();
-  (await host.consoles.session('fbsd', 'com1')).attach(screen);
-  await screen.expect('login: ');
+  await loginPrompt('fbsd');
   const bhyveload = (await hostCommands()).filter((argv) => argv[0] === 'bhyveload').at(-1);
   assert.deepEqual(bhyveload?.slice(-3), ['-d', join(datastore, 'fbsd', 'disk0.img'), 'fbsd']);
 
@@ -146,9 +155,7 @@ test('start from disk, survive a GUI restart, stop with the ACPI power button', 
 
 test('power off a booted guest: bhyvectl --force-poweroff, then the instance is destroyed', async () => {
   await call('startVm', { name: 'fbsd' });
-  const screen = new Screen();
-  (await host.consoles.session('fbsd', 'com1')).attach(screen);
-  await screen.expect('login: ');
+  await loginPrompt('fbsd');
   await call('powerOffVm', { name: 'fbsd' });
   assert.equal((await vm('fbsd')).state, 'stopped');
   const tail = (await hostCommands()).slice(-3).map((argv) => argv.join(' '));
@@ -165,7 +172,13 @@ test('power off while the guest is still starting: it never keeps running', asyn
 for (const [code, meaning] of [[3, 'triple fault'], [4, 'error']] as const) {
   test(`bhyve exit ${code} stops the guest and reports a fault (${meaning}) with the log's tail`, async () => {
     await writeFile(join(sim, 'control', 'fbsd.exit'), `${code}\n`);
-    await call('startVm', { name: 'fbsd' });
+    // The guest runs a while before it fails, long enough to be seen running whatever the machine's load.
+    process.env.FREEBSD_SIM_BOOT_DELAY = '2';
+    try {
+      await call('startVm', { name: 'fbsd' });
+    } finally {
+      delete process.env.FREEBSD_SIM_BOOT_DELAY;
+    }
     await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'fbsd to stop');
     const fault = (await vm('fbsd')).lastFault ?? '';
     assert.match(fault, new RegExp(`bhyve exited with status ${code} \\(${meaning}\\)`));
@@ -174,12 +187,58 @@ for (const [code, meaning] of [[3, 'triple fault'], [4, 'error']] as const) {
   });
 }
 
+/** Every state the list shows for `name` until `action` has finished. */
+async function statesDuring(name: string, action: Promise<unknown>): Promise<Set<string>> {
+  const seen = new Set<string>();
+  let done = false;
+  void action.finally(() => (done = true));
+  while (!done) {
+    seen.add((await vm(name)).state);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return seen;
+}
+
+/** Starts a guest bhyve refuses: the start must fail with bhyve's words and leave nothing running or created. */
+async function assertRefusedStart(name: string, why: RegExp): Promise<void> {
+  const start = dispatch(handlers, 'startVm', { name });
+  const seen = await statesDuring(name, start);
+  const refused = await start;
+  assert.equal(refused.ok, false, 'the start fails');
+  const message = refused.ok ? '' : refused.error.message;
+  assert.match(message, new RegExp(`^${name} did not start: bhyve exited with status 4 \\(error\\) before it started the guest\\.`));
+  assert.match(message, why);
+  assert.equal(seen.has('running'), false, `never listed as running (saw ${[...seen].join(', ')})`);
+  const after = await vm(name);
+  assert.equal(after.state, 'stopped');
+  assert.match(after.lastFault ?? '', why);
+  assert.equal(await hasProcessTitled(supervisorTitle(name)), false, 'the supervisor is gone');
+  assert.equal(existsSync(join(sim, 'dev', 'vmm', name)), false, 'the VM instance is destroyed');
+  const tap = (await hostCommands()).filter((argv) => argv[0] === 'ifconfig' && argv[2] === 'create').at(-1)?.[1] ?? '';
+  const interfaces = JSON.parse(await readFile(join(sim, 'state', 'interfaces.json'), 'utf8')) as Record<string, unknown>;
+  assert.equal(tap in interfaces, false, `${tap} is destroyed`);
+  assert.deepEqual((await hostCommands()).slice(-2).map((argv) => argv.join(' ')), [`bhyvectl --destroy --vm=${name}`, `ifconfig ${tap} destroy`]);
+}
+
+test('a bhyve that refuses a loader-booted guest\'s MAC fails the start with its message; nothing is left behind', { timeout: 120_000 }, async () => {
+  await call('createVm', { name: 'badmac', profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '64M' });
+  const confPath = join(datastore, 'badmac', 'badmac.conf');
+  // A multicast address: vm-bhyve's syntax, but bhyve's net_parsemac() refuses it.
+  await writeFile(confPath, `${await readFile(confPath, 'utf8')}network0_mac="01:00:5e:00:00:01"\n`);
+  await assertRefusedStart('badmac', /Invalid MAC 01:00:5e:00:00:01/);
+});
+
+test('a bhyve that refuses a UEFI guest\'s framebuffer fails the start; the instance bhyve made is destroyed', { timeout: 120_000 }, async () => {
+  await writeFile(join(sim, 'firmware', 'BHYVE_UEFI.fd'), 'firmware');
+  await call('createVm', { name: 'bigvnc', profile: 'windows', cpus: 2, memory: '1G', diskSize: '1G' });
+  const confPath = join(datastore, 'bigvnc', 'bigvnc.conf');
+  await writeFile(confPath, `${await readFile(confPath, 'utf8')}graphics="yes"\ngraphics_port="5999"\ngraphics_res="5120x1440"\n`);
+  await assertRefusedStart('bigvnc', /fbuf: max resolution is 3840x2160/);
+});
+
 test('halt (exit 2) is a normal stop', async () => {
   await call('startVm', { name: 'fbsd' });
-  const screen = new Screen();
-  (await host.consoles.session('fbsd', 'com1')).attach(screen);
-  await screen.expect('login: ');
-  (await host.consoles.session('fbsd', 'com1')).write('root\rhalt\r');
+  (await loginPrompt('fbsd')).session.write('root\rhalt\r');
   await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'fbsd to halt');
   assert.equal((await vm('fbsd')).lastFault, undefined);
 });

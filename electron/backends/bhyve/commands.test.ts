@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { parseConf } from '../../datastore/conf.js';
 import { type GuestConfig, toGuestConfig } from '../../datastore/guest-config.js';
+import { checkWithSimulatedBhyve } from '../../testing/simulated-bhyve.js';
 import { WINDOWS_EXAMPLE_CONF } from '../../testing/vm-bhyve-examples.js';
 import {
   type BhyveRunContext,
   FREEBSD_PATHS,
-  bhyveArgv,
+  bhyveArgv as buildBhyveArgv,
   bhyvectlArgv,
   bhyveloadArgv,
   bridgeAddMembersArgv,
@@ -22,6 +26,18 @@ import {
   tapUpOnOpenArgv,
   uefiVarsTemplate,
 } from './commands.js';
+
+// Every bhyve command line built here must also be one bhyve accepts: the FreeBSD host simulator's bhyve (not
+// FreeBSD) checks its options and each device's settings the way bhyve's own parsers and device set-up do.
+const simRoot = mkdtempSync(join(tmpdir(), 'freebsd-sim-'));
+after(() => rmSync(simRoot, { recursive: true, force: true }));
+
+function bhyveArgv(...args: Parameters<typeof buildBhyveArgv>): string[] {
+  const argv = buildBhyveArgv(...args);
+  const verdict = checkWithSimulatedBhyve(argv, simRoot);
+  assert.equal(verdict.status, 0, `the simulated bhyve refuses ${argv.join(' ')}:\n${verdict.stderr}`);
+  return argv;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers: guests come from .conf text (vm-bhyve's keys), command lines are compared through a small normaliser.

@@ -26,6 +26,15 @@ export function supervisorTitle(name: string): string {
   return `hivedesk-supervisor: ${name}`;
 }
 
+/**
+ * bhyve's process title, which it takes only once every device is set up, right before the guest's
+ * first instruction (bhyverun.c calls setproctitle after init_pci); until then it may still refuse
+ * its options and exit.
+ */
+export function bhyveTitle(name: string): string {
+  return `bhyve: ${name}`;
+}
+
 /** How the last run ended, for the list: a fault names its cause and the guest log's tail. */
 export const LastExit = z.object({ at: z.string(), exitCode: z.number().nullable(), fault: z.string().optional() });
 export type LastExit = z.infer<typeof LastExit>;

@@ -7,10 +7,11 @@ import { KEY, toGuestConfig } from '../../datastore/guest-config.js';
 import { writeFileAtomic } from '../../host/atomic-write.js';
 import { acquireFileLock } from '../../host/file-lock.js';
 import type { HostRunner, RunResult } from '../../host/run.js';
+import { hasTitledDescendant } from '../../host/process.js';
 import { waitUntil } from '../../host/wait.js';
 import { type BootPlan, planBoot } from './plan.js';
 import { probeHost } from './probe.js';
-import { type LastExit, logTail, removeRunState, runtimeFiles, type RuntimeFiles } from './runtime.js';
+import { bhyveTitle, type LastExit, logTail, removeRunState, runtimeFiles, type RuntimeFiles } from './runtime.js';
 import { bhyvectlArgv } from './commands.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
@@ -23,6 +24,12 @@ export interface SuperviseOptions {
 
 const FORCE_POWEROFF_GRACE_MS = 3000;
 const NETWORK_LOCK_WAIT_MS = 60_000;
+/** How often to look for bhyve's title: often while it usually appears, then seldom (fbuf `wait` holds it until a VNC client connects). */
+const TITLE_POLL_MS = 100;
+const TITLE_FAST_FOR_MS = 5000;
+const TITLE_POLL_SLOW_MS = 5000;
+/** Reset, halt and triple fault come from a guest that ran; usage errors exit 1 and refusals 4, like poweroff and errors. */
+const GUEST_EXITS = new Set([0, 2, 3]);
 
 /**
  * vmrun.sh's and vm-bhyve's loop: loader and bhyve for each boot; exit 0 (reboot) boots again,
@@ -127,15 +134,44 @@ export class Supervisor {
         await this.o.runner.run(plan.destroy.argv);
         return { at: now(), exitCode: null };
       }
-      await writeFile(this.files.state, 'running\n');
-      const exited = await this.runChild(plan.bhyve.argv, 'bhyve');
+      const { exited, started } = await this.runBhyve(plan.bhyve.argv);
       await this.o.runner.run(plan.destroy.argv);
       const code = exited.exitCode;
-      await this.log(`${this.o.name}: bhyve exited with status ${code ?? exited.signal} (${meaning(code)})`);
+      const status = `bhyve exited with status ${code ?? exited.signal} (${meaning(code)})`;
+      await this.log(`${this.o.name}: ${status}${started ? '' : ' before it started the guest'}`);
+      if (!started && !this.stopping) return this.fault(exited, `${this.o.name} did not start: ${status} before it started the guest`);
       if (code === 0 && !this.stopping) continue;
       if (code === 0 || code === 1 || code === 2) return { at: now(), exitCode: code };
-      return this.stopped(exited, `bhyve exited with status ${code ?? exited.signal} (${meaning(code)})`);
+      return this.stopped(exited, status);
     }
+  }
+
+  /**
+   * Runs bhyve and says `running` only once bhyve has taken its title, that is once it has
+   * accepted its options and set up every device; a bhyve that refuses them exits before that.
+   */
+  private async runBhyve(argv: readonly string[]): Promise<{ exited: RunResult; started: boolean }> {
+    let ended = false;
+    const exited = this.runChild(argv, 'bhyve').finally(() => (ended = true));
+    const titled = await this.untilTitled(this.child?.pid, () => ended);
+    if (titled) await writeFile(this.files.state, 'running\n');
+    const result = await exited;
+    return { exited: result, started: titled || GUEST_EXITS.has(result.exitCode ?? -1) };
+  }
+
+  /**
+   * Polls the process list until bhyve has its title or has ended. `ps` works on FreeBSD without
+   * procfs; only a process under the one we started counts (doas execs bhyve, sudo forks it).
+   */
+  private async untilTitled(pid: number | undefined, ended: () => boolean): Promise<boolean> {
+    const title = bhyveTitle(this.o.name);
+    const since = Date.now();
+    while (pid !== undefined && !ended()) {
+      const ps = await this.o.runner.run(['ps', '-A', '-ww', '-o', 'pid=,ppid=,args='], { timeoutMs: 5000 });
+      if (hasTitledDescendant(ps.stdout, pid, title)) return true;
+      await waitUntil(ended, Date.now() - since < TITLE_FAST_FOR_MS ? TITLE_POLL_MS : TITLE_POLL_SLOW_MS);
+    }
+    return false;
   }
 
   private async runChild(argv: readonly string[], what: 'loader' | 'bhyve'): Promise<RunResult> {
@@ -148,8 +184,13 @@ export class Supervisor {
 
   private async stopped(result: RunResult, fault: string | undefined): Promise<LastExit> {
     if (!fault) return { at: now(), exitCode: result.exitCode };
+    return this.fault(result, `${this.o.name} stopped: ${fault}`);
+  }
+
+  /** A fault names its cause and ends with the guest log's tail, where bhyve's own messages are. */
+  private async fault(result: RunResult, what: string): Promise<LastExit> {
     const tail = await logTail(this.files);
-    return { at: now(), exitCode: result.exitCode, fault: `${this.o.name} stopped: ${fault}.${tail ? `\nLast lines of vm-bhyve.log:\n${tail}` : ''}` };
+    return { at: now(), exitCode: result.exitCode, fault: `${what}.${tail ? `\nLast lines of vm-bhyve.log:\n${tail}` : ''}` };
   }
 
   /** vm-bhyve's install lasts until the guest fully stops; after that it boots from its disk. */
@@ -171,4 +212,5 @@ export class Supervisor {
 }
 
 const now = () => new Date().toISOString();
+
 const meaning = (code: number | null) => (code === null ? undefined : BHYVE_EXIT[code]?.meaning) ?? 'killed';
