@@ -30,9 +30,12 @@ export function createHandlers(s: Services): Handlers {
     startVm: async ({ name }) => {
       // Sessions left from the guest's last run go first (its devices may be new), but never a running guest's.
       if ((await s.vms.state(name)) === 'stopped') await s.consoles.endGuest(name, `${name} stopped`);
-      const vm = await changed(s.vms.startVm(name));
-      // Attach at once, so the replay buffer holds the boot messages for tabs opened later.
-      await s.consoles.openAll(name, vm.consoles);
+      const ports = await s.vms.consolePorts(name);
+      const starting = changed(s.vms.startVm(name));
+      // Attach while it starts, so the replay holds the loader and the boot from the first line for tabs opened later.
+      const attaching = s.consoles.openWhenUp(name, ports, starting);
+      const vm = await starting;
+      await attaching;
       return vm;
     },
     stopVm: ({ name }) => changed(s.vms.stopVm(name)),

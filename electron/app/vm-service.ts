@@ -110,6 +110,11 @@ export class VmService {
     });
   }
 
+  /** The serial ports a guest has, as its configuration says (running or not). */
+  async consolePorts(name: string): Promise<ConsolePort[]> {
+    return serialPorts(await this.guest(name));
+  }
+
   async state(name: string): Promise<VmSummary['state']> {
     const guest = await this.guest(name);
     return (await this.backend(guest).status(guest)).state;
@@ -147,7 +152,7 @@ export class VmService {
       memory: guest.memory,
       profile: guest.profile,
       disks: guest.disks.map((d) => d.name),
-      consoles: guest.comports.filter((port): port is ConsolePort => ConsolePort.safeParse(port).success),
+      consoles: serialPorts(guest),
       ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
       ...(status.lastFault ? { lastFault: status.lastFault } : {}),
@@ -186,4 +191,8 @@ function nameTaken(name: string, holder: NameHolder): AppError {
 async function refuseMedia(path: string): Promise<void> {
   const problem = await installMediaProblem(path);
   if (problem) throw new AppError('invalid_input', problem, { installMedia: problem });
+}
+
+function serialPorts(guest: GuestConfig): ConsolePort[] {
+  return guest.comports.filter((port): port is ConsolePort => ConsolePort.safeParse(port).success);
 }

@@ -67,6 +67,18 @@ export class ConsoleManager {
     this.ending.set(key, closed);
   }
 
+  /**
+   * Opens a starting guest's consoles as soon as it is up (or once `start` settled), so cu is
+   * there for its loader and first boot messages; best effort, like openAll.
+   */
+  async openWhenUp(name: string, ports: readonly string[], start: Promise<unknown>): Promise<void> {
+    let settled = false;
+    const done = () => (settled = true);
+    start.then(done, done);
+    await waitUntil(async () => settled || (await this.isUp(name).catch(() => false)), DEVICE_WAIT_MS, 50);
+    await this.openAll(name, ports);
+  }
+
   /** Best effort: a tab opened later tries again and shows why it could not attach. */
   async openAll(name: string, ports: readonly string[]): Promise<void> {
     for (const port of ports) {
