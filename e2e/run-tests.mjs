@@ -52,7 +52,7 @@ const iso = guest.output.trim().split('\n').at(-1);
 console.log(`test guest: ${iso}`);
 const env = { HIVEDESK_TEST_ISO: iso };
 
-const testFiles = ['shared', 'electron', 'bench', 'e2e']
+const testFiles = ['shared', 'electron', 'renderer', 'bench', 'e2e']
   .filter((dir) => existsSync(join(root, dir)))
   .flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => /\.test\.(ts|mjs)$/.test(f)).map((f) => join(dir, f)))
   .sort();

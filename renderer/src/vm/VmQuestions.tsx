@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ConfirmDialog } from '../ConfirmDialog.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { useVms } from '../stores/vms.js';
 
 /** What a row asks the list to confirm. The dialog lives in the list, so it outlives a row that is no longer drawn. */

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConsolePort } from '../../../../shared/api/consoles.js';
 import { invoke } from '../../api/client.js';
 import { socketUrl } from '../../api/transport.js';
-import { ConfirmDialog } from '../../ConfirmDialog.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { ConsoleLink } from './console-link.js';
 import { describePaste, needsConfirmation, PasteJob, type PasteProgress, pasteText, size } from './paste.js';
 

@@ -7,7 +7,7 @@ import { CreateVmInput, type CreateVmForm, type StartPlan } from '../../../../sh
 import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
 import { useVms } from '../../stores/vms.js';
-import { Field } from './Field.js';
+import { Field } from '../../ui/Field.js';
 import { type FieldName, STEPS, stepOf } from './steps.js';
 
 const DEFAULTS: CreateVmForm = { name: '', profile: 'linux', cpus: '2', memory: '2G', diskSize: '20G', installMedia: '' };

@@ -1,0 +1,42 @@
+import type { ReactNode } from 'react';
+import { ConsoleView } from '../vm/console/ConsoleView.js';
+import { VmPage } from '../vm/page/VmPage.js';
+import { VmList } from '../vm/VmList.js';
+import type { View, ViewKind, ViewOf } from './views.js';
+
+interface ViewDef<V extends View> {
+  title(view: V): string;
+  /** The panel's accessible name. */
+  label(view: V): string;
+  /** The close button's accessible name; absent for a view that stays (Machines). */
+  closeLabel?(view: V): string;
+  closeHint?: string;
+  /** Rendered hidden while another tab shows, so a console keeps its screen and scrollback. */
+  render(view: V, visible: boolean): ReactNode;
+}
+
+/** The typed registry: one entry per kind of view, so a missing one fails to compile. */
+const VIEWS: { [K in ViewKind]: ViewDef<ViewOf<K>> } = {
+  machines: {
+    title: () => 'Machines',
+    label: () => 'Machines',
+    render: () => <VmList />,
+  },
+  vm: {
+    title: (v) => v.name,
+    label: (v) => `VM ${v.name}`,
+    closeLabel: (v) => `Close ${v.name}`,
+    render: (v) => <VmPage name={v.name} />,
+  },
+  console: {
+    title: (v) => `${v.name} · ${v.port}`,
+    label: (v) => `Console ${v.name} ${v.port}`,
+    closeLabel: (v) => `Close console ${v.name}`,
+    closeHint: 'Close this tab (Delete); the guest keeps running',
+    render: (v, visible) => <ConsoleView name={v.name} port={v.port} visible={visible} />,
+  },
+};
+
+export function viewDef<V extends View>(view: V): ViewDef<V> {
+  return VIEWS[view.kind] as unknown as ViewDef<V>;
+}

@@ -1,0 +1,21 @@
+import type { ConsolePort } from '../../../shared/api/consoles.js';
+
+/** Everything the workspace can show in a tab. A new kind of view is added here and in the registry. */
+export type View = { kind: 'machines' } | { kind: 'vm'; name: string } | { kind: 'console'; name: string; port: ConsolePort };
+
+export type ViewKind = View['kind'];
+export type ViewOf<K extends ViewKind> = Extract<View, { kind: K }>;
+
+/** One tab per view: opening a view that is already open shows its tab. */
+export function viewId(view: View): string {
+  switch (view.kind) {
+    case 'machines':
+      return 'machines';
+    case 'vm':
+      return `vm:${view.name}`;
+    case 'console':
+      return `console:${view.name}:${view.port}`;
+  }
+}
+
+export const MACHINES: View = { kind: 'machines' };
