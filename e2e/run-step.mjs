@@ -45,7 +45,7 @@ export async function runStep(argv, { cwd, timeoutMs, env = {}, stdout = 'inheri
     child.once('exit', (status, signal) => resolve({ status, signal }));
   });
   // What the step left behind may hold its output open, so it goes before the output is awaited.
-  stopEverything(step);
+  await stopEverything(step);
   if (!end.error) await closed;
   clearTimeout(limit);
   clearTimeout(escalation);
@@ -62,12 +62,12 @@ export async function runStep(argv, { cwd, timeoutMs, env = {}, stdout = 'inheri
 }
 
 /** For run-tests.mjs's own SIGINT/SIGTERM: stops every step still running. */
-export function stopRunningSteps() {
-  for (const step of running) stopEverything(step);
+export async function stopRunningSteps() {
+  await Promise.all([...running].map(stopEverything));
 }
 
-/** SIGKILLs the step's process group and every process carrying its mark, noting what it stopped. */
-function stopEverything({ pid, mark, stopped }) {
+/** SIGKILLs the step's process group and every process carrying its mark, noting what it stopped; waits (briefly) until they are gone. */
+async function stopEverything({ pid, mark, stopped }) {
   // A process may fork while we look: look again until nothing new carries the mark.
   for (let round = 0; round < 5; round++) {
     const marked = processesMarked(mark).filter((p) => !stopped.has(p));
@@ -78,6 +78,14 @@ function stopEverything({ pid, mark, stopped }) {
     }
   }
   signalGroup(pid, 'SIGKILL'); // and what dropped the mark from its environment
+  // SIGKILL is delivered, not instant: a step's leftovers must be gone before the next step starts.
+  for (let waited = 0; waited < 2000 && [...stopped.keys()].some(isLive); waited += 20) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Alive and not a zombie waiting to be reaped. */
+function isLive(pid) {
+  const stat = read(`/proc/${pid}/stat`);
+  return stat !== '' && !/^\d+ \(.*\) [ZX]/.test(stat);
 }
 
 function processesMarked(mark) {

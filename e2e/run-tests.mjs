@@ -18,8 +18,7 @@ const NODE_TEST_FILE_LIMIT_MS = 5 * MINUTE;
 
 for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.once(name, () => {
-    stopRunningSteps();
-    process.exit(code);
+    void stopRunningSteps().finally(() => process.exit(code));
   });
 }
 
