@@ -15,16 +15,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Budget,
-  Cleanup,
   type Guest,
-  leftoverProcesses,
   openSerialLine,
   startHivedesk,
   startRawCu,
   type Terminal,
   type Viewer,
 } from './console-fixtures.js';
+import { Budget, Cleanup, leftoverProcesses } from './lifecycle.js';
+import { median, percentile } from './stats.js';
 
 const MiB = 1024 * 1024;
 const PAYLOAD_BYTES = 4 * MiB;
@@ -229,13 +228,6 @@ async function measure(run: Run): Promise<Results> {
 // Report
 // ---------------------------------------------------------------------------------------------
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  // Nearest rank: an observed value, not an interpolation between two.
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-const median = (values: number[]) => percentile(values, 50);
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 
 function printReport(results: Results): void {
