@@ -7,7 +7,7 @@ import { after, afterEach, before, test } from 'node:test';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
-import { hasProcessTitled } from '../../host/process.js';
+import { readProcessTitles } from '../../host/process.js';
 import { Screen, waitFor } from '../../testing/support.js';
 
 /**
@@ -159,7 +159,7 @@ test('power off while the guest is still starting: it never keeps running', asyn
   await call('startVm', { name: 'fbsd' });
   await call('powerOffVm', { name: 'fbsd' });
   assert.equal((await vm('fbsd')).state, 'stopped');
-  assert.equal(await hasProcessTitled('bhyve: fbsd'), false);
+  assert.equal((await readProcessTitles()).has('bhyve: fbsd'), false);
 });
 
 for (const [code, meaning] of [[3, 'triple fault'], [4, 'error']] as const) {
