@@ -12,8 +12,8 @@ export type ReadProcessTitles = () => Promise<ProcessTitles>;
  * one `ps` per list would put a command in the command log every second, burying the commands
  * a user looks for there. /dev/vmm is enough on FreeBSD: bhyve (or its loader) creates the
  * instance before the guest runs, and it stays until destroyed, so every running guest has one.
- * The title check only adds a bhyve whose instance cannot be seen here (a jail's devfs rules, the
- * FreeBSD host simulator).
+ * The title check adds only a `bhyve: <vm>` process with no instance in this /dev/vmm, such as
+ * the stand-in of the flow test on the FreeBSD host simulator.
  */
 export class HostView {
   readonly instances: Promise<ReadonlySet<string>>;
@@ -29,7 +29,7 @@ export class HostView {
     );
   }
 
-  /** Read on the first call only, so a list of guests that all have an instance never reads it. */
+  /** Read on the first call only: a list whose guests all run (or are locked) never reads it. */
   processTitles(): Promise<ProcessTitles> {
     this.titles ??= this.readTitles();
     return this.titles;
