@@ -15,16 +15,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Budget,
-  Cleanup,
   type Guest,
-  leftoverProcesses,
   openSerialLine,
   startHivedesk,
   startRawCu,
   type Terminal,
   type Viewer,
 } from '../electron/testing/console-rig.js';
+import { Budget, Cleanup, leftoverProcesses } from '../electron/testing/lifecycle.js';
 import { median, percentile } from './stats.js';
 
 const MiB = 1024 * 1024;

@@ -24,7 +24,7 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { createHost } from '../electron/app/host.js';
 import { Datastore, exists } from '../electron/datastore/datastore.js';
 import { startLoopbackServer } from '../electron/web/server.js';
-import { Budget, Cleanup, leftoverProcesses, withTimeout } from '../electron/testing/console-rig.js';
+import { Budget, Cleanup, leftoverProcesses, withTimeout } from '../electron/testing/lifecycle.js';
 import { median, percentile } from './stats.js';
 
 const SIZES = [10, 1000] as const;

@@ -1,7 +1,7 @@
 import { ConsolePort } from '../../shared/api/consoles.js';
 import { VmName } from '../../shared/validation.js';
 import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
-import type { Backend, Plan } from '../backends/backend.js';
+import type { Backend, Plan, StatusReader } from '../backends/backend.js';
 import { type Datastore, type NameHolder, NameTakenError } from '../datastore/datastore.js';
 import { setValue } from '../datastore/conf.js';
 import { installMediaProblem } from '../host/media.js';
@@ -20,17 +20,27 @@ export class VmService {
     readonly defaultBackend: BackendId,
   ) {}
 
-  /** One unreadable guest must not hide the others: it is listed with what went wrong. */
+  /**
+   * One unreadable guest must not hide the others: it is listed with what went wrong. Each
+   * backend reads what its guests share on the host once per list, not once per guest.
+   */
   async listVms(): Promise<VmSummary[]> {
     const names = await this.store.listNames();
-    return Promise.all(names.map((name) => this.summary(name).catch((err: Error) => this.unreadable(name, err))));
+    const readers = new Map<Backend, StatusReader>();
+    const status: StatusReader = (guest) => {
+      const backend = this.backend(guest);
+      const reader = readers.get(backend) ?? backend.statusReader();
+      readers.set(backend, reader);
+      return reader(guest);
+    };
+    return Promise.all(names.map((name) => this.summary(name, status).catch((err: Error) => this.unreadable(name, err))));
   }
 
   /** A directory vm-bhyve or a person made with a name Hivedesk refuses: listed, with why, never acted on. */
-  private async summary(name: string): Promise<VmSummary> {
+  private async summary(name: string, status: StatusReader = (guest) => this.backend(guest).status(guest)): Promise<VmSummary> {
     const valid = VmName.safeParse(name);
     if (!valid.success) throw new Error(`its name is not one Hivedesk accepts (${valid.error.issues[0]?.message ?? 'invalid'}); rename the directory and its .conf`);
-    return this.describe(name);
+    return this.describe(name, status);
   }
 
   private unreadable(name: string, err: Error): VmSummary {
@@ -141,9 +151,9 @@ export class VmService {
     return next;
   }
 
-  private async describe(name: string): Promise<VmSummary> {
+  private async describe(name: string, statusOf: StatusReader): Promise<VmSummary> {
     const guest = await this.guest(name);
-    const status = await this.backend(guest).status(guest);
+    const status = await statusOf(guest);
     return {
       name,
       backend: guest.backend,

@@ -9,6 +9,8 @@ export interface GuestStatus {
   lastFault?: string;
 }
 
+export type StatusReader = (guest: GuestConfig) => Promise<GuestStatus>;
+
 /**
  * What every hypervisor backend does. Nothing outside `electron/backends/<name>/`
  * knows a backend's commands; the services only call this.
@@ -31,4 +33,10 @@ export interface Backend {
   /** Ends the guest at once, like pulling the plug. */
   powerOff(guest: GuestConfig): Promise<void>;
   status(guest: GuestConfig): Promise<GuestStatus>;
+  /**
+   * A `status` for one pass over many guests (the VM list asks for every guest, every second):
+   * what guests share on the host (the process table, /dev/vmm) is read at most once for all
+   * the calls it answers. Take a new one for each pass; what it read goes stale.
+   */
+  statusReader(): StatusReader;
 }

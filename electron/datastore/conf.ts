@@ -37,18 +37,31 @@ function effectiveIndex(doc: ConfDocument, key: string): number {
 
 /** vm-bhyve's reading: first occurrence wins; only lines starting with a lower-case letter; everything from the first '#' dropped (even inside quotes); every '"' removed; trailing spaces trimmed. Returns undefined if absent. */
 export function getValue(doc: ConfDocument, key: string): string | undefined {
-  const line = doc.lines[effectiveIndex(doc, key)];
-  return line === undefined ? undefined : readLine(line)?.[1];
+  return valuesOf(doc).get(key);
 }
 
 /** All effective key/values in file order (first occurrence per key), keys exactly as vm-bhyve splits them. */
 export function entries(doc: ConfDocument): Array<[string, string]> {
+  return [...valuesOf(doc)];
+}
+
+/**
+ * Each document's values, read in one pass when first asked: a guest's config asks some thirty
+ * keys, and the VM list reads every guest every second. Documents are never changed in place
+ * (`setValue` makes a new one), so what was read stays true.
+ */
+const readValues = new WeakMap<ConfDocument, ReadonlyMap<string, string>>();
+
+function valuesOf(doc: ConfDocument): ReadonlyMap<string, string> {
+  let values = readValues.get(doc);
+  if (values) return values;
   const seen = new Map<string, string>();
   for (const line of doc.lines) {
     const kv = readLine(line);
     if (kv !== undefined && !seen.has(kv[0])) seen.set(kv[0], kv[1]);
   }
-  return [...seen];
+  readValues.set(doc, (values = seen));
+  return values;
 }
 
 const KEY_RE = /^[a-z][a-z0-9_]*$/;

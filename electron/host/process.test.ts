@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasTitledDescendant } from './process.js';
+import { hasTitledDescendant, ProcessTitles } from './process.js';
 
 // `ps -A -ww -o pid=,ppid=,args=` on FreeBSD: bhyve retitles itself, and ps adds the command name.
 const PS = `    1     0 /sbin/init
@@ -21,4 +21,13 @@ test('a title elsewhere, a bhyve still setting up, or another guest\'s title doe
   assert.equal(hasTitledDescendant(PS, 300, 'bhyve: web1'), false, 'not titled yet; pid 100 is not below it');
   assert.equal(hasTitledDescendant(PS, 400, 'bhyve: web1'), false, 'web10 is not web1');
   assert.equal(hasTitledDescendant(PS, 999, 'bhyve: web1'), false, 'a process that is gone');
+});
+
+test('a title is found whole or followed by more words, never as the start of a longer name', { timeout: 5_000 }, () => {
+  const titles = new ProcessTitles(['bhyve: web (stopping)', 'bhyve: db2', 'hivedesk-supervisor: app', '']);
+  assert.equal(titles.has('bhyve: web'), true);
+  assert.equal(titles.has('hivedesk-supervisor: app'), true);
+  assert.equal(titles.has('bhyve: db'), false);
+  assert.equal(titles.has('bhyve: we'), false);
+  assert.equal(titles.has('bhyve: app'), false);
 });

@@ -41,17 +41,34 @@ export function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Whether a process with this title runs (bhyve retitles itself `bhyve: <vm>`), read from /proc
- * where there is one; elsewhere (FreeBSD without procfs) it answers false.
+ * What the running processes call themselves, from one read of the process table: argv[0], and
+ * each of its beginnings that a space ends, since a title may carry more after the name (so
+ * `bhyve: web` is found in `bhyve: web (stopping)` but not in `bhyve: web2`).
  */
-export async function hasProcessTitled(title: string): Promise<boolean> {
-  const entries = await readdir('/proc').catch(() => [] as string[]);
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv0 = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '';
-    if (isTitled(argv0, title)) return true;
+export class ProcessTitles {
+  private readonly titles = new Set<string>();
+
+  constructor(argv0s: Iterable<string>) {
+    for (const argv0 of argv0s) {
+      this.titles.add(argv0);
+      for (let at = argv0.indexOf(' '); at !== -1; at = argv0.indexOf(' ', at + 1)) this.titles.add(argv0.slice(0, at));
+    }
   }
-  return false;
+
+  has(title: string): boolean {
+    return this.titles.has(title);
+  }
+}
+
+/**
+ * Every process's title (bhyve retitles itself `bhyve: <vm>`), read from /proc where there is
+ * one; elsewhere (FreeBSD without procfs) none are known.
+ */
+export async function readProcessTitles(): Promise<ProcessTitles> {
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  const pids = entries.filter((entry) => /^\d+$/.test(entry));
+  const cmdlines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+  return new ProcessTitles(cmdlines.map((cmdline) => cmdline.split('\0')[0] ?? ''));
 }
 
 /**

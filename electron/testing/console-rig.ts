@@ -5,9 +5,9 @@
  * Everything started here registers its own undo with a `Cleanup`, so an error anywhere still
  * leaves no process or temp dir behind.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import tty from 'node:tty';
 import * as pty from 'node-pty';
@@ -17,79 +17,7 @@ import { createHost, type Host, type HostOptions } from '../app/host.js';
 import { letCuOpen } from '../consoles/cu-access.js';
 import { Datastore } from '../datastore/datastore.js';
 import { type LoopbackServer, startLoopbackServer } from '../web/server.js';
-
-// ---------------------------------------------------------------------------------------------
-// Time budget and cleanup
-// ---------------------------------------------------------------------------------------------
-
-/** Every wait in the benchmark is bounded by its own timeout and by this overall deadline. */
-export class Budget {
-  private readonly deadline: number;
-
-  constructor(totalMs: number) {
-    this.deadline = Date.now() + totalMs;
-  }
-
-  /** How long a step may wait: its own limit, or less if the whole run is nearly out of time. */
-  limit(stepMs: number): number {
-    const left = this.deadline - Date.now();
-    if (left <= 0) throw new Error('the benchmark ran out of its time budget');
-    return Math.min(stepMs, left);
-  }
-}
-
-/** Undo steps, run newest first; each is bounded in time and its failure does not stop the rest. */
-export class Cleanup {
-  private readonly steps: { what: string; undo: () => unknown; ms: number }[] = [];
-
-  add(what: string, undo: () => unknown, ms = 5_000): void {
-    this.steps.push({ what, undo, ms });
-  }
-
-  /** Undo steps of one phase, run when the phase ends, or by this cleanup if it never gets there. */
-  child(what: string): Cleanup {
-    const child = new Cleanup();
-    this.add(what, () => child.run(), 30_000);
-    return child;
-  }
-
-  /** Safe to call again (a signal during cleanup): each step is taken off the list before it runs. */
-  async run(): Promise<void> {
-    for (let step = this.steps.pop(); step; step = this.steps.pop()) {
-      try {
-        await withTimeout(Promise.resolve(step.undo()), step.ms, `cleanup: ${step.what}`);
-      } catch (err) {
-        console.error(`cleanup of ${step.what} failed: ${(err as Error).message}`);
-      }
-    }
-  }
-}
-
-/** `what` may be a function, to describe the state when the time is up rather than at the start. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    const describe = () => (typeof what === 'string' ? what : what());
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${describe()}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-export async function pollUntil(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Sends a signal and waits (bounded) for the exit, so cu's UUCP lock is gone before we go on. */
-async function stopChild(child: ChildProcess, what: string): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await withTimeout(exited, 3_000, `${what} to exit`).catch(() => child.kill('SIGKILL'));
-}
+import { type Cleanup, pollUntil, startQemuStandIn, stopChild, withTimeout } from './lifecycle.js';
 
 // ---------------------------------------------------------------------------------------------
 // Output accounting
@@ -280,7 +208,7 @@ export async function startHivedesk(root: string, device: string, cleanup: Clean
   const store = new Datastore(join(root, 'datastore'));
   await mkdir(store.guestDir(RIG_GUEST), { recursive: true });
   await writeFile(store.confPath(RIG_GUEST), 'cpu=1\nmemory=256M\nhivedesk_backend="qemu"\n');
-  const standIn = startQemuStandIn(root);
+  const standIn = startQemuStandIn(RIG_GUEST, root);
   cleanup.add('qemu stand-in', () => stopChild(standIn, 'qemu stand-in'));
   await writeFile(store.runtimePath(RIG_GUEST, 'qemu.pid'), `${standIn.pid}\n`);
   // Where QEMU would report the pty it picked for com1; the ConsoleManager reads only this.
@@ -295,13 +223,6 @@ export async function startHivedesk(root: string, device: string, cleanup: Clean
   const server = await startLoopbackServer({ host, token: TOKEN, port: 0 });
   cleanup.add('loopback server', () => server.close());
   return { host, server, viewer: (ms, viewerOptions) => openViewer(server, ms, viewerOptions) };
-}
-
-/** Something the QEMU backend's pidfile check accepts; it exits by itself if we die without cleanup. */
-function startQemuStandIn(root: string): ChildProcess {
-  const script = 'const parent = process.ppid; setInterval(() => { try { process.kill(parent, 0); } catch { process.exit(0); } }, 500);';
-  // The root dir rides along only so a leftover is easy to attribute in `ps`.
-  return spawn(process.execPath, ['-e', script, '--', '-name', RIG_GUEST, root], { argv0: 'qemu-system-x86_64', stdio: 'ignore' });
 }
 
 /** The console URL a tab gets, for a guest of the rig (or any name, to try refusals). */
@@ -391,22 +312,4 @@ function bytesOf(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Leftovers
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Processes still naming our temp dir (socat, the stand-in) or one of our devices (cu): there
- * should be none once cleanup has run.
- */
-export async function leftoverProcesses(root: string, devices: string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
-    if (argv.some((arg) => arg.includes(root) || devices.includes(arg))) found.push(`${entry}: ${argv.join(' ')}`);
-  }
-  return found;
 }

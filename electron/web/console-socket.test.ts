@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { Cleanup, consoleQuery, type Hivedesk, openSerialLine, RIG_GUEST, type SerialLine, startHivedesk, withTimeout } from '../testing/console-rig.js';
+import { consoleQuery, type Hivedesk, openSerialLine, RIG_GUEST, type SerialLine, startHivedesk } from '../testing/console-rig.js';
+import { Cleanup, withTimeout } from '../testing/lifecycle.js';
 import { waitFor } from '../testing/support.js';
 
 /**

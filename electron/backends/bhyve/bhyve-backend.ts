@@ -6,13 +6,14 @@ import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
-import type { Backend, GuestStatus, Plan } from '../backend.js';
+import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { bhyvectlArgv, diskCreateArgv } from './commands.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
-import { hasProcessTitled, isRunning, readPid } from '../../host/process.js';
+import { isRunning, readPid, readProcessTitles } from '../../host/process.js';
 import { waitUntil } from '../../host/wait.js';
-import { LastExit, readText, runtimeFiles, supervisorTitle } from './runtime.js';
+import { HostView, type ReadProcessTitles } from './host-view.js';
+import { LastExit, presentRuntimeFiles, readText, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
@@ -29,6 +30,7 @@ export class BhyveBackend implements Backend {
     private readonly runner: HostRunner,
     private readonly store: Datastore,
     private readonly settings: BhyveSettings,
+    private readonly readTitles: ReadProcessTitles = readProcessTitles,
   ) {}
 
   async accelerator(): Promise<string> {
@@ -91,28 +93,39 @@ export class BhyveBackend implements Backend {
   }
 
   /** The guest's live supervisor, if any: pidfile, process and title must all agree. */
-  private async supervisorPid(name: string): Promise<number | undefined> {
-    const pid = await readPid(runtimeFiles(this.store.guestDir(name)).supervisorPid);
+  private async supervisorPid(name: string, pidfile = runtimeFiles(this.store.guestDir(name)).supervisorPid): Promise<number | undefined> {
+    const pid = await readPid(pidfile);
     return isRunning(pid, supervisorTitle(name)) ? pid : undefined;
   }
 
-  /** vm-bhyve's rules: run.lock from another host means locked; a live supervisor or a VM instance means running. */
-  async status(guest: GuestConfig): Promise<GuestStatus> {
-    const files = runtimeFiles(this.store.guestDir(guest.name));
-    await this.importCommands(guest.name, files.commands);
-    const [lock, state, supervisorPid, instance] = await Promise.all([
-      readText(files.lock),
-      readText(files.state),
-      this.supervisorPid(guest.name),
-      stat(`${this.settings.vmmDir}/${guest.name}`).then(() => true, () => false),
+  status(guest: GuestConfig): Promise<GuestStatus> {
+    return this.statusReader()(guest);
+  }
+
+  statusReader(): StatusReader {
+    const host = new HostView(this.settings.vmmDir, this.readTitles);
+    return (guest) => this.statusWith(guest, host);
+  }
+
+  /**
+   * vm-bhyve's rules: run.lock from another host means locked; a live supervisor or a VM
+   * instance means running. Only the runtime files the guest has are read.
+   */
+  private async statusWith(guest: GuestConfig, host: HostView): Promise<GuestStatus> {
+    const files = await presentRuntimeFiles(this.store.guestDir(guest.name));
+    if (files.commands) await this.importCommands(guest.name, files.commands);
+    const [lock, state, supervisorPid] = await Promise.all([
+      files.lock ? readText(files.lock) : undefined,
+      files.state ? readText(files.state) : undefined,
+      files.supervisorPid ? this.supervisorPid(guest.name, files.supervisorPid) : undefined,
     ]);
     const lockedBy = lock?.trim();
     if (lockedBy && lockedBy !== this.settings.hostname) return { state: 'locked', lockedBy };
     // Until the supervisor says bhyve runs, the guest is still being set up and loaded.
     if (supervisorPid !== undefined) return { state: state?.trim() === 'running' ? 'running' : 'bootloader' };
     // Started by something else (vm-bhyve, a script): the VM instance or bhyve's process title tells.
-    if (instance || (await hasProcessTitled(`bhyve: ${guest.name}`))) return { state: 'running' };
-    const last = await lastExit(files.lastExit);
+    if ((await host.instances).has(guest.name) || (await host.processTitles()).has(`bhyve: ${guest.name}`)) return { state: 'running' };
+    const last = files.lastExit ? await lastExit(files.lastExit) : undefined;
     return { state: 'stopped', ...(last?.fault ? { lastFault: last.fault } : {}) };
   }
 
@@ -144,17 +157,17 @@ export class BhyveBackend implements Backend {
     if (last?.fault) throw new AppError('host_command_failed', last.fault);
   }
 
-  /** Shows the supervisor's commands in this process's command log. */
+  /** Shows the supervisor's commands in this process's command log; opens the file only when it grew. */
   private async importCommands(name: string, path: string): Promise<void> {
     const offset = this.commandOffsets.get(name) ?? 0;
+    const size = await stat(path).then((s) => s.size, () => 0);
+    if (size <= offset) return;
     const handle = await open(path, 'r').catch(() => undefined);
     if (!handle) return;
     try {
-      const { size } = await handle.stat();
-      if (size <= offset) return;
       const buffer = Buffer.alloc(size - offset);
-      await handle.read(buffer, 0, buffer.length, offset);
-      const text = buffer.toString('utf8');
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      const text = buffer.subarray(0, bytesRead).toString('utf8');
       const complete = text.slice(0, text.lastIndexOf('\n') + 1);
       this.commandOffsets.set(name, offset + Buffer.byteLength(complete));
       for (const line of complete.split('\n').filter(Boolean)) {

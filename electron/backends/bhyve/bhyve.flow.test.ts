@@ -9,7 +9,7 @@ import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
 import type { ConsoleSession } from '../../consoles/session.js';
-import { hasProcessTitled } from '../../host/process.js';
+import { readProcessTitles } from '../../host/process.js';
 import { SIMULATOR_BIN } from '../../testing/simulated-bhyve.js';
 import { Screen, waitFor } from '../../testing/support.js';
 import { supervisorTitle } from './runtime.js';
@@ -166,7 +166,7 @@ test('power off while the guest is still starting: it never keeps running', asyn
   await call('startVm', { name: 'fbsd' });
   await call('powerOffVm', { name: 'fbsd' });
   assert.equal((await vm('fbsd')).state, 'stopped');
-  assert.equal(await hasProcessTitled('bhyve: fbsd'), false);
+  assert.equal((await readProcessTitles()).has('bhyve: fbsd'), false);
 });
 
 for (const [code, meaning] of [[3, 'triple fault'], [4, 'error']] as const) {
@@ -212,7 +212,7 @@ async function assertRefusedStart(name: string, why: RegExp): Promise<void> {
   const after = await vm(name);
   assert.equal(after.state, 'stopped');
   assert.match(after.lastFault ?? '', why);
-  assert.equal(await hasProcessTitled(supervisorTitle(name)), false, 'the supervisor is gone');
+  assert.equal((await readProcessTitles()).has(supervisorTitle(name)), false, 'the supervisor is gone');
   assert.equal(existsSync(join(sim, 'dev', 'vmm', name)), false, 'the VM instance is destroyed');
   const tap = (await hostCommands()).filter((argv) => argv[0] === 'ifconfig' && argv[2] === 'create').at(-1)?.[1] ?? '';
   const interfaces = JSON.parse(await readFile(join(sim, 'state', 'interfaces.json'), 'utf8')) as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -6,20 +6,46 @@ import { z } from 'zod';
  * A running guest's files in its directory. `run.lock` and `console` are vm-bhyve's own (so
  * `vm list` sees a guest Hivedesk started, and the other way round); the rest are Hivedesk's.
  */
-export function runtimeFiles(guestDir: string) {
-  const at = (file: string) => join(guestDir, file);
+const RUNTIME_FILE = {
+  lock: 'run.lock',
+  console: 'console',
+  log: 'vm-bhyve.log',
+  supervisorPid: 'hivedesk-supervisor.pid',
+  state: 'hivedesk-state',
+  lastExit: 'hivedesk-last-exit.json',
+  commands: 'hivedesk-commands.jsonl',
+} as const;
+
+type RuntimeFile = keyof typeof RUNTIME_FILE;
+export type RuntimeFiles = Readonly<Record<RuntimeFile, string>>;
+
+export function runtimeFiles(guestDir: string): RuntimeFiles {
+  const at = (file: RuntimeFile) => join(guestDir, RUNTIME_FILE[file]);
   return {
-    lock: at('run.lock'),
+    lock: at('lock'),
     console: at('console'),
-    log: at('vm-bhyve.log'),
-    supervisorPid: at('hivedesk-supervisor.pid'),
-    state: at('hivedesk-state'),
-    lastExit: at('hivedesk-last-exit.json'),
-    commands: at('hivedesk-commands.jsonl'),
+    log: at('log'),
+    supervisorPid: at('supervisorPid'),
+    state: at('state'),
+    lastExit: at('lastExit'),
+    commands: at('commands'),
   };
 }
 
-export type RuntimeFiles = ReturnType<typeof runtimeFiles>;
+const FILE_KEYS = new Map(Object.entries(RUNTIME_FILE).map(([key, file]) => [file as string, key as RuntimeFile]));
+
+/**
+ * The runtime files that exist, from one listing of the guest's directory: a status poll opens
+ * only these, so a guest that is not running costs little more than that listing.
+ */
+export async function presentRuntimeFiles(guestDir: string): Promise<Partial<RuntimeFiles>> {
+  const present: Partial<Record<RuntimeFile, string>> = {};
+  for (const file of await readdir(guestDir).catch(() => [] as string[])) {
+    const key = FILE_KEYS.get(file);
+    if (key) present[key] = join(guestDir, file);
+  }
+  return present;
+}
 
 /** The supervisor's process title: `ps` shows it, and a reused pid can be told apart by it. */
 export function supervisorTitle(name: string): string {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
@@ -6,12 +6,13 @@ import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
 import { installMediaProblem } from '../../host/media.js';
 import { readPid, waitForExit } from '../../host/process.js';
-import type { Backend, GuestStatus, Plan } from '../backend.js';
+import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, type QemuPaths } from './argv.js';
 import { qmpExecute } from './qmp.js';
 
 const POWER_OFF_WAIT_MS = 5000;
+const PIDFILE = 'qemu.pid';
 
 /** Linux hosts: one daemonized qemu-system-x86_64 per guest, found again through its pidfile. */
 export class QemuBackend implements Backend {
@@ -75,11 +76,16 @@ export class QemuBackend implements Backend {
     return { state: (await this.runningPid(guest.name)) === undefined ? 'stopped' : 'running' };
   }
 
+  /** Nothing is shared between QEMU guests: a stopped guest costs one listing of its directory. */
+  statusReader(): StatusReader {
+    return (guest) => this.status(guest);
+  }
+
   private paths(name: string): QemuPaths {
     return {
       dir: this.store.guestDir(name),
       qmpSocket: this.store.runtimePath(name, 'qmp.sock'),
-      pidFile: this.store.runtimePath(name, 'qemu.pid'),
+      pidFile: this.store.runtimePath(name, PIDFILE),
       logFile: this.store.runtimePath(name, 'qemu.log'),
     };
   }
@@ -95,9 +101,14 @@ export class QemuBackend implements Backend {
     return pid;
   }
 
-  /** The pidfile's process, only if it is still this guest's qemu (pids are reused). */
+  /**
+   * The pidfile's process, only if it is still this guest's qemu (pids are reused). A listing of
+   * the guest's directory first: a stopped guest has no pidfile, and a failed open costs more.
+   */
   private async runningPid(name: string): Promise<number | undefined> {
-    const pid = await readPid(this.paths(name).pidFile);
+    const files = await readdir(this.store.guestDir(name)).catch(() => [] as string[]);
+    if (!files.includes(PIDFILE)) return undefined;
+    const pid = await readPid(this.store.runtimePath(name, PIDFILE));
     if (pid === undefined) return undefined;
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     const args = cmdline.split('\0');
