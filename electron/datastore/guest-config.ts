@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { BackendId, type CreateVmInput } from '../../shared/api/vms.js';
 import { PROFILES } from '../../shared/profiles.js';
 import { type ConfDocument, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
+import { newMac, newUuid } from './identity.js';
 
 export interface DiskConfig {
   /** vm-bhyve's diskN_type: virtio-blk | ahci-hd | ahci-cd | nvme. */
@@ -144,7 +144,9 @@ export function newGuestDoc(input: CreateVmInput, backend: BackendId): ConfDocum
     ['disk0_type', 'virtio-blk'],
     ['disk0_name', 'disk0.img'],
     ['comports', 'com1'],
-    ['uuid', randomUUID()],
+    // vm-bhyve's `vm create` writes the uuid and network0's MAC; the other NICs get theirs at first start.
+    ['uuid', newUuid()],
+    ['network0_mac', newMac()],
     [KEY.backend, backend],
     [KEY.profile, input.profile],
   ];
