@@ -11,8 +11,6 @@
  *
  * Run: npm run bench
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Guest,
@@ -22,7 +20,7 @@ import {
   type Terminal,
   type Viewer,
 } from '../electron/testing/console-rig.js';
-import { Budget, Cleanup, leftoverProcesses } from '../electron/testing/lifecycle.js';
+import { type BenchmarkRun, type Cleanup, runBenchmark } from '../electron/testing/lifecycle.js';
 import { median, percentile } from './stats.js';
 
 const MiB = 1024 * 1024;
@@ -37,13 +35,8 @@ const BUDGET_MS = 100_000;
 const STEP_MS = 20_000;
 const KEYSTROKE_MS = 2_000;
 
-interface Run {
-  root: string;
-  budget: Budget;
-  cleanup: Cleanup;
-  /** Every line we opened, so leftover cu processes can be found at the end. */
-  devices: string[];
-}
+/** Its `devices` are every line we opened, so leftover cu processes can be found at the end. */
+type Run = BenchmarkRun;
 
 // ---------------------------------------------------------------------------------------------
 // Measurements
@@ -265,34 +258,10 @@ function printReport(results: Results): void {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  const root = await mkdtemp(join(tmpdir(), 'hivedesk-bench-'));
-  const run: Run = { root, budget: new Budget(BUDGET_MS), cleanup: new Cleanup(), devices: [] };
-  run.cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }));
-  const stop = (why: string, code: number) => {
-    console.error(`\n${why}: cleaning up`);
-    void run.cleanup.run().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => stop('SIGINT', 130));
-  process.once('SIGTERM', () => stop('SIGTERM', 143));
-  // A backstop in case a cleanup step itself hangs: every wait is already bounded by the budget.
-  setTimeout(() => stop('over the time limit', 1), BUDGET_MS + 15_000).unref();
-
-  let status = 0;
-  try {
+  return runBenchmark('console-bench', BUDGET_MS, async (run) => {
     console.error(`console benchmark: ${PAYLOAD_BYTES / MiB} MiB payload, node ${process.version}`);
     printReport(await measure(run));
-  } catch (err) {
-    console.error(`benchmark failed: ${(err as Error).stack ?? String(err)}`);
-    status = 1;
-  } finally {
-    await run.cleanup.run();
-  }
-  const leftovers = await leftoverProcesses(root, run.devices);
-  if (leftovers.length) {
-    console.error(`processes left behind:\n  ${leftovers.join('\n  ')}`);
-    status = 1;
-  }
-  return status;
+  });
 }
 
 // Everything we started is stopped by now; a stray handle (a library's timer) must not keep us alive.

@@ -13,8 +13,7 @@
  *
  * Run: npm run bench
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendId, VmSummary } from '../shared/api/vms.js';
 import { type Core, createCore } from '../electron/app/core.js';
@@ -22,7 +21,7 @@ import { serializeConf } from '../electron/datastore/conf.js';
 import { Datastore } from '../electron/datastore/datastore.js';
 import { newGuestDoc } from '../electron/datastore/guest-config.js';
 import { runtimeFiles } from '../electron/backends/bhyve/runtime.js';
-import { Budget, Cleanup, leftoverProcesses, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
+import { type Budget, type Cleanup, runBenchmark, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
 import { median } from './stats.js';
 
 const SIZES = [10, 1000] as const;
@@ -199,37 +198,12 @@ function printReport(fixtures: Fixture[], samples: Samples): void {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  const root = await mkdtemp(join(tmpdir(), 'hivedesk-list-bench-'));
-  const budget = new Budget(BUDGET_MS);
-  const cleanup = new Cleanup();
-  cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }), 60_000);
-  const stop = (why: string, code: number) => {
-    console.error(`\n${why}: cleaning up`);
-    void cleanup.run().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => stop('SIGINT', 130));
-  process.once('SIGTERM', () => stop('SIGTERM', 143));
-  // A backstop in case a cleanup step itself hangs: every wait is already bounded by the budget.
-  setTimeout(() => stop('over the time limit', 1), BUDGET_MS + 60_000).unref();
-
-  let status = 0;
-  try {
+  return runBenchmark('list-bench', BUDGET_MS, async ({ root, budget, cleanup }) => {
     console.error(`list benchmark: ${SIZES.join(' and ')} guests per backend (${BACKENDS.join(', ')}), node ${process.version}`);
     const fixtures: Fixture[] = [];
     for (const size of SIZES) for (const backend of BACKENDS) fixtures.push(await makeFixture(root, backend, size, cleanup));
     printReport(fixtures, await measure(fixtures, budget));
-  } catch (err) {
-    console.error(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    status = 1;
-  } finally {
-    await cleanup.run();
-  }
-  const leftovers = await leftoverProcesses(root, []);
-  if (leftovers.length) {
-    console.error(`processes left behind:\n  ${leftovers.join('\n  ')}`);
-    status = 1;
-  }
-  return status;
+  });
 }
 
 process.exit(await main());

@@ -16,15 +16,14 @@
  * Needs the renderer built (`npm run --silent build`). Run: npm run bench:ui [-- --screenshot <file.png>]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { createHost } from '../electron/app/host.js';
 import { Datastore, exists } from '../electron/datastore/datastore.js';
 import { startLoopbackServer } from '../electron/web/server.js';
-import { Budget, Cleanup, leftoverProcesses, withTimeout } from '../electron/testing/lifecycle.js';
+import { type BenchmarkRun, type Cleanup, runBenchmark, withTimeout } from '../electron/testing/lifecycle.js';
 import { median, percentile } from './stats.js';
 
 const SIZES = [10, 1000] as const;
@@ -75,11 +74,7 @@ const PAGE_PROBE = `(() => {
   };
 })();`;
 
-interface Run {
-  root: string;
-  budget: Budget;
-  cleanup: Cleanup;
-}
+type Run = BenchmarkRun;
 
 interface Samples {
   paint: number[];
@@ -274,37 +269,14 @@ async function main(): Promise<number> {
     console.error(`no built renderer in ${STATIC_ROOT}: run \`npm run --silent build\` first`);
     return 2;
   }
-  const root = await mkdtemp(join(tmpdir(), 'hivedesk-bench-ui-'));
-  const run: Run = { root, budget: new Budget(BUDGET_MS), cleanup: new Cleanup() };
-  run.cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }), 60_000);
-  const stop = (why: string, code: number) => {
-    console.error(`\n${why}: cleaning up`);
-    void run.cleanup.run().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => stop('SIGINT', 130));
-  process.once('SIGTERM', () => stop('SIGTERM', 143));
-  setTimeout(() => stop('over the time limit', 1), BUDGET_MS + 30_000).unref();
-
-  let status = 0;
-  try {
+  return runBenchmark('bench-ui', BUDGET_MS, async (run) => {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     run.cleanup.add('chromium', () => browser.close(), 15_000);
     console.error(`UI benchmark: ${SIZES.join(' and ')} guests, Chromium ${browser.version()}, node ${process.version}`);
     const results: Results = new Map();
     for (const count of SIZES) await measureSize(browser, count, run, results, count === SIZES[1] ? values.screenshot : undefined);
     printReport(results);
-  } catch (err) {
-    console.error(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    status = 1;
-  } finally {
-    await run.cleanup.run();
-  }
-  const leftovers = await leftoverProcesses(root, []);
-  if (leftovers.length) {
-    console.error(`processes left behind:\n  ${leftovers.join('\n  ')}`);
-    status = 1;
-  }
-  return status;
+  });
 }
 
 process.exit(await main());

@@ -4,7 +4,9 @@
  * leftovers at the end.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // ---------------------------------------------------------------------------------------------
 // Time budget and cleanup
@@ -102,4 +104,52 @@ export async function leftoverProcesses(root: string, devices: string[]): Promis
     if (argv.some((arg) => arg.includes(root) || devices.includes(arg))) found.push(`${entry}: ${argv.join(' ')}`);
   }
   return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A benchmark's frame
+// ---------------------------------------------------------------------------------------------
+
+export interface BenchmarkRun {
+  /** A temp dir of its own, removed at the end. */
+  root: string;
+  budget: Budget;
+  cleanup: Cleanup;
+  /** Lines (devices) whose cu must be gone at the end. */
+  devices: string[];
+}
+
+/**
+ * Runs a benchmark's body with a temp dir, a time budget and cleanup on success, failure and
+ * SIGINT/SIGTERM (with a backstop should a cleanup step itself hang), then checks that nothing it
+ * started is left. Returns the exit status.
+ */
+export async function runBenchmark(name: string, budgetMs: number, body: (run: BenchmarkRun) => Promise<void>): Promise<number> {
+  const root = await mkdtemp(join(tmpdir(), `hivedesk-${name}-`));
+  const run: BenchmarkRun = { root, budget: new Budget(budgetMs), cleanup: new Cleanup(), devices: [] };
+  run.cleanup.add('temp dir', () => rm(root, { recursive: true, force: true }), 60_000);
+  const stop = (why: string, code: number) => {
+    console.error(`\n${why}: cleaning up`);
+    void run.cleanup.run().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => stop('SIGINT', 130));
+  process.once('SIGTERM', () => stop('SIGTERM', 143));
+  // Every wait is already bounded by the budget; this is for a cleanup step that hangs.
+  setTimeout(() => stop('over the time limit', 1), budgetMs + 60_000).unref();
+
+  let status = 0;
+  try {
+    await body(run);
+  } catch (err) {
+    console.error(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    status = 1;
+  } finally {
+    await run.cleanup.run();
+  }
+  const leftovers = await leftoverProcesses(root, run.devices);
+  if (leftovers.length) {
+    console.error(`processes left behind:\n  ${leftovers.join('\n  ')}`);
+    status = 1;
+  }
+  return status;
 }
