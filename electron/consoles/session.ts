@@ -35,6 +35,9 @@ const LOW_WATER = 256 * 1024;
 const RESPAWN_LIMIT = 5;
 const STABLE_MS = 60_000;
 const INPUT_BURST = 1024;
+/** Streaming output is gathered this long, or up to BATCH_MAX, before it goes to the viewers. */
+const BATCH_WINDOW_MS = 4;
+const BATCH_MAX = 64 * 1024;
 /** Input waiting for the line beyond this is refused: a paste waits for its pieces to be written. */
 const INPUT_QUEUE_MAX = 1024 * 1024;
 
@@ -64,8 +67,11 @@ export class ConsoleSession {
   private ended = false;
   private respawns = 0;
   private size = { cols: 80, rows: 24 };
-  /** Output of this turn of the event loop, sent as one frame rather than many small ones. */
+  /** Output not yet sent to the viewers (see receive). */
   private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private flushTimer?: NodeJS.Timeout;
+  private lastFlush = 0;
   private exited!: () => void;
   /** Settles once cu has exited for good: cu holds a UUCP lock on the line until then. */
   readonly closed = new Promise<void>((resolve) => (this.exited = resolve));
@@ -121,6 +127,7 @@ export class ConsoleSession {
     if (this.ended) return;
     this.ended = true;
     this.pacer.clear();
+    clearTimeout(this.flushTimer);
     if (this.process) this.process.kill('SIGTERM');
     else this.exited();
     for (const { viewer } of this.viewers) viewer.close(reason);
@@ -155,13 +162,29 @@ export class ConsoleSession {
     });
   }
 
+  /**
+   * The pty hands over output a few KiB at a time. After a quiet spell (an echoed keystroke) it
+   * goes out at once; while output streams, it is gathered for a few milliseconds or up to 64
+   * KiB, so each viewer gets a few large frames instead of thousands of small ones.
+   */
   private receive(data: Buffer): void {
-    if (this.batch.push(data) === 1) setImmediate(() => this.flush());
+    this.batch.push(data);
+    this.batchBytes += data.length;
+    if (this.batchBytes >= BATCH_MAX) return this.flush();
+    if (this.batch.length > 1 || this.flushTimer) return;
+    const quiet = performance.now() - this.lastFlush >= BATCH_WINDOW_MS;
+    if (quiet) setImmediate(() => this.flush());
+    else this.flushTimer = setTimeout(() => this.flush(), BATCH_WINDOW_MS);
   }
 
   private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.batch.length === 0) return;
     const chunk = this.batch.length === 1 ? (this.batch[0] as Buffer) : Buffer.concat(this.batch);
     this.batch = [];
+    this.batchBytes = 0;
+    this.lastFlush = performance.now();
     this.replay.push(chunk);
     for (const attached of this.viewers) {
       if (attached.behind) this.catchUp(attached);
