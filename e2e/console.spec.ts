@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Locator, Page } from '@playwright/test';
 import { expect, shots, test, type WebApp } from './fixtures.js';
@@ -123,4 +124,21 @@ test('a guest flooding its console leaves the page responsive, and the prompt co
   await page.keyboard.type('echo after-the-flood\n');
   await expect(screen).toContainText('after-the-flood');
   await page.screenshot({ path: shots('console-after-flood') });
+
+  // Ctrl+F finds text in the scrollback; Save log keeps what the tab holds.
+  await page.keyboard.press('Control+f');
+  const find = panel.getByRole('search', { name: 'Find in console' });
+  await find.getByLabel('Find', { exact: true }).fill('flood-42');
+  await find.getByLabel('Find', { exact: true }).press('Enter');
+  await expect(find).not.toContainText('Not found');
+  await find.getByLabel('Find', { exact: true }).fill('no such text anywhere');
+  await find.getByLabel('Find', { exact: true }).press('Enter');
+  await expect(find).toContainText('Not found');
+  await page.screenshot({ path: shots('console-find') });
+  await find.getByRole('button', { name: 'Close find' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Save log' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^flood1-com1-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.log$/);
+  const saved = await readFile(await download.path(), 'utf8');
+  expect(saved).toContain('after-the-flood');
+  expect(saved).toContain('flood-42');
 });
