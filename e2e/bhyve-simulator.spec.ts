@@ -27,6 +27,9 @@ test('install a FreeBSD guest with the bhyve backend and log in on its console',
   await expect(row).toContainText('bhyve');
   await row.getByRole('button', { name: 'Start' }).click();
   await expect(row).toContainText('running');
+  // The console is read from the start: the list says when the guest waits at its login prompt.
+  await expect(row).toContainText('login prompt', { timeout: 30_000 });
+  await page.screenshot({ path: shots('bhyve-list-login-badge') });
 
   await row.getByRole('button', { name: 'Console' }).click();
   const panel = page.getByRole('tabpanel', { name: 'Console fbsd1 com1' });

@@ -28,7 +28,7 @@ test('navigations and redirects leave the app only for its own pages', { timeout
   assert.equal(mayNavigate('file:///home/user/.ssh/id_ed25519'), false);
 });
 
-test('every permission is denied but clipboard writing, for the app main frame only', { timeout: 5000 }, () => {
+test('every permission is denied but clipboard writing and notifications, for the app main frame only', { timeout: 5000 }, () => {
   const app = { url: 'app://hivedesk/index.html', isMainFrame: true };
   assert.equal(mayUsePermission({ permission: 'clipboard-sanitized-write', ...app }), true);
   // A check may give only the origin, which Chromium spells with a trailing slash.
@@ -36,6 +36,8 @@ test('every permission is denied but clipboard writing, for the app main frame o
   assert.equal(mayUsePermission({ permission: 'clipboard-sanitized-write', ...app, isMainFrame: false }), false);
   assert.equal(mayUsePermission({ permission: 'clipboard-sanitized-write', url: 'https://example.com/', isMainFrame: true }), false);
   assert.equal(mayUsePermission({ permission: 'clipboard-sanitized-write', url: undefined, isMainFrame: true }), false);
-  const electronPermissions = ['clipboard-read', 'deprecated-sync-clipboard-read', 'display-capture', 'fileSystem', 'fullscreen', 'geolocation', 'hid', 'idle-detection', 'keyboardLock', 'local-fonts', 'media', 'mediaKeySystem', 'midi', 'midiSysex', 'notifications', 'openExternal', 'pointerLock', 'serial', 'speaker-selection', 'storage-access', 'top-level-storage-access', 'usb', 'window-management', 'unknown'];
+  assert.equal(mayUsePermission({ permission: 'notifications', ...app }), true, 'panic alerts, once the user turns them on');
+  assert.equal(mayUsePermission({ permission: 'notifications', ...app, isMainFrame: false }), false);
+  const electronPermissions = ['clipboard-read', 'deprecated-sync-clipboard-read', 'display-capture', 'fileSystem', 'fullscreen', 'geolocation', 'hid', 'idle-detection', 'keyboardLock', 'local-fonts', 'media', 'mediaKeySystem', 'midi', 'midiSysex', 'openExternal', 'pointerLock', 'serial', 'speaker-selection', 'storage-access', 'top-level-storage-access', 'usb', 'window-management', 'unknown'];
   for (const permission of electronPermissions) assert.equal(mayUsePermission({ permission, ...app }), false, permission);
 });

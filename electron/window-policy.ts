@@ -7,8 +7,8 @@ import { ELECTRON_ORIGIN } from '../shared/api/transport.js';
 
 const APP = new URL(ELECTRON_ORIGIN);
 
-/** The one permission the app's own page needs: its Copy buttons write the clipboard. */
-const APP_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+/** What the app's own page needs: its Copy buttons write the clipboard; panic alerts are notifications (the user turns them on). */
+const APP_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'notifications']);
 
 /** A page of the app itself. Parsed, so `app://hivedesk.example/` or `app://x@hivedesk/` is not one. */
 export function isAppUrl(url: string | undefined): boolean {

@@ -47,6 +47,7 @@ export function createHandlers(s: Services): Handlers {
       await s.consoles.session(name, port);
       return { url: s.consoleUrl(name, port) };
     },
+    listConsoleBadges: async () => s.consoles.listBadges(),
     resizeConsole: async ({ name, port, cols, rows }) => {
       s.consoles.find(name, port)?.resize(cols, rows);
       return {};

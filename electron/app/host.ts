@@ -30,7 +30,13 @@ export interface HostOptions extends CoreOptions {
 export async function createHost(options: HostOptions): Promise<Host> {
   const { log, store, vms, defaultBackend } = await createCore(options);
   const events = new EventHub();
-  const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)), options.consoleInputBytesPerSecond);
+  const consoles = new ConsoleManager({
+    store,
+    log,
+    isUp: async (name) => isUp(await vms.state(name)),
+    ...(options.consoleInputBytesPerSecond ? { inputBytesPerSecond: options.consoleInputBytesPerSecond } : {}),
+    onBadges: (badges) => events.emit('onDidChangeConsoleBadges', badges),
+  });
   const monitor = new VmMonitor(
     () => vms.listVms(),
     (changes) => {
@@ -40,6 +46,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   );
   // The changes that follow apply to the whole list: a window whose event stream connects late gets it first.
   events.greet('onDidChangeVms', () => monitor.current());
+  events.greet('onDidChangeConsoleBadges', () => consoles.listBadges());
   log.onDidRecord((record) => events.emit('onDidRunCommand', record));
   monitor.start();
   const services: Omit<Services, 'consoleUrl'> = {

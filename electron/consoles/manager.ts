@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { ConsolePort } from '../../shared/api/consoles.js';
+import type { ConsoleBadgeChange, ConsoleBadges } from '../../shared/api/console-badges.js';
 import { AppError } from '../errors.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { CommandLog } from '../host/command-log.js';
@@ -7,33 +8,50 @@ import { waitUntil } from '../host/wait.js';
 import { letCuOpen } from './cu-access.js';
 import { ConsoleSession } from './session.js';
 
+export interface ConsoleManagerOptions {
+  store: Datastore;
+  log: CommandLog;
+  /** Whether the guest is up: a stopped guest's console file may name a pty that is now someone else's. */
+  isUp: (name: string) => Promise<boolean>;
+  /** Input speed of the guests' lines, bytes per second (see InputPacer); the real line's by default. */
+  inputBytesPerSecond?: number;
+  /** Every badge, when one changed. */
+  onBadges?: (badges: ConsoleBadges) => void;
+}
+
 /** One shared session per guest serial port, opened on first use and ended when the guest stops. */
 export class ConsoleManager {
   private readonly sessions = new Map<string, ConsoleSession>();
   /** Sessions whose cu is still exiting; a new one on the same line waits, or cu says "Line in use". */
   private readonly ending = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly store: Datastore,
-    private readonly log: CommandLog,
-    /** Whether the guest is up: a stopped guest's console file may name a pty that is now someone else's. */
-    private readonly isUp: (name: string) => Promise<boolean>,
-    /** Input speed of the guests' lines, bytes per second (see InputPacer); the real line's by default. */
-    private readonly inputBytesPerSecond?: number,
-  ) {}
+  /** What each open console shows it is waiting for, by session key. */
+  private readonly badges = new Map<string, ConsoleBadges[number]>();
+
+  constructor(private readonly o: ConsoleManagerOptions) {}
+
 
   async session(name: string, port: ConsolePort): Promise<ConsoleSession> {
     const key = `${name}:${port}`;
     const existing = this.sessions.get(key);
     if (existing) return existing;
     await this.ending.get(key);
-    if (!(await this.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
+    if (!(await this.o.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
     const device = await this.device(name, port);
     await letCuOpen(device);
     const again = this.sessions.get(key);
     if (again) return again;
-    const rate = this.inputBytesPerSecond ? { inputBytesPerSecond: this.inputBytesPerSecond } : {};
-    const session: ConsoleSession = new ConsoleSession({ device, log: this.log, onEnd: () => this.retire(key, session), ...rate });
+    const rate = this.o.inputBytesPerSecond ? { inputBytesPerSecond: this.o.inputBytesPerSecond } : {};
+    const session: ConsoleSession = new ConsoleSession({
+      device,
+      log: this.o.log,
+      onEnd: () => {
+        this.retire(key, session);
+        this.badge({ name, port, badge: null });
+      },
+      onBadge: (badge) => this.badge({ name, port, badge }),
+      ...rate,
+    });
     this.sessions.set(key, session);
     return session;
   }
@@ -48,7 +66,7 @@ export class ConsoleManager {
     let real: string | undefined;
     await waitUntil(
       async () => {
-        listed = (await this.store.readConsoles(name))[port];
+        listed = (await this.o.store.readConsoles(name))[port];
         real = listed === undefined ? undefined : await realpath(listed).catch(() => undefined);
         return real !== undefined;
       },
@@ -57,6 +75,18 @@ export class ConsoleManager {
     );
     if (real) return real;
     throw listed === undefined ? new AppError('conflict', `${name} has no ${port} console.`) : new AppError('unavailable', `The console device ${listed} did not appear.`);
+  }
+
+  /** The badges of the consoles open now. */
+  listBadges(): ConsoleBadges {
+    return [...this.badges.values()];
+  }
+
+  private badge({ name, port, badge }: ConsoleBadgeChange): void {
+    const key = `${name}:${port}`;
+    if (badge) this.badges.set(key, { name, port, badge });
+    else if (!this.badges.delete(key)) return;
+    this.o.onBadges?.(this.listBadges());
   }
 
   private retire(key: string, session: ConsoleSession): void {
@@ -75,7 +105,7 @@ export class ConsoleManager {
     let settled = false;
     const done = () => (settled = true);
     start.then(done, done);
-    await waitUntil(async () => settled || (await this.isUp(name).catch(() => false)), DEVICE_WAIT_MS, 50);
+    await waitUntil(async () => settled || (await this.o.isUp(name).catch(() => false)), DEVICE_WAIT_MS, 50);
     await this.openAll(name, ports);
   }
 

@@ -1,6 +1,8 @@
 import * as pty from 'node-pty';
 import { type ConsoleServerMessage, LINE_BYTES_PER_SECOND } from '../../shared/api/console-protocol.js';
 import type { CommandLog } from '../host/command-log.js';
+import type { ConsoleBadge } from '../../shared/api/console-badges.js';
+import { BadgeReader } from './badges.js';
 import { CuInput } from './cu-escape.js';
 import { InputPacer } from './input-pacer.js';
 import { ReplayBuffer } from './replay-buffer.js';
@@ -46,6 +48,8 @@ export interface SessionOptions {
   log: CommandLog;
   cuPath?: string;
   onEnd?: () => void;
+  /** What the console shows it is waiting for (a login prompt, a panic), when that changes. */
+  onBadge?: (badge: ConsoleBadge | null) => void;
   /** How fast input reaches the line (see InputPacer); the line's own speed by default. */
   inputBytesPerSecond?: number;
 }
@@ -58,6 +62,7 @@ export interface SessionOptions {
  */
 export class ConsoleSession {
   private readonly replay = new ReplayBuffer();
+  private readonly badges = new BadgeReader();
   private readonly viewers = new Set<Attached>();
   /** Keys wait here, in order, while no cu is ready for them, and go out at the line's pace. */
   private readonly pacer: InputPacer;
@@ -185,6 +190,8 @@ export class ConsoleSession {
     this.batch = [];
     this.batchBytes = 0;
     this.lastFlush = performance.now();
+    const badge = this.badges.feed(chunk);
+    if (badge !== undefined) this.options.onBadge?.(badge);
     this.replay.push(chunk);
     for (const attached of this.viewers) {
       if (attached.behind) this.catchUp(attached);

@@ -173,3 +173,19 @@ test('a tab that sends input without waiting for the line is cut off, and its in
   await viewer.tally.until('<<after the input flood>>', 10_000);
   await viewer.close();
 });
+
+test('what the console waits for (a login prompt) and what went wrong (a panic) become badges for every window', { timeout: 30_000 }, async () => {
+  const seen: unknown[] = [];
+  const unsubscribe = hivedesk.host.events.subscribe((name, payload) => {
+    if (name === 'onDidChangeConsoleBadges') seen.push(payload);
+  });
+  try {
+    await line.guest.write('\r\nFreeBSD/amd64 (benchvm) (ttyu0)\r\n\r\nlogin: ');
+    await waitFor(() => JSON.stringify(seen.at(-1)) === JSON.stringify([{ name: RIG_GUEST, port: 'com1', badge: 'login' }]), 'a login badge', 10_000, () => JSON.stringify(seen));
+    await line.guest.write('root\r\n# \r\npanic: page fault\r\n');
+    await waitFor(() => JSON.stringify(seen.at(-1)) === JSON.stringify([{ name: RIG_GUEST, port: 'com1', badge: 'panic' }]), 'a panic badge', 10_000, () => JSON.stringify(seen));
+    assert.deepEqual(hivedesk.host.consoles.listBadges(), [{ name: RIG_GUEST, port: 'com1', badge: 'panic' }]);
+  } finally {
+    unsubscribe();
+  }
+});

@@ -2,7 +2,9 @@ import { useEffect } from 'react';
 import { subscribe } from './api/client.js';
 import { CommandLogPanel } from './host/CommandLogPanel.js';
 import { HostBar } from './host/HostBar.js';
+import { useConsoleBadges } from './stores/console-badges.js';
 import { useHost } from './stores/host.js';
+import { NotifyToggle } from './vm/console/BadgeChip.js';
 import { useVms } from './stores/vms.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
 import { Workspace } from './workspace/Workspace.js';
@@ -11,15 +13,18 @@ export function App() {
   useEffect(() => {
     void useVms.getState().load();
     void useHost.getState().load();
+    void useConsoleBadges.getState().load();
     return subscribe((event) => {
       if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
+      if (event.name === 'onDidChangeConsoleBadges') useConsoleBadges.getState().receive(event.payload);
     });
   }, []);
 
   return (
     <div className="app">
       <HostBar>
+        <NotifyToggle />
         <NewVmButton />
       </HostBar>
       <Workspace />

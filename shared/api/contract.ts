@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import { ConsoleBadges, consoleBadgesApi } from './console-badges.js';
 import { consolesApi } from './consoles.js';
 import { CommandRecord, hostApi } from './host.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;
@@ -19,6 +20,7 @@ export function isChannel(name: string): name is Channel {
 export const events = {
   onDidChangeVms: VmChanges,
   onDidRunCommand: CommandRecord,
+  onDidChangeConsoleBadges: ConsoleBadges,
 };
 export type Events = typeof events;
 export type EventName = keyof Events;
