@@ -48,6 +48,7 @@ export function createHandlers(s: Services): Handlers {
       return { url: s.consoleUrl(name, port) };
     },
     listConsoleBadges: async () => s.consoles.listBadges(),
+    takeOverConsole: ({ name, port }) => s.consoles.takeOver(name, port),
     resizeConsole: async ({ name, port, cols, rows }) => {
       s.consoles.find(name, port)?.resize(cols, rows);
       return {};

@@ -16,6 +16,7 @@ export interface CoreOptions {
 
 export interface Core {
   log: CommandLog;
+  runner: HostRunner;
   store: Datastore;
   vms: VmService;
   defaultBackend: Backend;
@@ -36,5 +37,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const vms = new VmService(store, backends, id);
   const defaultBackend = backends[id];
   if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
-  return { log, store, vms, defaultBackend };
+  return { log, runner, store, vms, defaultBackend };
 }

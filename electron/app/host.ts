@@ -28,11 +28,12 @@ export interface HostOptions extends CoreOptions {
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const { log, store, vms, defaultBackend } = await createCore(options);
+  const { log, runner, store, vms, defaultBackend } = await createCore(options);
   const events = new EventHub();
   const consoles = new ConsoleManager({
     store,
     log,
+    runner,
     isUp: async (name) => isUp(await vms.state(name)),
     ...(options.consoleInputBytesPerSecond ? { inputBytesPerSecond: options.consoleInputBytesPerSecond } : {}),
     onBadges: (badges) => events.emit('onDidChangeConsoleBadges', badges),

@@ -1,7 +1,11 @@
 import { realpath } from 'node:fs/promises';
 import { ConsolePort } from '../../shared/api/consoles.js';
 import type { ConsoleBadgeChange, ConsoleBadges } from '../../shared/api/console-badges.js';
+import type { ConsoleHolder } from '../../shared/api/console-protocol.js';
 import { AppError } from '../errors.js';
+import { waitForExit } from '../host/process.js';
+import type { HostRunner } from '../host/run.js';
+import { lineHolder } from './line-holder.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { CommandLog } from '../host/command-log.js';
 import { waitUntil } from '../host/wait.js';
@@ -17,6 +21,8 @@ export interface ConsoleManagerOptions {
   inputBytesPerSecond?: number;
   /** Every badge, when one changed. */
   onBadges?: (badges: ConsoleBadges) => void;
+  /** Runs what a console needs besides cu (finding and stopping a cu that holds the line). */
+  runner: HostRunner;
 }
 
 /** One shared session per guest serial port, opened on first use and ended when the guest stops. */
@@ -50,6 +56,7 @@ export class ConsoleManager {
         this.badge({ name, port, badge: null });
       },
       onBadge: (badge) => this.badge({ name, port, badge }),
+      onHeld: () => void lineHolder(device, this.o.runner).then((holder) => session.setHeld(holder ?? null)),
       ...rate,
     });
     this.sessions.set(key, session);
@@ -75,6 +82,24 @@ export class ConsoleManager {
     );
     if (real) return real;
     throw listed === undefined ? new AppError('conflict', `${name} has no ${port} console.`) : new AppError('unavailable', `The console device ${listed} did not appear.`);
+  }
+
+  /**
+   * Stops the program outside Hivedesk that holds a console's line (a cu in someone's terminal),
+   * so Hivedesk's cu gets it. Says who it stopped; refused when nothing holds it.
+   */
+  async takeOver(name: string, port: ConsolePort): Promise<ConsoleHolder> {
+    const session = this.find(name, port);
+    const device = session?.device;
+    const holder = device === undefined ? undefined : await lineHolder(device, this.o.runner);
+    if (!session || !holder) throw new AppError('conflict', `Nothing outside Hivedesk holds ${name}'s ${port} now.`);
+    const kill = await this.o.runner.run(['kill', '-TERM', String(holder.pid)], { timeoutMs: 5000 });
+    if (kill.exitCode !== 0) {
+      throw new AppError('host_command_failed', `Could not stop ${holder.user}'s ${holder.command} (pid ${holder.pid}): ${kill.stderr.trim() || `exit ${kill.exitCode}`}. Stop it where it runs, or ask ${holder.user} to.`);
+    }
+    await waitForExit(holder.pid, 3000);
+    session.retryNow();
+    return holder;
   }
 
   /** The badges of the consoles open now. */

@@ -1,9 +1,10 @@
 import * as pty from 'node-pty';
-import { type ConsoleServerMessage, LINE_BYTES_PER_SECOND } from '../../shared/api/console-protocol.js';
+import { type ConsoleHolder, type ConsoleServerMessage, LINE_BYTES_PER_SECOND } from '../../shared/api/console-protocol.js';
 import type { CommandLog } from '../host/command-log.js';
 import type { ConsoleBadge } from '../../shared/api/console-badges.js';
 import { BadgeReader } from './badges.js';
 import { CuInput } from './cu-escape.js';
+import { LINE_BUSY } from './line-holder.js';
 import { InputPacer } from './input-pacer.js';
 import { ReplayBuffer } from './replay-buffer.js';
 
@@ -35,6 +36,8 @@ interface Attached {
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 const RESPAWN_LIMIT = 5;
+/** How often a line held by someone else is tried again. */
+const HELD_RETRY_MS = 2000;
 const STABLE_MS = 60_000;
 const INPUT_BURST = 1024;
 /** Streaming output is gathered this long, or up to BATCH_MAX, before it goes to the viewers. */
@@ -50,6 +53,8 @@ export interface SessionOptions {
   onEnd?: () => void;
   /** What the console shows it is waiting for (a login prompt, a panic), when that changes. */
   onBadge?: (badge: ConsoleBadge | null) => void;
+  /** cu found the line held by another program; the session keeps trying meanwhile. */
+  onHeld?: () => void;
   /** How fast input reaches the line (see InputPacer); the line's own speed by default. */
   inputBytesPerSecond?: number;
 }
@@ -71,6 +76,9 @@ export class ConsoleSession {
   private input?: CuInput;
   private ended = false;
   private respawns = 0;
+  /** Another program holds the line (what viewers were told, and tell a new one). */
+  private held?: ConsoleServerMessage;
+  private retry?: NodeJS.Timeout;
   private size = { cols: 80, rows: 24 };
   /** Output not yet sent to the viewers (see receive). */
   private batch: Buffer[] = [];
@@ -92,6 +100,10 @@ export class ConsoleSession {
     this.spawn();
   }
 
+  get device(): string {
+    return this.options.device;
+  }
+
   get argv(): string[] {
     return [this.options.cuPath ?? 'cu', '-l', this.options.device, '-s', '115200'];
   }
@@ -103,6 +115,7 @@ export class ConsoleSession {
     }
     const history = this.replay.contents();
     if (history.length) viewer.send(history);
+    if (this.held) viewer.notify(this.held);
     const attached: Attached = { viewer, offset: this.replay.end, behind: false };
     this.viewers.add(attached);
     return { detach: () => this.viewers.delete(attached), drained: () => this.catchUp(attached) };
@@ -133,6 +146,10 @@ export class ConsoleSession {
     this.ended = true;
     this.pacer.clear();
     clearTimeout(this.flushTimer);
+    if (this.retry && !this.process) {
+      clearTimeout(this.retry);
+      this.retry = undefined;
+    }
     if (this.process) this.process.kill('SIGTERM');
     else this.exited();
     for (const { viewer } of this.viewers) viewer.close(reason);
@@ -141,16 +158,27 @@ export class ConsoleSession {
   }
 
   private spawn(): void {
+    this.retry = undefined;
     const [file, ...args] = this.argv;
     const finish = this.options.log.begin(this.argv);
     const started = Date.now();
     // encoding null: output stays bytes, passed to every tab as read, never decoded and re-encoded.
     const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: cuEnvironment() });
     this.process = child;
-    const input = (this.input = new CuInput((bytes) => child.write(bytes), () => this.pacer.hold(false)));
+    let connected = false;
+    let said = '';
+    const input = (this.input = new CuInput(
+      (bytes) => child.write(bytes),
+      () => {
+        connected = true;
+        this.pacer.hold(false);
+        this.setHeld(undefined);
+      },
+    ));
     child.onData((data: string | Buffer) => {
       const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
       input.watch(bytes);
+      if (!connected) said = (said + bytes.toString('latin1')).slice(-512);
       this.receive(bytes);
     });
     child.onExit(({ exitCode, signal }) => {
@@ -159,12 +187,33 @@ export class ConsoleSession {
       finish({ exitCode, signal: signal ? String(signal) : null });
       this.process = undefined;
       if (this.ended) return this.exited();
+      // Someone else's cu holds the line: wait for it, as long as it takes, without giving up.
+      if (!connected && LINE_BUSY.test(said)) {
+        this.options.onHeld?.();
+        this.retry = setTimeout(() => (this.ended ? this.exited() : this.spawn()), HELD_RETRY_MS);
+        return;
+      }
       // Only quick successive exits count: a `~.` now and then over days must not end the console.
       if (Date.now() - started > STABLE_MS) this.respawns = 0;
       if (++this.respawns > RESPAWN_LIMIT) return this.end(`cu keeps exiting (status ${exitCode}); see the command log`);
       // "Line in use" clears when the previous holder of the lock exits: back off a little more each time.
-      setTimeout(() => (this.ended ? this.exited() : this.spawn()), 250 * this.respawns);
+      this.retry = setTimeout(() => (this.ended ? this.exited() : this.spawn()), 250 * this.respawns);
     });
+  }
+
+  /** Tells every viewer who holds the line (undefined: Hivedesk has it again). */
+  setHeld(holder: ConsoleHolder | null | undefined): void {
+    const message: ConsoleServerMessage | undefined = holder === undefined ? undefined : { t: 'held', holder };
+    if (!message && !this.held) return;
+    this.held = message;
+    for (const { viewer } of this.viewers) viewer.notify(message ?? { t: 'free' });
+  }
+
+  /** Tries the line at once (its holder was just stopped), instead of at the next retry. */
+  retryNow(): void {
+    if (this.ended || this.process || !this.retry) return;
+    clearTimeout(this.retry);
+    this.spawn();
   }
 
   /**

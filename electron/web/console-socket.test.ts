@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import * as pty from 'node-pty';
 import { WebSocket } from 'ws';
 import { consoleQuery, type Hivedesk, openSerialLine, RIG_GUEST, type SerialLine, startHivedesk } from '../testing/console-rig.js';
 import { Cleanup, withTimeout } from '../testing/lifecycle.js';
@@ -187,5 +188,33 @@ test('what the console waits for (a login prompt) and what went wrong (a panic) 
     assert.deepEqual(hivedesk.host.consoles.listBadges(), [{ name: RIG_GUEST, port: 'com1', badge: 'panic' }]);
   } finally {
     unsubscribe();
+  }
+});
+
+test('a line held by a cu outside Hivedesk: the tab is told who holds it, and Take over gets the line', { timeout: 60_000 }, async () => {
+  await hivedesk.host.consoles.endGuest(RIG_GUEST, 'restarting for the test');
+  const outside = pty.spawn('cu', ['-l', line.device, '-s', '115200'], { name: 'xterm', cols: 80, rows: 24, env: process.env as Record<string, string> });
+  let outsideSaw = '';
+  outside.onData((d) => (outsideSaw += d));
+  const outsideExited = new Promise<void>((resolve) => outside.onExit(() => resolve()));
+  try {
+    await waitFor(() => outsideSaw.includes('Connected'), 'the outside cu to hold the line', 10_000);
+    const viewer = await hivedesk.viewer(10_000);
+    await waitFor(() => viewer.notices.some((n) => n.t === 'held'), 'the tab to hear the line is held', 15_000, () => JSON.stringify(viewer.notices));
+    const held = viewer.notices.find((n) => n.t === 'held');
+    assert.ok(held?.t === 'held' && held.holder, JSON.stringify(held));
+    assert.equal(held.holder.pid, outside.pid);
+    assert.match(held.holder.command, /^cu -l \/dev\/pts\/\d+ -s 115200$/);
+
+    const stopped = await hivedesk.host.consoles.takeOver(RIG_GUEST, 'com1');
+    assert.equal(stopped.pid, outside.pid);
+    await withTimeout(outsideExited, 5_000, 'the outside cu to exit');
+    await waitFor(() => viewer.notices.at(-1)?.t === 'free', 'the tab to hear Hivedesk has the line', 15_000, () => JSON.stringify(viewer.notices));
+    await viewer.tally.until('Connected', 10_000);
+    await flood(100, '<<after the take over>>');
+    await viewer.tally.until('<<after the take over>>', 10_000);
+    await viewer.close();
+  } finally {
+    outside.kill();
   }
 });

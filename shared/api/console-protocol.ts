@@ -24,7 +24,15 @@ export const ConsoleClientMessage = z.discriminatedUnion('t', [
 ]);
 export type ConsoleClientMessage = z.infer<typeof ConsoleClientMessage>;
 
+/** A program outside Hivedesk (a cu in someone's terminal) that holds the serial line. */
+export const ConsoleHolder = z.object({ pid: z.number().int().positive(), user: z.string(), command: z.string() });
+export type ConsoleHolder = z.infer<typeof ConsoleHolder>;
+
 export const ConsoleServerMessage = z.discriminatedUnion('t', [
+  /** The line is held by another program (`holder`, when it could be told): Hivedesk connects once it is free. */
+  z.object({ t: z.literal('held'), holder: ConsoleHolder.nullable() }),
+  /** Hivedesk has the line (again). */
+  z.object({ t: z.literal('free') }),
   /** An input message has gone to the line (`chars` of it): a paste sends more as these come in. */
   z.object({ t: z.literal('input-done'), chars: z.number().int().positive() }),
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VmName } from '../validation.js';
+import { ConsoleHolder } from './console-protocol.js';
 import { request } from './define.js';
 
 export const ConsolePort = z.enum(['com1', 'com2', 'com3', 'com4']);
@@ -17,4 +18,6 @@ export const consolesApi = {
   /** Returns the loopback WebSocket URL (with the per-run token) that a terminal attaches to. */
   openConsole: request(ConsoleRef, z.object({ url: z.string() })),
   resizeConsole: request(ConsoleRef.extend(ConsoleSize.shape), z.object({})),
+  /** Stops the program outside Hivedesk that holds the line (a cu in someone's terminal); returns who that was. */
+  takeOverConsole: request(ConsoleRef, ConsoleHolder),
 };

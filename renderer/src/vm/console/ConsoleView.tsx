@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConsolePort } from '../../../../shared/api/consoles.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { FindBar } from './FindBar.js';
+import { HeldNotice } from './HeldNotice.js';
 import { describePaste, needsConfirmation, PasteJob, type PasteProgress, pasteText } from './paste.js';
 import { saveScrollback } from './save-log.js';
 import { useConsole } from './use-console.js';
@@ -87,6 +88,7 @@ export function ConsoleView({ name, port, visible }: Props) {
           </button>
         </div>
       </div>
+      {tab.holder !== undefined && <HeldNotice name={name} port={port} holder={tab.holder} />}
       {finding && <FindBar search={tab.search.current} onClose={() => setFinding(false)} />}
       <div className="console-screen" ref={host} />
       {asking !== undefined && (

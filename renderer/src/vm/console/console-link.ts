@@ -1,4 +1,4 @@
-import { ConsoleServerMessage, INPUT_CHUNK_CHARS } from '../../../../shared/api/console-protocol.js';
+import { type ConsoleHolder, ConsoleServerMessage, INPUT_CHUNK_CHARS } from '../../../../shared/api/console-protocol.js';
 
 export interface LinkEvents {
   open(): void;
@@ -6,6 +6,8 @@ export interface LinkEvents {
   output(data: Uint8Array, drawn: () => void): void;
   /** The tab fell behind and output it never drew is gone; the replay follows. */
   resync(skipped: number): void;
+  /** Another program holds the line (`holder` when known), or (undefined) Hivedesk has it again. */
+  held(holder: ConsoleHolder | null | undefined): void;
   close(reason: string): void;
 }
 
@@ -55,7 +57,10 @@ export class ConsoleLink {
     }
     const parsed = ConsoleServerMessage.safeParse(parseJson(data));
     if (!parsed.success) return;
-    if (parsed.data.t === 'resync') this.events.resync(parsed.data.skipped);
+    const message = parsed.data;
+    if (message.t === 'resync') this.events.resync(message.skipped);
+    else if (message.t === 'held') this.events.held(message.holder);
+    else if (message.t === 'free') this.events.held(undefined);
     else this.unwritten.shift()?.();
   }
 

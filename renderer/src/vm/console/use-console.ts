@@ -2,6 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { Terminal } from '@xterm/xterm';
 import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ConsoleHolder } from '../../../../shared/api/console-protocol.js';
 import type { ConsolePort } from '../../../../shared/api/consoles.js';
 import { invoke } from '../../api/client.js';
 import { socketUrl } from '../../api/transport.js';
@@ -9,6 +10,8 @@ import { ConsoleLink } from './console-link.js';
 import { size } from './paste.js';
 
 export interface ConsoleHandles {
+  /** Another program holds the line: who (null: unknown), or undefined while Hivedesk has it. */
+  holder: ConsoleHolder | null | undefined;
   terminal: RefObject<Terminal | null>;
   link: RefObject<ConsoleLink | null>;
   search: RefObject<SearchAddon | null>;
@@ -39,6 +42,7 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
   });
   const [status, setStatus] = useState('connecting…');
   const [connected, setConnected] = useState(false);
+  const [holder, setHolder] = useState<ConsoleHolder | null>();
   // Bumped by Reconnect: a new terminal attaches to the (new) session after the guest restarts.
   const [attempt, setAttempt] = useState(0);
 
@@ -67,6 +71,7 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
           setConnected(true);
         },
         output: (data, drawn) => term.write(data, drawn),
+        held: setHolder,
         resync: (skipped) => {
           term.reset();
           term.write(`\x1b[2m[Hivedesk: this tab fell behind; ${size(skipped)} of output was skipped]\x1b[0m\r\n`);
@@ -98,7 +103,7 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
     if (visible && fit.current) fitTo(fit.current);
   }, [visible]);
 
-  return { terminal, link, search, status, connected, reconnect: () => setAttempt((n) => n + 1) };
+  return { terminal, link, search, status, connected, holder, reconnect: () => setAttempt((n) => n + 1) };
 }
 
 /** Fits the terminal to its box; false while the box is hidden (a tab in the background). */
