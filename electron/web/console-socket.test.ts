@@ -193,7 +193,7 @@ test('what the console waits for (a login prompt) and what went wrong (a panic) 
 
 test('a line held by a cu outside Hivedesk: the tab is told who holds it, and Take over gets the line', { timeout: 60_000 }, async () => {
   await hivedesk.host.consoles.endGuest(RIG_GUEST, 'restarting for the test');
-  const outside = pty.spawn('cu', ['-l', line.device, '-s', '115200'], { name: 'xterm', cols: 80, rows: 24, env: process.env as Record<string, string> });
+  const outside = pty.spawn('cu', ['-l', line.device, '-s', '115200'], { name: 'xterm', cols: 80, rows: 24, env: process.env });
   let outsideSaw = '';
   outside.onData((d) => (outsideSaw += d));
   const outsideExited = new Promise<void>((resolve) => outside.onExit(() => resolve()));
