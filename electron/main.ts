@@ -7,7 +7,7 @@ import { dispatch } from './app/dispatcher.js';
 import { createHost, defaultDatastore } from './app/host.js';
 import { startLoopbackServer } from './web/server.js';
 import { contentSecurityPolicy, readStatic } from './web/static-files.js';
-import { isAppUrl, mayNavigate, mayUsePermission } from './window-policy.js';
+import { isAppUrl, mayNavigate, mayOpenWindow, mayUsePermission } from './window-policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererRoot = join(here, '../../renderer');
@@ -44,19 +44,19 @@ async function main(): Promise<void> {
   });
 }
 
+const webPreferences = { preload: join(here, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false };
+
 function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    title: 'Hivedesk',
-    webPreferences: { preload: join(here, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
-  });
+  const win = new BrowserWindow({ width: 1200, height: 800, title: 'Hivedesk', webPreferences });
   void win.loadURL(`${ELECTRON_ORIGIN}/index.html`);
 }
 
 /** electron/window-policy.ts decides; this only connects it to Electron's hooks. */
 function applyWindowPolicy(contents: WebContents): void {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // A detached console gets a window of its own, as locked down as the main one; nothing else opens.
+  contents.setWindowOpenHandler(({ url }) =>
+    mayOpenWindow(url) ? { action: 'allow', overrideBrowserWindowOptions: { width: 900, height: 600, title: 'Hivedesk console', webPreferences } } : { action: 'deny' },
+  );
   contents.on('will-attach-webview', (event) => event.preventDefault());
   const stayInApp = (event: { url: string; preventDefault(): void }) => {
     if (!mayNavigate(event.url)) event.preventDefault();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isAppUrl, mayNavigate, mayUsePermission } from './window-policy.js';
+import { isAppUrl, mayNavigate, mayOpenWindow, mayUsePermission } from './window-policy.js';
 
 test('only the app pages are the app', { timeout: 5000 }, () => {
   for (const url of ['app://hivedesk/index.html', 'app://hivedesk/', 'app://hivedesk/assets/x.js?v=1#top']) assert.equal(isAppUrl(url), true, url);
@@ -40,4 +40,18 @@ test('every permission is denied but clipboard writing and notifications, for th
   assert.equal(mayUsePermission({ permission: 'notifications', ...app, isMainFrame: false }), false);
   const electronPermissions = ['clipboard-read', 'deprecated-sync-clipboard-read', 'display-capture', 'fileSystem', 'fullscreen', 'geolocation', 'hid', 'idle-detection', 'keyboardLock', 'local-fonts', 'media', 'mediaKeySystem', 'midi', 'midiSysex', 'openExternal', 'pointerLock', 'serial', 'speaker-selection', 'storage-access', 'top-level-storage-access', 'usb', 'window-management', 'unknown'];
   for (const permission of electronPermissions) assert.equal(mayUsePermission({ permission, ...app }), false, permission);
+});
+
+test('a new window opens only for a detached console of the app itself', { timeout: 5000 }, () => {
+  assert.equal(mayOpenWindow('app://hivedesk/index.html?view=console&name=web1&port=com1'), true);
+  for (const url of [
+    'app://hivedesk/index.html',
+    'app://hivedesk/index.html?view=machines',
+    'app://hivedesk/other.html?view=console&name=web1&port=com1',
+    'app://hivedesk/index.html?view=console&name=web1&port=com1&next=https://evil.example',
+    'https://evil.example/index.html?view=console',
+    'app://evil/index.html?view=console&name=web1&port=com1',
+  ]) {
+    assert.equal(mayOpenWindow(url), false, url);
+  }
 });

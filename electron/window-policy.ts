@@ -33,3 +33,10 @@ export interface PermissionAsk {
 export function mayUsePermission(ask: PermissionAsk): boolean {
   return APP_PERMISSIONS.has(ask.permission) && ask.isMainFrame && isAppUrl(ask.url);
 }
+
+/** A console tab detached into its own window: the app's page in its console-only form, nothing else. */
+export function mayOpenWindow(url: string): boolean {
+  if (!isAppUrl(url)) return false;
+  const { pathname, searchParams } = new URL(url);
+  return pathname === '/index.html' && searchParams.get('view') === 'console' && [...searchParams.keys()].every((k) => ['view', 'name', 'port'].includes(k));
+}

@@ -34,3 +34,7 @@ test('a panic stays, whatever follows, until the console ends', { timeout: 5000 
 test('the word login elsewhere is no prompt', { timeout: 5000 }, () => {
   assert.deepEqual(feed(new BadgeReader(), 'Last login: Sun Nov 29 on ttyu0\r\nroot@web1:~ # '), [undefined]);
 });
+
+test("the login banner's 'Welcome to FreeBSD!' is no installer", { timeout: 5000 }, () => {
+  assert.deepEqual(feed(new BadgeReader(), 'FreeBSD 14.2-RELEASE (GENERIC)\r\n\r\nWelcome to FreeBSD!\r\n\r\nroot@left1:~ # '), [undefined]);
+});

@@ -14,7 +14,7 @@ const WAITING: [ConsoleBadge, RegExp][] = [
   // FreeBSD's loader prompt, GRUB's and grub-bhyve's command lines, UEFI's shell.
   ['loader', /(?:^|\n)(?:OK|grub>|Shell>) ?$/],
   // bsdinstall's first question, Debian's and Ubuntu's installers on a serial console.
-  ['installer', /(?:Would you like to begin an installation or use the live CD\?|Choose the language|Select a language|Welcome to FreeBSD!)[\s\S]{0,400}$/],
+  ['installer', /(?:Would you like to begin an installation or use the live CD\?|Choose the language|Select a language)[\s\S]{0,400}$/],
 ];
 const PANIC = /\bpanic: |Kernel panic - not syncing/;
 const TAIL = 1024;

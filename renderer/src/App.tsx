@@ -7,6 +7,7 @@ import { useHost } from './stores/host.js';
 import { NotifyToggle } from './vm/console/BadgeChip.js';
 import { useVms } from './stores/vms.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
+import { welcomeReturns } from './workspace/detach.js';
 import { Workspace } from './workspace/Workspace.js';
 
 export function App() {
@@ -14,11 +15,16 @@ export function App() {
     void useVms.getState().load();
     void useHost.getState().load();
     void useConsoleBadges.getState().load();
-    return subscribe((event) => {
+    const stopWelcoming = welcomeReturns();
+    const unsubscribe = subscribe((event) => {
       if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
       if (event.name === 'onDidChangeConsoleBadges') useConsoleBadges.getState().receive(event.payload);
     });
+    return () => {
+      stopWelcoming();
+      unsubscribe();
+    };
   }, []);
 
   return (

@@ -31,10 +31,13 @@ export function ipcTransport(bridge: PreloadBridge): Transport {
 
 /** Browser mode: the token comes in the URL once, then lives in sessionStorage (not the address bar). */
 export function httpTransport(location: Location, storage: Storage): Transport {
-  const fromUrl = new URLSearchParams(location.search).get('token');
+  const query = new URLSearchParams(location.search);
+  const fromUrl = query.get('token');
   if (fromUrl) {
     storage.setItem('hivedesk-token', fromUrl);
-    history.replaceState(null, '', location.pathname);
+    query.delete('token');
+    // The rest of the address stays (a detached console's view); only the token leaves it.
+    history.replaceState(null, '', `${location.pathname}${query.size ? `?${query.toString()}` : ''}`);
   }
   const token = storage.getItem('hivedesk-token') ?? '';
   return {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ConsoleTabTools } from '../vm/console/ConsoleTabTools.js';
 import { ConsoleView } from '../vm/console/ConsoleView.js';
 import { VmPage } from '../vm/page/VmPage.js';
 import { VmList } from '../vm/VmList.js';
@@ -33,7 +34,19 @@ const VIEWS: { [K in ViewKind]: ViewDef<ViewOf<K>> } = {
     label: (v) => `Console ${v.name} ${v.port}`,
     closeLabel: (v) => `Close console ${v.name}`,
     closeHint: 'Close this tab (Delete); the guest keeps running',
-    render: (v, visible) => <ConsoleView name={v.name} port={v.port} visible={visible} />,
+    render: (v, visible) => <ConsoleView name={v.name} port={v.port} visible={visible} tools={<ConsoleTabTools view={v} />} />,
+  },
+  split: {
+    title: (v) => `${v.left.name} · ${v.left.port} | ${v.right.name} · ${v.right.port}`,
+    label: (v) => `Consoles ${v.left.name} ${v.left.port} and ${v.right.name} ${v.right.port}`,
+    closeLabel: (v) => `Close split ${v.left.name} and ${v.right.name}`,
+    closeHint: 'Close this tab (Delete); the guests keep running',
+    render: (v, visible) => (
+      <div className="split">
+        <ConsoleView name={v.left.name} port={v.left.port} visible={visible} />
+        <ConsoleView name={v.right.name} port={v.right.port} visible={visible} />
+      </div>
+    ),
   },
 };
 

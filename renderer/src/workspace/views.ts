@@ -1,7 +1,17 @@
 import type { ConsolePort } from '../../../shared/api/consoles.js';
 
 /** Everything the workspace can show in a tab. A new kind of view is added here and in the registry. */
-export type View = { kind: 'machines' } | { kind: 'vm'; name: string } | { kind: 'console'; name: string; port: ConsolePort };
+export interface ConsoleAt {
+  name: string;
+  port: ConsolePort;
+}
+
+export type View =
+  | { kind: 'machines' }
+  | { kind: 'vm'; name: string }
+  | ({ kind: 'console' } & ConsoleAt)
+  /** Two consoles side by side. */
+  | { kind: 'split'; left: ConsoleAt; right: ConsoleAt };
 
 export type ViewKind = View['kind'];
 export type ViewOf<K extends ViewKind> = Extract<View, { kind: K }>;
@@ -15,6 +25,8 @@ export function viewId(view: View): string {
       return `vm:${view.name}`;
     case 'console':
       return `console:${view.name}:${view.port}`;
+    case 'split':
+      return `split:${view.left.name}:${view.left.port}|${view.right.name}:${view.right.port}`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Terminal } from '@xterm/xterm';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import type { ConsolePort } from '../../../../shared/api/consoles.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { FindBar } from './FindBar.js';
@@ -12,6 +12,8 @@ interface Props {
   name: string;
   port: ConsolePort;
   visible: boolean;
+  /** Extra tools for this tab (Detach, Split) from the workspace; none in a detached window. */
+  tools?: ReactNode;
 }
 
 /** Ctrl+F (or Ctrl+Shift+F) opens the find bar instead of reaching the guest. */
@@ -21,7 +23,7 @@ const isFindShortcut = (e: KeyboardEvent) => e.type === 'keydown' && e.ctrlKey &
  * A serial console tab: xterm.js on main's shared session over the loopback WebSocket.
  * Closing the tab only detaches; the guest and its other viewers carry on.
  */
-export function ConsoleView({ name, port, visible }: Props) {
+export function ConsoleView({ name, port, visible, tools }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const paste = useRef<PasteJob>(null);
   const [asking, setAsking] = useState<string>();
@@ -80,6 +82,7 @@ export function ConsoleView({ name, port, visible }: Props) {
           />
         )}
         <div className="console-tools">
+          {tools}
           <button title="Find in the scrollback (Ctrl+F)" onClick={() => setFinding(true)}>
             Find
           </button>
