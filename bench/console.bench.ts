@@ -21,6 +21,7 @@ import {
   type Viewer,
 } from '../electron/testing/console-rig.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark } from '../electron/testing/lifecycle.js';
+import { RemoteViewers } from './remote-viewers.js';
 import { median, percentile } from './stats.js';
 
 const MiB = 1024 * 1024;
@@ -133,15 +134,17 @@ async function hivedeskSetups(run: Run, cleanup: Cleanup): Promise<{ setups: Set
   cleanup.add('typing viewer', () => typist.close());
   await typist.tally.until('Connected.', run.budget.limit(STEP_MS));
 
+  // The tabs being measured live in a worker thread, as a browser's tabs live in other processes.
+  const remote = new RemoteViewers(hivedesk.address, cleanup);
   const setups = VIEWER_COUNTS.map(
     (count): Setup => ({
       label: `hivedesk x${count}`,
       viewers: count,
       guest: line.guest,
       attach: async (run, id) => {
-        const viewers = await Promise.all(Array.from({ length: count }, () => hivedesk.viewer(run.budget.limit(STEP_MS))));
+        const viewers = await remote.open(count, run.budget.limit(STEP_MS));
         await sync(line.guest, viewers, run, id);
-        return { terminals: viewers, detach: async () => void (await Promise.all(viewers.map((v) => v.close()))) };
+        return { terminals: viewers, detach: () => remote.closeAll() };
       },
     }),
   );

@@ -75,9 +75,15 @@ function occurrences(text: string, char: string): number {
   return n;
 }
 
+/** What a benchmark waits on: a Tally, or a stand-in for one in a worker thread. */
+export interface Counter {
+  reset(): void;
+  until(marker: string, ms: number): Promise<number>;
+}
+
 /** Whatever a person would type into and read from: raw cu's pty, or a Hivedesk WebSocket. */
 export interface Terminal {
-  readonly tally: Tally;
+  readonly tally: Counter;
   type(keys: string): void;
 }
 
@@ -172,6 +178,7 @@ export async function startRawCu(device: string, cleanup: Cleanup, ms: number): 
 
 /** A browser tab's terminal: a WebSocket on /console, speaking the console protocol. */
 export interface Viewer extends Terminal {
+  readonly tally: Tally;
   readonly socket: WebSocket;
   /** Control messages the server sent (resync, input-done), in order. */
   readonly notices: ConsoleServerMessage[];
@@ -192,6 +199,7 @@ export interface ViewerOptions {
 export interface Hivedesk {
   host: Host;
   server: LoopbackServer;
+  address: ConsoleAddress;
   viewer(ms: number, options?: ViewerOptions): Promise<Viewer>;
 }
 
@@ -222,7 +230,8 @@ export async function startHivedesk(root: string, device: string, cleanup: Clean
   });
   const server = await startLoopbackServer({ host, token: TOKEN, port: 0 });
   cleanup.add('loopback server', () => server.close());
-  return { host, server, viewer: (ms, viewerOptions) => openViewer(server, ms, viewerOptions) };
+  const address = { url: `ws://127.0.0.1:${server.port}${consoleQuery()}`, origin: `http://127.0.0.1:${server.port}` };
+  return { host, server, address, viewer: (ms, viewerOptions) => openViewer(address, ms, viewerOptions) };
 }
 
 /** The console URL a tab gets, for a guest of the rig (or any name, to try refusals). */
@@ -230,8 +239,15 @@ export function consoleQuery(name = RIG_GUEST, port = 'com1', token = TOKEN): st
   return `/console?${new URLSearchParams({ name, port, token }).toString()}`;
 }
 
-async function openViewer(server: LoopbackServer, ms: number, options: ViewerOptions = {}): Promise<Viewer> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${consoleQuery()}`, { origin: `http://127.0.0.1:${server.port}` });
+/** Where a tab connects: the console's WebSocket URL and the page's Origin. */
+export interface ConsoleAddress {
+  url: string;
+  origin: string;
+}
+
+/** A tab on the rig's console, as the page's ConsoleLink speaks to it (a benchmark may open these in a worker). */
+export async function openViewer(address: ConsoleAddress, ms: number, options: ViewerOptions = {}): Promise<Viewer> {
+  const ws = new WebSocket(address.url, { origin: address.origin });
   const tally = new Tally();
   const decoder = new TextDecoder();
   const notices: ConsoleServerMessage[] = [];
