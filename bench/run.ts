@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHMARKS = ['console', 'list'];
+const BENCHMARKS = ['console', 'list', 'ui', 'console-ui'];
 /** Each benchmark bounds itself well within this; the runner's own backstop. */
 const TIMEOUT_MS = 10 * 60_000;
 

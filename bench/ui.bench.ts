@@ -13,7 +13,7 @@
  * state changes and sends them to the page). Prints medians, p90 and the 1,000 / 10 ratio next
  * to the goals. Prints numbers only: nothing here passes or fails on timing.
  *
- * Needs the renderer built (`npm run --silent build`). Run: npm run bench:ui [-- --screenshot <file.png>]
+ * Needs the renderer built (`npm run bench` builds first). Run: npm run bench -- ui (or node --import tsx bench/ui.bench.ts --screenshot <file.png>)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +24,7 @@ import { createHost } from '../electron/app/host.js';
 import { Datastore, exists } from '../electron/datastore/datastore.js';
 import { startLoopbackServer } from '../electron/web/server.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark, withTimeout } from '../electron/testing/lifecycle.js';
+import { clickNewVm, PAGE_PROBE } from './page-probe.js';
 import { median, percentile } from './stats.js';
 
 const SIZES = [10, 1000] as const;
@@ -41,38 +42,6 @@ const STEP_MS = 30_000;
 const STATIC_ROOT = resolve(import.meta.dirname, '../dist/renderer');
 const TOKEN = `bench-ui-${process.pid}-${Date.now()}`;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/**
- * Runs in the page before the app. A guest row is `[role=row]` with the guest's name as its
- * label; "painted" is the first task after the next animation frame, i.e. after that frame's
- * paint. The click is timed from the event's own timestamp (when the input arrived), so time the
- * page spent busy before it could handle the click counts too.
- */
-const PAGE_PROBE = `(() => {
-  const afterPaint = (done) => requestAnimationFrame(() => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => done(performance.now());
-    channel.port2.postMessage(0);
-  });
-  const bench = (window.__bench = {});
-  bench.firstRow = new Promise((resolve) => {
-    const observer = new MutationObserver(() => {
-      if (!document.querySelector('[role="row"][aria-label], tr[aria-label]')) return;
-      observer.disconnect();
-      afterPaint(resolve);
-    });
-    observer.observe(document, { childList: true, subtree: true });
-  });
-  const wizardOpen = () => [...document.querySelectorAll('dialog[open] h2')].some((h) => h.textContent === 'New VM');
-  bench.armClick = () => {
-    bench.click = new Promise((resolve) => {
-      addEventListener('click', (event) => {
-        const check = () => (wizardOpen() ? afterPaint((t) => resolve(t - event.timeStamp)) : requestAnimationFrame(check));
-        requestAnimationFrame(check);
-      }, { capture: true, once: true });
-    });
-  };
-})();`;
 
 type Run = BenchmarkRun;
 
@@ -152,18 +121,6 @@ async function openApp(browser: Browser, url: string, run: Run): Promise<{ page:
   return { page, firstRow, close: () => context.close() };
 }
 
-/** One click on New VM (a real mouse click), timed in the page; the wizard is closed again with Escape. */
-async function clickNewVm(page: Page, run: Run): Promise<number> {
-  const box = await page.getByRole('button', { name: 'New VM' }).boundingBox();
-  if (!box) throw new Error('the New VM button is not on screen');
-  await page.evaluate('window.__bench.armClick()');
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  const ms = Number(await withTimeout(page.evaluate('window.__bench.click'), run.budget.limit(STEP_MS), 'the New VM dialog to open'));
-  await page.keyboard.press('Escape');
-  await page.locator('dialog[open]').waitFor({ state: 'detached', timeout: run.budget.limit(STEP_MS) });
-  return ms;
-}
-
 /** Pauses of varying length, so clicks land at every point of the monitor's one-second poll. */
 const pause = () => new Promise((r) => setTimeout(r, 250 + Math.random() * 750));
 
@@ -178,7 +135,7 @@ async function measureMode(browser: Browser, url: string, run: Run): Promise<Sam
   try {
     await pause();
     for (let i = 0; i < CLICK_RUNS; i++) {
-      samples.click.push(await clickNewVm(app.page, run));
+      samples.click.push(await clickNewVm(app.page, run.budget.limit(STEP_MS)));
       await pause();
     }
   } finally {

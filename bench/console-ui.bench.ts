@@ -1,0 +1,224 @@
+/**
+ * Console UI benchmark: what a person sees, not what a WebSocket client gets.
+ *
+ *   throughput   guest → socat pty pair → cu → Hivedesk → WebSocket → xterm.js in Chromium, until
+ *                the page has drawn the payload's end marker; against raw cu in a pty, measured in
+ *                the same run, the two taking turns
+ *   memory       the host layer's RSS (browser mode, its own process) with 20 consoles open in
+ *                the page, each having printed some output
+ *   clicks       the New VM click → the wizard painted, while a guest floods the visible console
+ *
+ * Browser mode runs as `npm run web` runs it (dist/node/electron/web/main.js, a child process), on
+ * a datastore of QEMU guests whose "QEMU" is a stand-in process and whose com1 is a socat pty
+ * pair this benchmark plays the guest on. Prints numbers and goals only: nothing passes or fails.
+ *
+ * Needs the build (`npm run --silent build`). Run: npm run bench -- console-ui
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { Datastore, exists } from '../electron/datastore/datastore.js';
+import { type Guest, openSerialLine, startRawCu, type Terminal } from '../electron/testing/console-rig.js';
+import { type BenchmarkRun, type Cleanup, runBenchmark, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
+import { clickNewVm, PAGE_PROBE } from './page-probe.js';
+import { median, percentile } from './stats.js';
+
+const MiB = 1024 * 1024;
+const PAYLOAD_BYTES = 4 * MiB;
+const THROUGHPUT_RUNS = 5;
+const CONSOLES = 20;
+const CLICK_RUNS = 10;
+const GOALS = { throughput: 0.9, rssMiB: 150, clickMs: 100 };
+const BUDGET_MS = 400_000;
+const STEP_MS = 60_000;
+const REPO = resolve(import.meta.dirname, '..');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+interface Fixture {
+  url: string;
+  hostPid: number;
+  guests: { name: string; guest: Guest }[];
+}
+
+const guestName = (i: number) => `con${String(i).padStart(2, '0')}`;
+
+/** Guests with lines of their own, and browser mode on them in a child process. */
+async function startFixture(run: BenchmarkRun, cleanup: Cleanup): Promise<Fixture> {
+  const store = new Datastore(join(run.root, 'datastore'));
+  const guests: Fixture['guests'] = [];
+  for (let i = 1; i <= CONSOLES; i++) {
+    const name = guestName(i);
+    const line = await openSerialLine(join(run.root, `line-${name}`), cleanup);
+    run.devices.push(line.device);
+    await mkdir(store.guestDir(name), { recursive: true });
+    await writeFile(store.confPath(name), 'cpu=1\nmemory=256M\nhivedesk_backend="qemu"\n');
+    const standIn = startQemuStandIn(name, run.root);
+    cleanup.add(`stand-in for ${name}`, () => stopChild(standIn, `stand-in for ${name}`));
+    await writeFile(store.runtimePath(name, 'qemu.pid'), `${standIn.pid}\n`);
+    await store.writeConsoles(name, { com1: line.device });
+    guests.push({ name, guest: line.guest });
+  }
+  const web = spawn(process.execPath, [join(REPO, 'dist/node/electron/web/main.js'), '--datastore', store.root, '--port', '0', '--backend', 'qemu'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanup.add('browser mode', () => stopChild(web, 'browser mode'), 15_000);
+  const url = await withTimeout(
+    new Promise<string>((resolve) => {
+      let out = '';
+      web.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((l) => /^http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(l));
+        if (line) resolve(line.trim());
+      });
+    }),
+    STEP_MS,
+    'browser mode to print its address',
+  );
+  return { url, hostPid: web.pid ?? 0, guests };
+}
+
+/** The host layer's resident memory, as the kernel counts it. */
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** Opens a guest's console tab the way a person does, and waits until cu holds its line. */
+async function openConsole(page: Page, name: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await page.getByRole('row', { name }).getByRole('button', { name: 'Console' }).click();
+  await page.getByRole('tabpanel', { name: `Console ${name} com1` }).getByText(`${name} · com1: connected`).waitFor({ timeout: STEP_MS });
+}
+
+/** Resolves when the console tab of `name` has drawn `marker`, polled in the page on every frame. */
+function drawn(page: Page, name: string, marker: string, ms: number): Promise<unknown> {
+  const panel = `section[aria-label="Console ${name} com1"] .xterm-rows`;
+  const check = `document.querySelector(${JSON.stringify(panel)})?.textContent.includes(${JSON.stringify(marker)})`;
+  // A string, not a function: the page's CSP forbids eval, and Playwright's function form needs it.
+  return page.waitForFunction(check, undefined, { polling: 'raf', timeout: ms });
+}
+
+function payload(end: string): string {
+  return `${'0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz-------\n'.repeat(PAYLOAD_BYTES / 80)}${end}\n`;
+}
+
+async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; terminal: Terminal }, run: BenchmarkRun): Promise<{ raw: number[]; hivedesk: number[] }> {
+  const first = fixture.guests[0];
+  if (!first) throw new Error('no guests');
+  const rates = { raw: [] as number[], hivedesk: [] as number[] };
+  for (let round = 0; round <= THROUGHPUT_RUNS; round++) {
+    const rawEnd = `<<raw ${round}>>`;
+    raw.terminal.tally.reset();
+    let start = performance.now();
+    await Promise.all([raw.guest.write(payload(rawEnd)), raw.terminal.tally.until(rawEnd, run.budget.limit(STEP_MS))]);
+    const rawRate = PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
+
+    const end = `<<page ${round}>>`;
+    start = performance.now();
+    await Promise.all([first.guest.write(payload(end)), drawn(page, first.name, end, run.budget.limit(STEP_MS))]);
+    const pageRate = PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
+    // Round 0 warms up (JIT, buffers, xterm's glyph cache) and is not counted.
+    if (round > 0) {
+      rates.raw.push(rawRate);
+      rates.hivedesk.push(pageRate);
+    }
+  }
+  return rates;
+}
+
+/** The guest writes without pause until stopped, as a chatty kernel or `yes` would. */
+function flood(guest: Guest): () => Promise<void> {
+  let flooding = true;
+  const line = `${'flood '.repeat(13)}\n`.repeat(512);
+  const writing = (async () => {
+    while (flooding) await guest.write(line);
+  })();
+  return async () => {
+    flooding = false;
+    await writing;
+  };
+}
+
+interface Results {
+  throughput: { raw: number[]; hivedesk: number[] };
+  rss: { label: string; mib: number }[];
+  clicksQuiet: number[];
+  clicksFlooding: number[];
+}
+
+async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
+  const cleanup = run.cleanup.child('fixtures');
+  const baseline = await openSerialLine(join(run.root, 'baseline'), cleanup);
+  run.devices.push(baseline.device);
+  const raw = { guest: baseline.guest, terminal: await startRawCu(baseline.device, cleanup, run.budget.limit(STEP_MS)) };
+  const fixture = await startFixture(run, cleanup);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  cleanup.add('browser context', () => context.close());
+  await context.addInitScript(PAGE_PROBE);
+  const page = await context.newPage();
+  await page.goto(fixture.url);
+  const rss = [{ label: 'page open, no console', mib: await rssMiB(fixture.hostPid) }];
+
+  const [first, ...others] = fixture.guests;
+  if (!first) throw new Error('no guests');
+  await openConsole(page, first.name);
+  console.error('throughput to xterm.js in Chromium…');
+  const rates = await throughput(page, fixture, raw, run);
+  rss.push({ label: 'one console, after 24 MiB through it', mib: await rssMiB(fixture.hostPid) });
+
+  console.error(`opening ${CONSOLES} consoles…`);
+  for (const { name } of others) await openConsole(page, name);
+  // Each prints a boot's worth, so every session's replay holds something.
+  await Promise.all(fixture.guests.map(({ name, guest }) => guest.write(`${`${name} booting `.repeat(8)}\n`.repeat(2048))));
+  await new Promise((r) => setTimeout(r, 2000));
+  rss.push({ label: `${CONSOLES} consoles open, 256 KiB printed on each`, mib: await rssMiB(fixture.hostPid) });
+
+  console.error('clicks, quiet and while a guest floods its console…');
+  await openConsole(page, first.name);
+  const clicksQuiet = [];
+  for (let i = 0; i < CLICK_RUNS; i++) clicksQuiet.push(await clickNewVm(page, run.budget.limit(STEP_MS)));
+  const stop = flood(first.guest);
+  const clicksFlooding = [];
+  try {
+    for (let i = 0; i < CLICK_RUNS; i++) {
+      await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+      clicksFlooding.push(await clickNewVm(page, run.budget.limit(STEP_MS)));
+    }
+  } finally {
+    await stop();
+  }
+  return { throughput: rates, rss, clicksQuiet, clicksFlooding };
+}
+
+function printReport(results: Results): void {
+  const raw = median(results.throughput.raw);
+  const page = median(results.throughput.hivedesk);
+  const peak = Math.max(...results.rss.map((r) => r.mib));
+  console.log(`\nthroughput, guest → xterm.js in Chromium (MiB/s, median)   raw cu ${raw.toFixed(1)}   hivedesk ${page.toFixed(1)}   ratio ${(page / raw).toFixed(2)}   goal ≥ ${GOALS.throughput}`);
+  console.log('host layer RSS (MiB):');
+  for (const { label, mib } of results.rss) console.log(`  ${label.padEnd(44)} ${mib.toFixed(0).padStart(5)}`);
+  console.log(`  ${'highest'.padEnd(44)} ${peak.toFixed(0).padStart(5)}   goal < ${GOALS.rssMiB} with ${CONSOLES} consoles`);
+  const row = (label: string, samples: number[]) => console.log(`  ${label.padEnd(30)} median ${median(samples).toFixed(0).padStart(4)}   p90 ${percentile(samples, 90).toFixed(0).padStart(4)}`);
+  console.log(`New VM click → dialog painted (ms; goal ≤ ${GOALS.clickMs} while flooding):`);
+  row('console open, guest quiet', results.clicksQuiet);
+  row('console open, guest flooding', results.clicksFlooding);
+  console.log(
+    `\nthroughput: ${PAYLOAD_BYTES / MiB} MiB per run, ${THROUGHPUT_RUNS} runs each after a warm-up, raw cu and the page taking turns;` +
+      '\nthe page counts as done when its terminal has drawn the end marker (checked every animation frame).',
+  );
+  console.log(`per run (MiB/s): raw cu ${results.throughput.raw.map((r) => r.toFixed(1)).join(' ')} | hivedesk ${results.throughput.hivedesk.map((r) => r.toFixed(1)).join(' ')}`);
+}
+
+async function main(): Promise<number> {
+  if (!(await exists(join(REPO, 'dist/renderer/index.html'))) || !(await exists(join(REPO, 'dist/node/electron/web/main.js')))) {
+    console.error('no build in dist/: run `npm run --silent build` first');
+    return 2;
+  }
+  return runBenchmark('console-ui-bench', BUDGET_MS, async (run) => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    run.cleanup.add('chromium', () => browser.close(), 15_000);
+    console.error(`console UI benchmark: Chromium ${browser.version()}, node ${process.version}`);
+    printReport(await measure(browser, run));
+  });
+}
+
+process.exit(await main());
