@@ -89,12 +89,10 @@ async function openConsole(page: Page, name: string): Promise<void> {
   await page.getByRole('tabpanel', { name: `Console ${name} com1` }).getByText(`${name} · com1: connected`).waitFor({ timeout: STEP_MS });
 }
 
-/** Resolves when the console tab of `name` has drawn `marker`, polled in the page on every frame. */
+/** Resolves when the console tab of `name` has drawn `marker`, checked in the page on every frame. */
 function drawn(page: Page, name: string, marker: string, ms: number): Promise<unknown> {
-  const panel = `section[aria-label="Console ${name} com1"] .xterm-rows`;
-  const check = `document.querySelector(${JSON.stringify(panel)})?.textContent.includes(${JSON.stringify(marker)})`;
-  // A string, not a function: the page's CSP forbids eval, and Playwright's function form needs it.
-  return page.waitForFunction(check, undefined, { polling: 'raf', timeout: ms });
+  const rows = `section[aria-label="Console ${name} com1"] .xterm-rows`;
+  return withTimeout(page.evaluate(`window.__bench.drawn(${JSON.stringify(rows)}, ${JSON.stringify(marker)})`), ms, `${name}'s tab to draw ${marker}`);
 }
 
 function payload(end: string): string {

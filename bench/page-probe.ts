@@ -23,6 +23,11 @@ export const PAGE_PROBE = `(() => {
     });
     observer.observe(document, { childList: true, subtree: true });
   });
+  // Resolves once the element has the text, checked every animation frame (waitForFunction would need eval, which the CSP forbids).
+  bench.drawn = (selector, text) => new Promise((resolve) => {
+    const check = () => (document.querySelector(selector)?.textContent.includes(text) ? resolve(performance.now()) : requestAnimationFrame(check));
+    check();
+  });
   const wizardOpen = () => [...document.querySelectorAll('dialog[open] h2')].some((h) => h.textContent === 'New VM');
   bench.armClick = () => {
     bench.click = new Promise((resolve) => {
