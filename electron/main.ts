@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   // Consoles stream over the loopback WebSocket in both modes; only the window's origin may use it.
   const server = await startLoopbackServer({ host, token: randomBytes(24).toString('base64url'), port: 0, extraOrigins: [ELECTRON_ORIGIN] });
   // The window's page is app://, so its consoles need the server's own address.
-  const handlers = host.handlers((name, port) => server.consoleUrl(name, port));
+  const handlers = host.handlers((path, params) => server.socketUrl(path, params));
   // Only our own page may call in: not a frame or a page that was navigated elsewhere.
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, input: unknown) => {
     if (!isAppUrl(event.senderFrame?.url)) return { ok: false, error: { code: 'unavailable', message: 'not from the Hivedesk window' } };

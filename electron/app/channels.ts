@@ -1,4 +1,5 @@
 import type { HostInfo } from '../../shared/api/host.js';
+import { WS_CONSOLE_PATH, WS_DISPLAY_PATH } from '../../shared/api/transport.js';
 import type { ConsoleManager } from '../consoles/manager.js';
 import type { CommandLog } from '../host/command-log.js';
 import type { Handlers } from './dispatcher.js';
@@ -11,8 +12,8 @@ export interface Services {
   consoles: ConsoleManager;
   log: CommandLog;
   hostInfo: () => Promise<HostInfo>;
-  /** The WebSocket URL a terminal attaches to for a guest's port. */
-  consoleUrl: (name: string, port: string) => string;
+  /** The WebSocket URL (token included) a tab opens for a path (a console, a display) with these parameters. */
+  socketUrl: (path: string, params: Record<string, string>) => string;
 }
 
 /** Every channel, registered in one place: the whole API surface is readable here. */
@@ -45,10 +46,15 @@ export function createHandlers(s: Services): Handlers {
     listCommands: async () => s.log.list(),
     openConsole: async ({ name, port }) => {
       await s.consoles.session(name, port);
-      return { url: s.consoleUrl(name, port) };
+      return { url: s.socketUrl(WS_CONSOLE_PATH, { name, port }) };
     },
     listConsoleBadges: async () => s.consoles.listBadges(),
     takeOverConsole: ({ name, port }) => s.consoles.takeOver(name, port),
+    openDisplay: async ({ name }) => {
+      // Refused here, with why, rather than by a socket that closes.
+      await s.consoles.display(name);
+      return { url: s.socketUrl(WS_DISPLAY_PATH, { name }) };
+    },
     resizeConsole: async ({ name, port, cols, rows }) => {
       s.consoles.find(name, port)?.resize(cols, rows);
       return {};

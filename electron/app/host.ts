@@ -12,7 +12,7 @@ export interface Host {
   readonly events: EventHub;
   readonly consoles: ConsoleManager;
   readonly datastore: string;
-  handlers(consoleUrl: Services['consoleUrl']): Handlers;
+  handlers(socketUrl: Services['socketUrl']): Handlers;
   dispose(): void;
 }
 
@@ -50,7 +50,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   events.greet('onDidChangeConsoleBadges', () => consoles.listBadges());
   log.onDidRecord((record) => events.emit('onDidRunCommand', record));
   monitor.start();
-  const services: Omit<Services, 'consoleUrl'> = {
+  const services: Omit<Services, 'socketUrl'> = {
     vms,
     monitor,
     consoles,
@@ -66,7 +66,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     events,
     consoles,
     datastore: options.datastore,
-    handlers: (consoleUrl) => createHandlers({ ...services, consoleUrl }),
+    handlers: (socketUrl) => createHandlers({ ...services, socketUrl }),
     dispose: () => {
       monitor.stop();
       consoles.endAll('Hivedesk is closing; the guest keeps running.');

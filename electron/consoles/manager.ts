@@ -5,6 +5,7 @@ import type { ConsoleHolder } from '../../shared/api/console-protocol.js';
 import { AppError } from '../errors.js';
 import { waitForExit } from '../host/process.js';
 import type { HostRunner } from '../host/run.js';
+import { type DisplayTarget, displayTarget } from './display-target.js';
 import { lineHolder } from './line-holder.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { CommandLog } from '../host/command-log.js';
@@ -100,6 +101,16 @@ export class ConsoleManager {
     await waitForExit(holder.pid, 3000);
     session.retryNow();
     return holder;
+  }
+
+  /** Where a running guest's screen is served (its console file's vnc= line), on loopback only. */
+  async display(name: string): Promise<DisplayTarget> {
+    if (!(await this.o.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to see its screen.`);
+    const listen = (await this.o.store.readConsoles(name)).vnc;
+    if (!listen) throw new AppError('not_found', `${name} has no screen: turn on its framebuffer (Settings, Display; on bhyve, UEFI guests only) and start it again.`);
+    const target = displayTarget(listen);
+    if (target instanceof Error) throw new AppError('unavailable', `${name}'s screen cannot be shown: ${target.message}.`);
+    return target;
   }
 
   /** The badges of the consoles open now. */

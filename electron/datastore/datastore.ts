@@ -120,13 +120,13 @@ export class Datastore {
     return join(this.guestDir(name), file);
   }
 
-  /** vm-bhyve's `console` file: one `port=device` line per serial port. */
+  /** vm-bhyve's `console` file: one `port=device` line per serial port, and `vnc=<listen>` for a screen. */
   async readConsoles(name: string): Promise<Record<string, string>> {
     const text = await readFile(this.runtimePath(name, 'console'), 'utf8').catch(() => '');
     return Object.fromEntries(
       text
         .split('\n')
-        .map((line) => /^(com\d)=(.+)$/.exec(line.trim()))
+        .map((line) => /^(com\d|vnc)=(.+)$/.exec(line.trim()))
         .filter((m): m is RegExpExecArray => m !== null)
         .map((m) => [m[1] as string, m[2] as string]),
     );

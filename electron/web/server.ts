@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CONSOLE_FRAME_LIMIT } from '../../shared/api/console-protocol.js';
-import { HTTP_API_PREFIX, WS_CONSOLE_PATH, WS_EVENTS_PATH } from '../../shared/api/transport.js';
+import { HTTP_API_PREFIX, WS_CONSOLE_PATH, WS_DISPLAY_PATH, WS_EVENTS_PATH } from '../../shared/api/transport.js';
 import { dispatch, type Handlers } from '../app/dispatcher.js';
 import type { Host } from '../app/host.js';
 import { attachConsoleSocket } from './console-socket.js';
+import { attachDisplaySocket } from './display-socket.js';
 import { type Guard, loopbackHost, refusal } from './guard.js';
 import { closeSocket } from './socket-close.js';
 import { contentSecurityPolicy, serveStatic } from './static-files.js';
@@ -25,8 +26,8 @@ export interface LoopbackServer {
   url: string;
   /** The dispatcher's handlers; console URLs are relative, for a page this server served. */
   handlers: Handlers;
-  /** A console's absolute URL, for a page served elsewhere (Electron's app://). */
-  consoleUrl(name: string, port: string): string;
+  /** A socket's absolute URL (a console, a display), for a page served elsewhere (Electron's app://). */
+  socketUrl(path: string, params: Record<string, string>): string;
   close(): Promise<void>;
 }
 
@@ -80,6 +81,7 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
       ws.on('error', () => ws.terminate());
       if (url.pathname === WS_EVENTS_PATH) return streamEvents(options.host, ws);
       if (url.pathname === WS_CONSOLE_PATH) return attachConsoleSocket(options.host.consoles, ws, url.searchParams);
+      if (url.pathname === WS_DISPLAY_PATH) return attachDisplaySocket(options.host.consoles, ws, url.searchParams);
       closeSocket(ws, 4404, 'unknown path');
     });
   });
@@ -89,12 +91,12 @@ export async function startLoopbackServer(options: ServerOptions): Promise<Loopb
     http.listen(options.port, '127.0.0.1', resolve);
   });
   const port = (http.address() as AddressInfo).port;
-  const consolePath = (name: string, consolePort: string) => `${WS_CONSOLE_PATH}?${new URLSearchParams({ name, port: consolePort, token: options.token }).toString()}`;
-  handlers = options.host.handlers(consolePath);
+  const socketPath = (path: string, params: Record<string, string>) => `${path}?${new URLSearchParams({ ...params, token: options.token }).toString()}`;
+  handlers = options.host.handlers(socketPath);
   return {
     port,
     handlers,
-    consoleUrl: (name, consolePort) => `ws://127.0.0.1:${port}${consolePath(name, consolePort)}`,
+    socketUrl: (path, params) => `ws://127.0.0.1:${port}${socketPath(path, params)}`,
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(options.token)}`,
     close: () =>
       new Promise((resolve) => {

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import { ConsoleBadges, consoleBadgesApi } from './console-badges.js';
+import { displayApi } from './display.js';
 import { consolesApi } from './consoles.js';
 import { CommandRecord, hostApi } from './host.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;
