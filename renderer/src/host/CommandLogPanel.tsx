@@ -45,6 +45,7 @@ function CommandRow({ command }: { command: CommandRecord }) {
       <span className="meta">
         {result.text}
         {command.running ? '' : ` · ${command.durationMs} ms`} · {new Date(command.startedAt).toLocaleTimeString()}
+        {command.repeats && command.repeats > 1 ? ` · ${command.repeats} runs, the last shown` : ''}
       </span>
       <button aria-label={`Copy command ${command.id}`} onClick={() => void navigator.clipboard?.writeText(line)}>
         Copy
