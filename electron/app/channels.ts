@@ -2,6 +2,8 @@ import type { HostInfo } from '../../shared/api/host.js';
 import type { ConsoleManager } from '../consoles/manager.js';
 import type { CommandLog } from '../host/command-log.js';
 import type { Handlers } from './dispatcher.js';
+import type { ActivitySampler } from './activity.js';
+import type { DatastoreSwitch } from './datastore-switch.js';
 import type { VmMonitor } from './vm-monitor.js';
 import type { VmService } from './vm-service.js';
 
@@ -9,6 +11,8 @@ export interface Services {
   vms: VmService;
   monitor: VmMonitor;
   consoles: ConsoleManager;
+  datastores: Pick<DatastoreSwitch, 'choices' | 'open'>;
+  activity: Pick<ActivitySampler, 'watch'>;
   log: CommandLog;
   hostInfo: () => Promise<HostInfo>;
   /** The WebSocket URL a terminal attaches to for a guest's port. */
@@ -47,6 +51,9 @@ export function createHandlers(s: Services): Handlers {
       await s.consoles.session(name, port);
       return { url: s.consoleUrl(name, port) };
     },
+    datastoreChoices: () => s.datastores.choices(),
+    openDatastore: (input) => s.datastores.open(input),
+    watchActivity: async () => s.activity.watch(),
     resizeConsole: async ({ name, port, cols, rows }) => {
       s.consoles.find(name, port)?.resize(cols, rows);
       return {};

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
+import { ActivitySample, activityApi } from './activity.js';
 import { consolesApi } from './consoles.js';
+import { datastoresApi, OpenedDatastore, VmConfigChange } from './datastores.js';
 import { CommandRecord, hostApi } from './host.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...datastoresApi, ...activityApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;
@@ -19,6 +21,9 @@ export function isChannel(name: string): name is Channel {
 export const events = {
   onDidChangeVms: VmChanges,
   onDidRunCommand: CommandRecord,
+  onDidChangeVmConfig: VmConfigChange,
+  onDidSampleActivity: ActivitySample,
+  onDidOpenDatastore: OpenedDatastore,
 };
 export type Events = typeof events;
 export type EventName = keyof Events;
