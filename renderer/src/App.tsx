@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { subscribe } from './api/client.js';
 import { CommandLogPanel } from './host/CommandLogPanel.js';
 import { HostBar } from './host/HostBar.js';
+import { OpenDatastoreButton } from './host/OpenDatastore.js';
+import { useActivity, watchActivityWhileVisible } from './stores/activity.js';
 import { useHost } from './stores/host.js';
 import { useVms } from './stores/vms.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
@@ -11,15 +13,28 @@ export function App() {
   useEffect(() => {
     void useVms.getState().load();
     void useHost.getState().load();
-    return subscribe((event) => {
+    const unsubscribe = subscribe((event) => {
       if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
+      if (event.name === 'onDidSampleActivity') useActivity.getState().receive(event.payload);
+      if (event.name === 'onDidOpenDatastore') {
+        useActivity.getState().clear();
+        void useHost.getState().load();
+        // An empty datastore's first poll finds no change to send: the list must be asked for.
+        void useVms.getState().load();
+      }
     });
+    const unwatch = watchActivityWhileVisible();
+    return () => {
+      unsubscribe();
+      unwatch();
+    };
   }, []);
 
   return (
     <div className="app">
       <HostBar>
+        <OpenDatastoreButton />
         <NewVmButton />
       </HostBar>
       <Workspace />
