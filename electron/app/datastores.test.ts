@@ -16,8 +16,10 @@ import { Cleanup } from '../testing/lifecycle.js';
 import { SIMULATOR_BIN } from '../testing/simulated-bhyve.js';
 import { processesWithArg, waitFor } from '../testing/support.js';
 import { dispatch, type Handlers } from './dispatcher.js';
+import { EventHub } from './event-hub.js';
 import { createHost, type Host } from './host.js';
 import { lastDatastore, startupDatastore } from './last-datastore.js';
+import { openDatastore } from './open-datastore.js';
 
 const conf = (cpus: number) => `cpu=${cpus}\nmemory=256M\nhivedesk_backend="qemu"\n`;
 
@@ -108,7 +110,9 @@ test('on the FreeBSD host simulator: vm_dir from sysrc, zfs:<dataset> as its mou
 
     // Through the host: the dialog's choices, then "Use vm-bhyve's": the dataset comes with it, for zvols.
     await mkdir(join(mountpoint, '.config'), { recursive: true });
-    await guest(mountpoint, 'fromvm');
+    // As `vm create` leaves it: no hivedesk_backend key, so the host's backend runs it.
+    await mkdir(join(mountpoint, 'fromvm'));
+    await writeFile(join(mountpoint, 'fromvm', 'fromvm.conf'), 'loader="bhyveload"\ncpu=1\nmemory=256M\nnetwork0_type="virtio-net"\nnetwork0_switch="public"\ndisk0_type="virtio-blk"\ndisk0_name="disk0.img"\n');
     const start = await mkdtemp(join(tmpdir(), 'hivedesk-start-'));
     const host = await createHost({ datastore: start, backend: 'bhyve' });
     try {
@@ -117,10 +121,20 @@ test('on the FreeBSD host simulator: vm_dir from sysrc, zfs:<dataset> as its mou
       assert.deepEqual(await call(handlers, 'openDatastore', { from: 'vm_dir' }), { path: mountpoint });
       assert.equal(host.datastore, mountpoint);
       const listed = (await call(handlers, 'listVms', {})) as { name: string; backend: string }[];
-      assert.deepEqual(listed.map((vm) => [vm.name, vm.backend]), [['fromvm', 'qemu']]);
+      assert.deepEqual(listed.map((vm) => [vm.name, vm.backend]), [['fromvm', 'bhyve']]);
     } finally {
       host.dispose();
       await rm(start, { recursive: true, force: true });
+    }
+    // What the dataset is for: a guest's zvol disks are found under it.
+    await mkdir(join(mountpoint, 'zvolvm'));
+    await writeFile(join(mountpoint, 'zvolvm', 'zvolvm.conf'), 'loader="bhyveload"\ncpu=1\nmemory=256M\ndisk0_type="virtio-blk"\ndisk0_dev="zvol"\ndisk0_name="disk0"\n');
+    const opened = await openDatastore({ path: mountpoint, zfsDataset: 'zroot/vm' }, { backend: 'bhyve' }, log, new EventHub());
+    try {
+      const plan = await opened.core.vms.planStartVm('zvolvm');
+      assert.match(plan.commands.map((c) => c.argv.join(' ')).join('\n'), /virtio-blk,\S*\/zvol\/zroot\/vm\/zvolvm\/disk0/);
+    } finally {
+      await opened.close('test over');
     }
   } finally {
     Object.assign(process.env, saved);
