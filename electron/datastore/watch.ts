@@ -99,7 +99,7 @@ export class DatastoreWatcher {
       this.watchRoot();
       this.rescan = true;
       this.schedule();
-    }, ROOT_RETRY_MS);
+    }, ROOT_RETRY_MS).unref();
   }
 
   private watchGuest(name: string): void {
@@ -124,7 +124,7 @@ export class DatastoreWatcher {
   /** A watcher, or undefined when the system refuses one (ENOENT, ENOSPC, EMFILE…). */
   private open(path: string, onEvent: (filename: string | null) => void): FSWatcher | undefined {
     try {
-      // Not persistent: a watcher must never be what keeps Hivedesk (or a test) running.
+      // Not persistent (and its timers unref'd): a watcher must never be what keeps Hivedesk (or a test) running.
       return watch(path, { persistent: false }, (_event, filename) => onEvent(filename));
     } catch {
       return undefined;
@@ -136,7 +136,7 @@ export class DatastoreWatcher {
     this.settle ??= setTimeout(() => {
       this.settle = undefined;
       void this.flush(false);
-    }, SETTLE_MS);
+    }, SETTLE_MS).unref();
   }
 
   /** One look at a time; what arrives meanwhile waits for the next. */
