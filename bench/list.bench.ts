@@ -13,15 +13,17 @@
  *
  * Run: npm run bench
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendId, VmSummary } from '../shared/api/vms.js';
 import { type Core, createCore } from '../electron/app/core.js';
 import { serializeConf } from '../electron/datastore/conf.js';
 import { Datastore } from '../electron/datastore/datastore.js';
 import { newGuestDoc } from '../electron/datastore/guest-config.js';
+import { DatastoreWatcher } from '../electron/datastore/watch.js';
+import { inotifyWatches } from '../electron/testing/inotify.js';
 import { runtimeFiles } from '../electron/backends/bhyve/runtime.js';
-import { type Budget, type Cleanup, runBenchmark, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
+import { type Budget, type Cleanup, pollUntil, runBenchmark, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
 import { median } from './stats.js';
 
 const SIZES = [10, 1000] as const;
@@ -164,6 +166,56 @@ async function measure(fixtures: Fixture[], budget: Budget): Promise<Samples> {
   return samples;
 }
 
+/** How long the idle cost of the watches is measured. */
+const IDLE_MS = 5_000;
+
+/** This process's CPU time while it waits: what it costs to keep whatever is set up. */
+async function idleCpuMs(): Promise<number> {
+  const since = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  return cpuMs(since);
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+/**
+ * What watching the largest datastore costs (the GUI watches the one it shows, see
+ * electron/datastore/watch.ts): its inotify watches, setting them up, sitting idle, and hearing
+ * every guest's .conf edited at once. One line, after the table.
+ */
+async function measureWatching(fixture: Fixture, budget: Budget): Promise<string> {
+  const idleWithout = await idleCpuMs();
+  const before = await inotifyWatches();
+  const heard = new Set<string>();
+  const setupCpu = process.cpuUsage();
+  const setupWall = performance.now();
+  const watcher = new DatastoreWatcher(fixture.core.store.root, { changed: () => undefined, confChanged: (name) => heard.add(name) });
+  try {
+    await withTimeout(watcher.ready(), budget.limit(STEP_MS), 'the watcher to watch every guest');
+    const setup = `${(performance.now() - setupWall).toFixed(0)} ms (${cpuMs(setupCpu).toFixed(0)} ms CPU)`;
+    const watches = (await inotifyWatches()) - before;
+    // The first seconds after set-up collect its garbage: that is set-up, not what the watches cost.
+    await idleCpuMs();
+    const idle = `${(await idleCpuMs()).toFixed(1)} ms CPU (${idleWithout.toFixed(1)} ms without the watches)`;
+    const editCpu = process.cpuUsage();
+    const editWall = performance.now();
+    // A comment: what vm-bhyve reads stays the same, so the listings measured before are unchanged.
+    await Promise.all(fixture.confs.map((path) => appendFile(path, '# touched by the list benchmark\n')));
+    await pollUntil(async () => heard.size === fixture.size, budget.limit(STEP_MS), `every .conf edit to be heard (${heard.size} so far)`);
+    const edits = `${(performance.now() - editWall).toFixed(0)} ms (${cpuMs(editCpu).toFixed(0)} ms CPU)`;
+    return (
+      `\nwatching ${fixture.size} guest directories (${fixture.backend}): ${watches} inotify watches` +
+      ` (this host allows ${(await readFile('/proc/sys/fs/inotify/max_user_watches', 'utf8').catch(() => '?')).trim()} per user);` +
+      `\n  set up in ${setup}; idle for ${IDLE_MS / 1000} s: ${idle}; every .conf edited at once: all heard in ${edits}`
+    );
+  } finally {
+    watcher.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------------------------
@@ -203,6 +255,8 @@ async function main(): Promise<number> {
     const fixtures: Fixture[] = [];
     for (const size of SIZES) for (const backend of BACKENDS) fixtures.push(await makeFixture(root, backend, size, cleanup));
     printReport(fixtures, await measure(fixtures, budget));
+    const largest = fixtures.find((f) => f.size === Math.max(...SIZES));
+    if (largest) console.log(await measureWatching(largest, budget));
   });
 }
 

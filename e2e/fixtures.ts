@@ -61,11 +61,14 @@ export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArg
     const iso = process.env.HIVEDESK_TEST_ISO;
     if (!iso) throw new Error('HIVEDESK_TEST_ISO is not set: run the tests with `npm test`, which builds the guest ISO.');
     const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-'));
-    const { child, url } = await startWebMode(datastore, webArgs);
+    // A datastore opened in a test is remembered here, never in the user's own settings.
+    const configHome = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-config-'));
+    const { child, url } = await startWebMode(datastore, webArgs, { ...process.env, XDG_CONFIG_HOME: configHome });
     await use({ url, datastore, iso });
     child.kill('SIGTERM');
     await killGuests(datastore);
     await rm(datastore, { recursive: true, force: true });
+    await rm(configHome, { recursive: true, force: true });
   },
   /** Browser mode with the bhyve backend on the FreeBSD HOST SIMULATOR (not FreeBSD: fake tools in a sandbox). */
   freebsd: async ({}, use) => {

@@ -5,6 +5,7 @@ import { app, BrowserWindow, ipcMain, protocol, type Session, type WebContents }
 import { ELECTRON_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../shared/api/transport.js';
 import { dispatch } from './app/dispatcher.js';
 import { createHost, defaultDatastore } from './app/host.js';
+import { defaultSettingsFile, startupDatastore } from './app/last-datastore.js';
 import { startLoopbackServer } from './web/server.js';
 import { contentSecurityPolicy, readStatic } from './web/static-files.js';
 import { isAppUrl, mayNavigate, mayOpenWindow, mayUsePermission } from './window-policy.js';
@@ -22,8 +23,11 @@ async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) return app.quit();
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   await app.whenReady();
-  const datastore = process.env.HIVEDESK_DATASTORE ?? defaultDatastore();
-  const host = await createHost({ datastore });
+  const settingsFile = defaultSettingsFile();
+  const start = await startupDatastore({ ...(process.env.HIVEDESK_DATASTORE ? { given: process.env.HIVEDESK_DATASTORE } : {}), settingsFile, fallback: defaultDatastore() });
+  if (start.warning) console.error(`hivedesk: ${start.warning}`);
+  const { path: datastore, zfsDataset } = start.location;
+  const host = await createHost({ datastore, settingsFile, ...(zfsDataset ? { zfsDataset } : {}) });
   // Consoles stream over the loopback WebSocket in both modes; only the window's origin may use it.
   const server = await startLoopbackServer({ host, token: randomBytes(24).toString('base64url'), port: 0, extraOrigins: [ELECTRON_ORIGIN] });
   // The window's page is app://, so its consoles need the server's own address.

@@ -3,6 +3,8 @@ import { WS_CONSOLE_PATH, WS_DISPLAY_PATH } from '../../shared/api/transport.js'
 import type { ConsoleManager } from '../consoles/manager.js';
 import type { CommandLog } from '../host/command-log.js';
 import type { Handlers } from './dispatcher.js';
+import type { ActivitySampler } from './activity.js';
+import type { DatastoreSwitch } from './datastore-switch.js';
 import type { VmMonitor } from './vm-monitor.js';
 import type { VmService } from './vm-service.js';
 
@@ -10,6 +12,8 @@ export interface Services {
   vms: VmService;
   monitor: VmMonitor;
   consoles: ConsoleManager;
+  datastores: Pick<DatastoreSwitch, 'choices' | 'open'>;
+  activity: Pick<ActivitySampler, 'watch'>;
   log: CommandLog;
   hostInfo: () => Promise<HostInfo>;
   /** The WebSocket URL (token included) a tab opens for a path (a console, a display) with these parameters. */
@@ -55,6 +59,9 @@ export function createHandlers(s: Services): Handlers {
       await s.consoles.display(name);
       return { url: s.socketUrl(WS_DISPLAY_PATH, { name }) };
     },
+    datastoreChoices: () => s.datastores.choices(),
+    openDatastore: (input) => s.datastores.open(input),
+    watchActivity: async () => s.activity.watch(),
     resizeConsole: async ({ name, port, cols, rows }) => {
       s.consoles.find(name, port)?.resize(cols, rows);
       return {};

@@ -12,6 +12,10 @@ export interface CoreOptions {
   datastore: string;
   /** The backend for new guests and for guests without hivedesk_backend (made by vm-bhyve). */
   backend?: BackendId;
+  /** The ZFS dataset mounted at `datastore` (vm-bhyve's `vm_dir="zfs:…"`); else HIVEDESK_ZFS_DATASET's. */
+  zfsDataset?: string;
+  /** The host's command log, kept across the datastores it opens; a new one by default. */
+  log?: CommandLog;
 }
 
 export interface Core {
@@ -28,11 +32,12 @@ export function hostBackend(platform = process.platform): BackendId {
 
 /** The host layer without a transport: shared by the GUI (both modes) and the CLI. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const log = new CommandLog();
+  const log = options.log ?? new CommandLog();
   const runner = new HostRunner(log);
   const store = new Datastore(options.datastore);
   await store.init();
-  const backends: BackendSet = { qemu: new QemuBackend(runner, store), bhyve: new BhyveBackend(runner, store, bhyveSettings()) };
+  const bhyve = { ...bhyveSettings(), ...(options.zfsDataset ? { zfsDataset: options.zfsDataset } : {}) };
+  const backends: BackendSet = { qemu: new QemuBackend(runner, store), bhyve: new BhyveBackend(runner, store, bhyve) };
   const id = options.backend ?? hostBackend();
   const vms = new VmService(store, backends, id);
   const defaultBackend = backends[id];

@@ -1,16 +1,22 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isUp } from '../../shared/api/vms.js';
-import { ConsoleManager } from '../consoles/manager.js';
+import type { ConsoleManager } from '../consoles/manager.js';
+import { readVmDir, type VmDirSource } from '../datastore/vm-dir.js';
+import { CommandLog } from '../host/command-log.js';
+import { HostRunner } from '../host/run.js';
 import { createHandlers, type Services } from './channels.js';
-import { type CoreOptions, createCore } from './core.js';
+import { type CoreOptions, hostBackend } from './core.js';
+import { DatastoreSwitch } from './datastore-switch.js';
 import type { Handlers } from './dispatcher.js';
 import { EventHub } from './event-hub.js';
-import { VmMonitor } from './vm-monitor.js';
+import { rememberDatastore } from './last-datastore.js';
+import { type OpenOptions, openDatastore } from './open-datastore.js';
 
 export interface Host {
   readonly events: EventHub;
+  /** The open datastore's consoles (they change with it). */
   readonly consoles: ConsoleManager;
+  /** The open datastore's folder. */
   readonly datastore: string;
   handlers(socketUrl: Services['socketUrl']): Handlers;
   dispose(): void;
@@ -21,55 +27,63 @@ export function defaultDatastore(env = process.env): string {
   return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'hivedesk', 'vm');
 }
 
-export interface HostOptions extends CoreOptions {
-  /** Bytes per second typed into guests' serial lines; the line's own speed by default. */
-  consoleInputBytesPerSecond?: number;
+export interface HostOptions extends Omit<CoreOptions, 'log'>, OpenOptions {
+  /** Where a datastore opened at run time is remembered for the next start; without it nothing is. */
+  settingsFile?: string;
+  /** Where rc.conf's vm_dir comes from: sysrc on a bhyve host, /etc/rc.conf itself elsewhere. */
+  vmDirSource?: VmDirSource;
 }
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const { log, runner, store, vms, defaultBackend } = await createCore(options);
+  const log = new CommandLog();
   const events = new EventHub();
-  const consoles = new ConsoleManager({
-    store,
-    log,
-    runner,
-    isUp: async (name) => isUp(await vms.state(name)),
-    ...(options.consoleInputBytesPerSecond ? { inputBytesPerSecond: options.consoleInputBytesPerSecond } : {}),
-    onBadges: (badges) => events.emit('onDidChangeConsoleBadges', badges),
-  });
-  const monitor = new VmMonitor(
-    () => vms.listVms(),
-    (changes) => {
-      consoles.endAllExcept(new Set(monitor.vms().filter((vm) => isUp(vm.state)).map((vm) => vm.name)));
-      events.emit('onDidChangeVms', changes);
-    },
-  );
-  // The changes that follow apply to the whole list: a window whose event stream connects late gets it first.
-  events.greet('onDidChangeVms', () => monitor.current());
-  events.greet('onDidChangeConsoleBadges', () => consoles.listBadges());
   log.onDidRecord((record) => events.emit('onDidRunCommand', record));
-  monitor.start();
-  const services: Omit<Services, 'socketUrl'> = {
-    vms,
-    monitor,
-    consoles,
+  const open = (location: { path: string; zfsDataset?: string }) => openDatastore(location, options, log, events);
+  const runner = new HostRunner(log);
+  const vmDirSource = options.vmDirSource ?? { sysrc: (options.backend ?? hostBackend()) === 'bhyve' };
+  const { settingsFile } = options;
+  const datastores = new DatastoreSwitch(await open({ path: options.datastore, ...(options.zfsDataset ? { zfsDataset: options.zfsDataset } : {}) }), {
+    open,
+    readVmDir: () => readVmDir(runner, vmDirSource),
+    ...(settingsFile ? { remember: (location) => rememberDatastore(settingsFile, location) } : {}),
+    opened: (path) => events.emit('onDidOpenDatastore', { path }),
+  });
+  const current = () => datastores.current;
+  // The changes that follow apply to the whole list: a window whose event stream connects late gets it first.
+  events.greet('onDidChangeVms', () => current().monitor.current());
+  events.greet('onDidChangeConsoleBadges', () => current().consoles.listBadges());
+  // Getters, never copies: each request reads the datastore open at that moment.
+  const services = (socketUrl: Services['socketUrl']): Services => ({
+    get vms() {
+      return current().core.vms;
+    },
+    get monitor() {
+      return current().monitor;
+    },
+    get consoles() {
+      return current().consoles;
+    },
+    get activity() {
+      return current().activity;
+    },
+    datastores,
     log,
-    hostInfo: async () => ({
-      backend: defaultBackend.id,
-      accelerator: await defaultBackend.accelerator(),
-      datastore: options.datastore,
-      platform: process.platform,
-    }),
-  };
+    socketUrl,
+    hostInfo: async () => {
+      const { core, location } = current();
+      return { backend: core.defaultBackend.id, accelerator: await core.defaultBackend.accelerator(), datastore: location.path, platform: process.platform };
+    },
+  });
   return {
     events,
-    consoles,
-    datastore: options.datastore,
-    handlers: (socketUrl) => createHandlers({ ...services, socketUrl }),
-    dispose: () => {
-      monitor.stop();
-      consoles.endAll('Hivedesk is closing; the guest keeps running.');
+    get consoles() {
+      return current().consoles;
     },
+    get datastore() {
+      return current().location.path;
+    },
+    handlers: (socketUrl) => createHandlers(services(socketUrl)),
+    dispose: () => void current().close('Hivedesk is closing; the guest keeps running.'),
   };
 }

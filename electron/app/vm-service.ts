@@ -130,6 +130,12 @@ export class VmService {
     return (await this.backend(guest).status(guest)).state;
   }
 
+  /** The process that runs the guest, for its activity; undefined when it does not run here. */
+  async hypervisorPid(name: string): Promise<number | undefined> {
+    const guest = await this.guest(name);
+    return this.backend(guest).hypervisorPid(guest);
+  }
+
   /** One action per guest at a time: two Starts (a second window, the CLI) must not both pass the state check. */
   private act(name: string, action: 'start' | 'stop' | 'powerOff'): Promise<VmSummary> {
     return this.exclusive(name, async () => {

@@ -39,4 +39,6 @@ export interface Backend {
    * the calls it answers. Take a new one for each pass; what it read goes stale.
    */
   statusReader(): StatusReader;
+  /** The process that runs the guest (QEMU, bhyve), for its CPU and memory; undefined when there is none. */
+  hypervisorPid(guest: GuestConfig): Promise<number | undefined>;
 }

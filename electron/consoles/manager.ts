@@ -171,8 +171,10 @@ export class ConsoleManager {
     await Promise.all([...this.ending].filter(([key]) => key.startsWith(`${name}:`)).map(([, closed]) => closed));
   }
 
-  endAll(reason: string): void {
+  /** Ends every session; settles once their cu have exited. */
+  async endAll(reason: string): Promise<void> {
     for (const session of this.sessions.values()) session.end(reason);
+    await Promise.all(this.ending.values());
   }
 }
 

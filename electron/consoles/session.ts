@@ -160,7 +160,8 @@ export class ConsoleSession {
   private spawn(): void {
     this.retry = undefined;
     const [file, ...args] = this.argv;
-    const finish = this.options.log.begin(this.argv);
+    // The tries on a line someone else holds (every 2 s, maybe for hours) are one record in the log.
+    const finish = this.options.log.begin(this.argv, this.held ? `cu-held:${this.options.device}` : undefined);
     const started = Date.now();
     // encoding null: output stays bytes, passed to every tab as read, never decoded and re-encoded.
     const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: cuEnvironment() });

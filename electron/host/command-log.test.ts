@@ -27,3 +27,37 @@ test("another process's command (a supervisor's) stays one record from start to 
     [3, 'bhyve web2', true, null],
   ]);
 });
+
+test('runs of a repeating command are one record that counts them, the other commands keep their places', { timeout: 5_000 }, () => {
+  const log = new CommandLog(3);
+  const sample = (pids: string) => log.begin(['ps', '-o', 'pid=,time=,rss=', '-p', pids], 'sampling')({ exitCode: 0, signal: null });
+  sample('11');
+  log.begin(['zfs', 'list'])({ exitCode: 0, signal: null });
+  sample('11,12');
+  sample('12');
+  assert.deepEqual(log.list().map((r) => [r.id, r.argv.join(' '), r.repeats]), [
+    [1, 'ps -o pid=,time=,rss= -p 12', 3],
+    [2, 'zfs list', undefined],
+  ]);
+  // Once newer commands push it out, the next run starts a record of its own again.
+  for (const name of ['a', 'b', 'c']) log.begin(['true', name])({ exitCode: 0, signal: null });
+  sample('13');
+  assert.deepEqual(log.list().map((r) => [r.argv.join(' '), r.repeats]), [
+    ['true b', undefined],
+    ['true c', undefined],
+    ['ps -o pid=,time=,rss= -p 13', 1],
+  ]);
+});
+
+test("another process's repeating command stays one record here too", { timeout: 5000 }, () => {
+  const supervisor = new CommandLog();
+  const gui = new CommandLog();
+  for (let i = 0; i < 3; i++) {
+    const finish = supervisor.begin(['ps', '-A'], 'poll');
+    gui.import(supervisor.list().at(-1) as CommandRecord, 'web1');
+    finish({ exitCode: 0, signal: null });
+    gui.import(supervisor.list().at(-1) as CommandRecord, 'web1');
+  }
+  assert.equal(gui.list().length, 1);
+  assert.equal(gui.list()[0]?.repeats, 3);
+});

@@ -18,14 +18,30 @@ export class CommandLog {
   private readonly listeners = new Set<Listener>();
   /** Ids of imported records by their source, so a command's start and end stay one record. */
   private readonly importedIds = new Map<string, number>();
+  /** Ids of repeating commands by their key (see `begin`), with how often each ran. */
+  private readonly repeating = new Map<string, { id: number; repeats: number }>();
   private nextId = 1;
 
   constructor(private readonly capacity = 1000) {}
 
-  /** Call when a command starts; the returned function records how it ended. */
-  begin(argv: readonly string[]): (end: CommandEnd) => CommandRecord {
+  /**
+   * Call when a command starts; the returned function records how it ended. Runs that share a
+   * `repeatKey` (a sample taken every few seconds) are one record, updated each time and counting
+   * its runs, so they cannot push the commands a user looks for out of the log.
+   */
+  begin(argv: readonly string[], repeatKey?: string): (end: CommandEnd) => CommandRecord {
     const started = Date.now();
-    const record: CommandRecord = { id: this.nextId++, argv: [...argv], startedAt: new Date(started).toISOString(), durationMs: 0, exitCode: null, signal: null, running: true };
+    const repeat = repeatKey === undefined ? undefined : this.repeatOf(repeatKey);
+    const record: CommandRecord = {
+      id: repeat?.id ?? this.nextId++,
+      argv: [...argv],
+      startedAt: new Date(started).toISOString(),
+      durationMs: 0,
+      exitCode: null,
+      signal: null,
+      running: true,
+      ...(repeat ? { repeats: repeat.repeats } : {}),
+    };
     this.store(record);
     return (end) => {
       const ended: CommandRecord = { ...record, durationMs: Date.now() - started, exitCode: end.exitCode, signal: end.signal, running: false, ...(end.error ? { error: end.error } : {}) };
@@ -39,8 +55,17 @@ export class CommandLog {
     const key = `${source}:${record.id}`;
     const id = this.importedIds.get(key) ?? this.nextId++;
     this.importedIds.set(key, id);
-    if (!record.running) this.importedIds.delete(key);
+    // A finished record is final, unless it repeats (the same record comes again with its next run).
+    if (!record.running && record.repeats === undefined) this.importedIds.delete(key);
     this.store({ ...record, id });
+  }
+
+  private repeatOf(key: string): { id: number; repeats: number } {
+    const known = this.repeating.get(key);
+    // A record pushed out of the log by newer ones starts again, at the end.
+    const next = known && this.records.some((r) => r.id === known.id) ? { id: known.id, repeats: known.repeats + 1 } : { id: this.nextId++, repeats: 1 };
+    this.repeating.set(key, next);
+    return next;
   }
 
   list(): CommandRecord[] {

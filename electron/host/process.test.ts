@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasTitledDescendant, ProcessTitles } from './process.js';
+import { hasTitledDescendant, ProcessTitles, titledPid } from './process.js';
 
 // `ps -A -ww -o pid=,ppid=,args=` on FreeBSD: bhyve retitles itself, and ps adds the command name.
 const PS = `    1     0 /sbin/init
@@ -30,4 +30,11 @@ test('a title is found whole or followed by more words, never as the start of a 
   assert.equal(titles.has('bhyve: db'), false);
   assert.equal(titles.has('bhyve: we'), false);
   assert.equal(titles.has('bhyve: app'), false);
+});
+
+test('the pid of a titled process, from ps or from /proc, never one with a longer name', { timeout: 5_000 }, () => {
+  assert.equal(titledPid(PS.replace('  100     1 bhyve: web1 (bhyve)\n', ''), 'bhyve: web1'), 202);
+  assert.equal(titledPid(PS, 'bhyve: web10'), 400);
+  assert.equal(titledPid(PS, 'bhyve: web'), undefined);
+  assert.equal(titledPid([{ pid: 7, title: 'bhyve: db1' }, { pid: 8, title: 'bhyve: db' }], 'bhyve: db'), 8);
 });

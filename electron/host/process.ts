@@ -60,26 +60,36 @@ export class ProcessTitles {
   }
 }
 
-/**
- * Every process's title (bhyve retitles itself `bhyve: <vm>`), read from /proc where there is
- * one; elsewhere (FreeBSD without procfs) none are known.
- */
-export async function readProcessTitles(): Promise<ProcessTitles> {
+/** A process as the process table shows it: its pid and argv[0], which is its title once it set one. */
+export interface TitledProcess {
+  pid: number;
+  title: string;
+}
+
+/** Every process, read from /proc where there is one; elsewhere (FreeBSD without procfs) none are known. */
+export async function readProcessTable(): Promise<TitledProcess[]> {
   const entries = await readdir('/proc').catch(() => [] as string[]);
   const pids = entries.filter((entry) => /^\d+$/.test(entry));
   const cmdlines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
-  return new ProcessTitles(cmdlines.map((cmdline) => cmdline.split('\0')[0] ?? ''));
+  return pids.map((pid, i) => ({ pid: Number(pid), title: cmdlines[i]?.split('\0')[0] ?? '' }));
 }
 
-/**
- * Whether `root` or a process below it has this title, in the output of `ps -A -o pid=,ppid=,args=`
- * (which works where /proc is not mounted).
- */
-export function hasTitledDescendant(ps: string, root: number, title: string): boolean {
-  const procs = ps.split('\n').flatMap((line) => {
+/** Every process's title (bhyve retitles itself `bhyve: <vm>`), from one read of the process table. */
+export async function readProcessTitles(): Promise<ProcessTitles> {
+  return new ProcessTitles((await readProcessTable()).map((p) => p.title));
+}
+
+/** The lines of `ps -A -o pid=,ppid=,args=` (which works where /proc is not mounted). */
+function parsePs(ps: string): { pid: number; ppid: number; args: string }[] {
+  return ps.split('\n').flatMap((line) => {
     const [, pid, ppid, args] = /^\s*(\d+)\s+(\d+)\s+(.*?)\s*$/.exec(line) ?? [];
     return pid && ppid ? [{ pid: Number(pid), ppid: Number(ppid), args: args ?? '' }] : [];
   });
+}
+
+/** Whether `root` or a process below it has this title, in the output of `ps -A -o pid=,ppid=,args=`. */
+export function hasTitledDescendant(ps: string, root: number, title: string): boolean {
+  const procs = parsePs(ps);
   const tree = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -90,6 +100,12 @@ export function hasTitledDescendant(ps: string, root: number, title: string): bo
     }
   }
   return procs.some((p) => tree.has(p.pid) && isTitled(p.args, title));
+}
+
+/** The process with this title, in the output of `ps -A -o pid=,ppid=,args=` or in the table read from /proc. */
+export function titledPid(processes: string | readonly TitledProcess[], title: string): number | undefined {
+  const table = typeof processes === 'string' ? parsePs(processes).map((p) => ({ pid: p.pid, title: p.args })) : processes;
+  return table.find((p) => isTitled(p.title, title))?.pid;
 }
 
 /** Whether a process's arguments (as /proc or `ps -o args` show them) are this title: FreeBSD's ps adds ` (comm)`. */

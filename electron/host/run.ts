@@ -14,6 +14,8 @@ export interface RunOptions {
   detached?: boolean;
   /** In a process group of its own (still waited for), so a signal reaches it through doas or sudo. */
   processGroup?: boolean;
+  /** A command run again and again (a sample): its runs are one record in the log (see CommandLog.begin). */
+  logKey?: string;
 }
 
 export interface RunResult {
@@ -51,7 +53,7 @@ export class HostRunner {
   start(argv: readonly string[], options: RunOptions = {}): RunningCommand {
     const [program, ...args] = argv;
     if (!program) return { pid: undefined, result: Promise.reject(new Error('empty argv')) };
-    const finish = this.log.begin(argv);
+    const finish = this.log.begin(argv, options.logKey);
     const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
     const child = spawn(program, args, {
       shell: false,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BackendId } from '../../shared/api/vms.js';
 import { createHost, defaultDatastore } from '../app/host.js';
+import { defaultSettingsFile, startupDatastore } from '../app/last-datastore.js';
 import { startLoopbackServer } from './server.js';
 
 /** Browser mode: the host layer under plain Node, serving the UI to a browser on 127.0.0.1. */
@@ -31,8 +32,17 @@ async function main(): Promise<void> {
     console.error(`hivedesk: --console-input-rate must be bytes per second from 100 to 100000000, not "${values['console-input-rate']}"`);
     process.exit(2);
   }
-  const datastore = resolve(values.datastore ?? defaultDatastore());
-  const host = await createHost({ datastore, ...(backend ? { backend: backend.data } : {}), ...(rate ? { consoleInputBytesPerSecond: rate } : {}) });
+  const settingsFile = defaultSettingsFile();
+  const start = await startupDatastore({ ...(values.datastore ? { given: resolve(values.datastore) } : {}), settingsFile, fallback: defaultDatastore() });
+  if (start.warning) console.error(`hivedesk: ${start.warning}`);
+  const { path: datastore, zfsDataset } = start.location;
+  const host = await createHost({
+    datastore,
+    settingsFile,
+    ...(zfsDataset ? { zfsDataset } : {}),
+    ...(backend ? { backend: backend.data } : {}),
+    ...(rate ? { consoleInputBytesPerSecond: rate } : {}),
+  });
   const here = dirname(fileURLToPath(import.meta.url));
   const server = await startLoopbackServer({
     host,

@@ -2,10 +2,12 @@ import { useEffect } from 'react';
 import { subscribe } from './api/client.js';
 import { CommandLogPanel } from './host/CommandLogPanel.js';
 import { HostBar } from './host/HostBar.js';
+import { OpenDatastoreButton } from './host/OpenDatastore.js';
+import { useActivity, watchActivityWhileVisible } from './stores/activity.js';
 import { useConsoleBadges } from './stores/console-badges.js';
 import { useHost } from './stores/host.js';
-import { NotifyToggle } from './vm/console/BadgeChip.js';
 import { useVms } from './stores/vms.js';
+import { NotifyToggle } from './vm/console/BadgeChip.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
 import { welcomeReturns } from './workspace/detach.js';
 import { Workspace } from './workspace/Workspace.js';
@@ -15,15 +17,25 @@ export function App() {
     void useVms.getState().load();
     void useHost.getState().load();
     void useConsoleBadges.getState().load();
-    const stopWelcoming = welcomeReturns();
     const unsubscribe = subscribe((event) => {
       if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
       if (event.name === 'onDidChangeConsoleBadges') useConsoleBadges.getState().receive(event.payload);
+      if (event.name === 'onDidSampleActivity') useActivity.getState().receive(event.payload);
+      if (event.name === 'onDidOpenDatastore') {
+        useActivity.getState().clear();
+        void useHost.getState().load();
+        // An empty datastore's first poll finds no change to send: the list must be asked for.
+        void useVms.getState().load();
+        void useConsoleBadges.getState().load();
+      }
     });
+    const unwatch = watchActivityWhileVisible();
+    const stopWelcoming = welcomeReturns();
     return () => {
-      stopWelcoming();
       unsubscribe();
+      unwatch();
+      stopWelcoming();
     };
   }, []);
 
@@ -31,6 +43,7 @@ export function App() {
     <div className="app">
       <HostBar>
         <NotifyToggle />
+        <OpenDatastoreButton />
         <NewVmButton />
       </HostBar>
       <Workspace />

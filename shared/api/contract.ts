@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import { ConsoleBadges, consoleBadgesApi } from './console-badges.js';
 import { displayApi } from './display.js';
+import { ActivitySample, activityApi } from './activity.js';
 import { consolesApi } from './consoles.js';
+import { datastoresApi, OpenedDatastore, VmConfigChange } from './datastores.js';
 import { CommandRecord, hostApi } from './host.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;
@@ -22,6 +24,9 @@ export const events = {
   onDidChangeVms: VmChanges,
   onDidRunCommand: CommandRecord,
   onDidChangeConsoleBadges: ConsoleBadges,
+  onDidChangeVmConfig: VmConfigChange,
+  onDidSampleActivity: ActivitySample,
+  onDidOpenDatastore: OpenedDatastore,
 };
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -13,6 +13,8 @@ export const CommandRecord = z.object({
   /** Still running (cu, a guest's supervisor): the record is sent again when it ends. */
   running: z.boolean(),
   error: z.string().optional(),
+  /** How often it ran: a command repeated every few seconds (sampling activity) is one record. */
+  repeats: z.number().int().positive().optional(),
 });
 export type CommandRecord = z.infer<typeof CommandRecord>;
 

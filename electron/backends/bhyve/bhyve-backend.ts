@@ -10,13 +10,15 @@ import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { bhyvectlArgv, diskCreateArgv } from './commands.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
-import { isRunning, readPid, readProcessTitles } from '../../host/process.js';
+import { isRunning, readPid, readProcessTable, readProcessTitles, type TitledProcess, titledPid } from '../../host/process.js';
 import { waitUntil } from '../../host/wait.js';
 import { HostView, type ReadProcessTitles } from './host-view.js';
-import { LastExit, presentRuntimeFiles, readText, runtimeFiles, supervisorTitle } from './runtime.js';
+import { bhyveTitle, LastExit, presentRuntimeFiles, readText, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
+/** A process table read for one guest's bhyve answers the others asking within this time. */
+const TABLE_FRESH_MS = 1_000;
 /** The supervisor still destroys the instance and removes its taps after bhyve exits. */
 const POWER_OFF_WAIT_MS = 15_000;
 
@@ -25,12 +27,14 @@ export class BhyveBackend implements Backend {
   readonly id = 'bhyve' as const;
   /** How far into each supervisor's command file the GUI's command log has read. */
   private readonly commandOffsets = new Map<string, number>();
+  private table?: { at: number; rows: Promise<string | readonly TitledProcess[]> };
 
   constructor(
     private readonly runner: HostRunner,
     private readonly store: Datastore,
     private readonly settings: BhyveSettings,
     private readonly readTitles: ReadProcessTitles = readProcessTitles,
+    private readonly readTable: () => Promise<TitledProcess[]> = readProcessTable,
   ) {}
 
   async accelerator(): Promise<string> {
@@ -127,6 +131,29 @@ export class BhyveBackend implements Backend {
     if ((await host.instances).has(guest.name) || (await host.processTitles()).has(`bhyve: ${guest.name}`)) return { state: 'running' };
     const last = files.lastExit ? await lastExit(files.lastExit) : undefined;
     return { state: 'stopped', ...(last?.fault ? { lastFault: last.fault } : {}) };
+  }
+
+  /**
+   * bhyve's own process, found by its title as vm-bhyve finds it (a guest vm-bhyve started has no
+   * pidfile). Asked only when a guest's process is new or gone, not at every sample.
+   */
+  async hypervisorPid(guest: GuestConfig): Promise<number | undefined> {
+    return titledPid(await this.processTable(), bhyveTitle(guest.name));
+  }
+
+  /**
+   * /proc where it is mounted, else one `ps` (its runs are one command-log record); read once for
+   * the guests that ask together (several started at once).
+   */
+  private processTable(): Promise<string | readonly TitledProcess[]> {
+    if (this.table && Date.now() - this.table.at < TABLE_FRESH_MS) return this.table.rows;
+    const rows = this.readTable().then(async (table) => {
+      if (table.length) return table;
+      const ps = await this.runner.run(['ps', '-A', '-ww', '-o', 'pid=,ppid=,args='], { timeoutMs: 5000, logKey: 'activity: finding bhyve processes (ps)' });
+      return ps.stdout;
+    });
+    this.table = { at: Date.now(), rows };
+    return rows;
   }
 
   /** The supervisor as a host command: this Node (or Electron as Node) running supervisor-main. */

@@ -167,7 +167,8 @@ export class Supervisor {
     const title = bhyveTitle(this.o.name);
     const since = Date.now();
     while (pid !== undefined && !ended()) {
-      const ps = await this.o.runner.run(['ps', '-A', '-ww', '-o', 'pid=,ppid=,args='], { timeoutMs: 5000 });
+      // One record in the log for all the polls of this start (they repeat every 100 ms at first).
+      const ps = await this.o.runner.run(['ps', '-A', '-ww', '-o', 'pid=,ppid=,args='], { timeoutMs: 5000, logKey: `bhyve-title:${pid}` });
       if (hasTitledDescendant(ps.stdout, pid, title)) return true;
       await waitUntil(ended, Date.now() - since < TITLE_FAST_FOR_MS ? TITLE_POLL_MS : TITLE_POLL_SLOW_MS);
     }

@@ -81,6 +81,10 @@ export class QemuBackend implements Backend {
     return (guest) => this.status(guest);
   }
 
+  hypervisorPid(guest: GuestConfig): Promise<number | undefined> {
+    return this.runningPid(guest.name);
+  }
+
   private paths(name: string): QemuPaths {
     return {
       dir: this.store.guestDir(name),

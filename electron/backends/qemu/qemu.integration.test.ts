@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { ActivitySample } from '../../../shared/api/activity.js';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
@@ -78,10 +79,24 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   assert.deepEqual(reopened, { ok: false, error: { code: 'conflict', message: 'tiny is not running: start it to use its console.' } });
 });
 
-test('power off ends the guest at once', async () => {
+test('a running guest’s QEMU reports CPU and memory while watched; power off ends the guest at once', { timeout: 120_000 }, async () => {
   await call('startVm', { name: 'tiny' });
   const pid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8'));
   assert.equal(isRunning(pid), true);
+
+  const samples: ActivitySample[] = [];
+  const unsubscribe = host.events.subscribe((name, payload) => name === 'onDidSampleActivity' && samples.push(payload as ActivitySample));
+  try {
+    await call('watchActivity', {});
+    const booting = () => samples.flatMap((s) => s.guests).find((g) => g.name === 'tiny' && g.cpuPercent > 0);
+    await waitFor(() => booting() !== undefined, 'a sample of tiny with CPU above 0 (it is booting under QEMU)', 20_000, () => JSON.stringify(samples));
+    const { memoryBytes } = booting()!;
+    // QEMU's own code and buffers, plus what the booting guest has touched of its 256M.
+    assert.ok(memoryBytes > 16 * 2 ** 20 && memoryBytes < 256 * 2 ** 20 + 1024 * 2 ** 20, `plausible RSS: ${memoryBytes} bytes`);
+  } finally {
+    unsubscribe();
+  }
+
   const deleting = await dispatch(handlers, 'deleteVm', { name: 'tiny', deleteDisks: true });
   assert.deepEqual(deleting, { ok: false, error: { code: 'conflict', message: 'Stop tiny before deleting it.' } });
   const off = (await call('powerOffVm', { name: 'tiny' })) as VmSummary;

@@ -3,7 +3,6 @@ import { quoteArgv } from '../../../shared/shell-words.js';
 import type { CommandRecord } from '../../../shared/api/host.js';
 import { BHYVE_EXIT, programOf } from '../../../shared/bhyve-exit.js';
 import { useHost } from '../stores/host.js';
-import { groupRepeats } from './command-groups.js';
 
 /** bhyve's exit status is how a guest ended (1 = powered off), so it is named, and only 3 and 4 are failures. */
 function outcome(c: CommandRecord): { text: string; bad: boolean } {
@@ -28,25 +27,23 @@ export function CommandLogPanel() {
       </header>
       {open && (
         <ol reversed>
-          {groupRepeats(commands)
-            .reverse()
-            .map(({ command, count }) => (
-              <CommandRow key={command.id} command={command} count={count} />
-            ))}
+          {[...commands].reverse().map((c) => (
+            <CommandRow key={c.id} command={c} />
+          ))}
         </ol>
       )}
     </section>
   );
 }
 
-function CommandRow({ command, count }: { command: CommandRecord; count: number }) {
+function CommandRow({ command }: { command: CommandRecord }) {
   const result = outcome(command);
   const line = quoteArgv(command.argv);
   return (
     <li className={result.bad ? 'bad' : 'ok'}>
       <code>{line}</code>
       <span className="meta">
-        {count > 1 && <span title={`run ${count} times in a row; the last run is shown`}>× {count} · </span>}
+        {command.repeats && command.repeats > 1 ? <span title={`run ${command.repeats} times; the last run is shown`}>× {command.repeats} · </span> : null}
         {result.text}
         {command.running ? '' : ` · ${command.durationMs} ms`} · {new Date(command.startedAt).toLocaleTimeString()}
       </span>

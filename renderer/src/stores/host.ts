@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import type { DatastoreChoices, OpenDatastoreInput } from '../../../shared/api/datastores.js';
+import type { Result } from '../../../shared/api/errors.js';
 import type { CommandRecord, HostInfo } from '../../../shared/api/host.js';
 import { invoke } from '../api/client.js';
 
@@ -7,6 +9,10 @@ interface HostState {
   commands: CommandRecord[];
   load(): Promise<void>;
   addCommand(record: CommandRecord): void;
+  /** What "Open datastore…" offers: the one open, and vm-bhyve's vm_dir when rc.conf has one. */
+  datastoreChoices(): Promise<Result<DatastoreChoices>>;
+  /** Opens another datastore; the list, the host's facts and the samples follow onDidOpenDatastore. */
+  openDatastore(input: OpenDatastoreInput): Promise<Result<{ path: string; notice?: string }>>;
 }
 
 const KEEP = 500;
@@ -20,6 +26,8 @@ export const useHost = create<HostState>()((set) => ({
       ...(commands.ok ? { commands: commands.value.slice(-KEEP) } : {}),
     });
   },
+  datastoreChoices: () => invoke('datastoreChoices', {}),
+  openDatastore: (input) => invoke('openDatastore', input),
   addCommand(record) {
     set((s) => {
       const at = s.commands.findIndex((c) => c.id === record.id);

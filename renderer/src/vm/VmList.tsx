@@ -49,6 +49,7 @@ function VmTable({ names, ask }: { names: string[]; ask: (question: Question) =>
         <colgroup>
           <col />
           <col className="col-state" />
+          <col className="col-activity" />
           <col className="col-cpus" />
           <col className="col-memory" />
           <col className="col-backend" />
@@ -58,6 +59,7 @@ function VmTable({ names, ask }: { names: string[]; ask: (question: Question) =>
           <tr aria-rowindex={1}>
             <th scope="col">Name</th>
             <th scope="col">State</th>
+            <th scope="col">Activity</th>
             <th scope="col">CPUs</th>
             <th scope="col">Memory</th>
             <th scope="col">Backend</th>
@@ -81,7 +83,7 @@ function Spacer({ height }: { height: number }) {
   if (height <= 0) return null;
   return (
     <tr className="spacer" aria-hidden="true">
-      <td colSpan={6} style={{ height }} />
+      <td colSpan={7} style={{ height }} />
     </tr>
   );
 }

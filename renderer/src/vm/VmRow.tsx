@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { useVms } from '../stores/vms.js';
 import { useWorkspace } from '../stores/workspace.js';
+import { Sparkline } from './activity/Sparkline.js';
 import { VmActions } from './VmActions.js';
 import type { Question } from './VmQuestions.js';
 import { VmStatus } from './VmStatus.js';
@@ -29,6 +30,7 @@ export const VmRow = memo(function VmRow({ name, index, measure, ask }: Props) {
       <td>
         <VmStatus vm={vm} />
       </td>
+      <td>{vm.state === 'running' && <Sparkline name={vm.name} />}</td>
       <td>{vm.cpus}</td>
       <td>{vm.memory}</td>
       <td>{vm.backend}</td>

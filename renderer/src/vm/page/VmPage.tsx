@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useVms } from '../../stores/vms.js';
 import { useWorkspace } from '../../stores/workspace.js';
+import { ActivityGraph } from '../activity/ActivityGraph.js';
 import { VmActions } from '../VmActions.js';
 import { type Question, VmQuestion } from '../VmQuestions.js';
 import { VmStatus } from '../VmStatus.js';
@@ -44,6 +45,7 @@ export function VmPage({ name }: { name: string }) {
           </>
         )}
       </dl>
+      <ActivityGraph vm={vm} />
       {question && <VmQuestion question={question} onDone={() => setQuestion(undefined)} />}
     </article>
   );
