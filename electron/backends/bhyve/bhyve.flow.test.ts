@@ -223,8 +223,8 @@ async function assertRefusedStart(name: string, why: RegExp): Promise<void> {
 test('a bhyve that refuses a loader-booted guest\'s MAC fails the start with its message; nothing is left behind', { timeout: 120_000 }, async () => {
   await call('createVm', { name: 'badmac', profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '64M' });
   const confPath = join(datastore, 'badmac', 'badmac.conf');
-  // A multicast address: vm-bhyve's syntax, but bhyve's net_parsemac() refuses it.
-  await writeFile(confPath, `${await readFile(confPath, 'utf8')}network0_mac="01:00:5e:00:00:01"\n`);
+  // A multicast address: vm-bhyve's syntax, but bhyve's net_parsemac() refuses it. It replaces the MAC create wrote.
+  await writeFile(confPath, (await readFile(confPath, 'utf8')).replace(/^network0_mac=.*$/m, 'network0_mac="01:00:5e:00:00:01"'));
   await assertRefusedStart('badmac', /Invalid MAC 01:00:5e:00:00:01/);
 });
 
