@@ -3,6 +3,7 @@
 // The layout and flags follow vm-bhyve's lib/vm-run, lib/vm-guest, lib/vm-switch-standard, lib/vm-zfs and lib/vm-core
 // (repository freebsd/vm-bhyve) so a guest looks the same to its OS whichever of the two started it.
 
+import { isUefi } from '../../../shared/api/settings.js';
 import { checkedMac, type GraphicsConfig, type GuestConfig } from '../../datastore/guest-config.js';
 import { DEFAULT_INSTALL_SLOT, DEFAULT_START_SLOT, PciCursor } from './slots.js';
 
@@ -49,10 +50,7 @@ export interface BhyveRunContext {
 const LOADER_TIMEOUT = 3;
 
 /** vm-run: `[ "${_loader%-*}" = "uefi" ]`, so uefi, uefi-csm, uefi-custom and uefi-devel boot firmware. */
-export function isUefiLoader(loader: string): boolean {
-  const dash = loader.lastIndexOf('-');
-  return (dash < 0 ? loader : loader.slice(0, dash)) === 'uefi';
-}
+export const isUefiLoader = isUefi;
 
 /** The firmware vm-bhyve picks for a loader (vm::uefi); uefi-custom reads `${datastoreDir}/.config/BHYVE_UEFI.fd`. */
 export function firmwareFor(loader: string, paths: BhyveHostPaths, datastoreDir: string): string {
