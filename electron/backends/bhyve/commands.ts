@@ -4,7 +4,7 @@
 // (repository freebsd/vm-bhyve) so a guest looks the same to its OS whichever of the two started it.
 
 import { isUefi } from '../../../shared/api/settings.js';
-import { checkedMac, type GraphicsConfig, type GuestConfig } from '../../datastore/guest-config.js';
+import { checkedMac, cpuSpec, type GraphicsConfig, type GuestConfig } from '../../datastore/guest-config.js';
 import { DEFAULT_INSTALL_SLOT, DEFAULT_START_SLOT, PciCursor } from './slots.js';
 
 export interface BhyveHostPaths {
@@ -148,7 +148,7 @@ function checkBootable(guest: GuestConfig): boolean {
 /** vm-run's `_opts`: `-c ${_cpu} -m ${_memory} -AHPw [-l bootrom,…] [bhyve_options] [-S] [-U uuid] [-u]`, in that order. */
 function bhyveOptions(guest: GuestConfig, ctx: BhyveRunContext, uefi: boolean): string[] {
   return [
-    '-c', cpuSpec(guest),
+    '-c', cpuSpec(guest), // vm::__cpu: cpu[,sockets=n][,cores=n][,threads=n]
     '-m', guest.memory,
     ctx.acpiFlag ? '-AHPw' : '-HPw', // -H yield on HLT, -P exit on PAUSE, -w ignore unknown MSRs (vm-run: _opts="-AHPw")
     ...(uefi ? ['-l', bootrom(guest, ctx)] : []),
@@ -157,16 +157,6 @@ function bhyveOptions(guest: GuestConfig, ctx: BhyveRunContext, uefi: boolean): 
     ...(guest.uuid ? ['-U', guest.uuid] : []),
     ...(guest.utcTime ? ['-u'] : []),
   ];
-}
-
-/** vm::__cpu: `cpu[,sockets=n][,cores=n][,threads=n]`; bhyve exits if the topology does not multiply out to cpu. */
-export function cpuSpec(guest: GuestConfig): string {
-  const t = guest.topology;
-  if (!t) return String(guest.cpus);
-  if (t.sockets * t.cores * t.threads !== guest.cpus) {
-    throw new RangeError(`CPU topology ${t.sockets} sockets x ${t.cores} cores x ${t.threads} threads does not make ${guest.cpus} vCPUs`);
-  }
-  return `${guest.cpus},sockets=${t.sockets},cores=${t.cores},threads=${t.threads}`;
 }
 
 /** vm::uefi: `-l bootrom,<firmware>[,<guest's vars copy>]`; the caller resolves both files. */
