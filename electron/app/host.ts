@@ -28,7 +28,7 @@ export interface HostOptions extends CoreOptions {
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const { log, store, vms, defaultBackend } = await createCore(options);
+  const { log, store, vms, settings, defaultBackend } = await createCore(options);
   const events = new EventHub();
   const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)), options.consoleInputBytesPerSecond);
   const monitor = new VmMonitor(
@@ -44,6 +44,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   monitor.start();
   const services: Omit<Services, 'consoleUrl'> = {
     vms,
+    settings,
     monitor,
     consoles,
     log,

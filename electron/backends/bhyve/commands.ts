@@ -384,6 +384,19 @@ export function diskCreateArgv(
   return options.primarycacheMetadata ? [create, ['zfs', 'set', 'primarycache=metadata', volume]] : [create];
 }
 
+/**
+ * Commands that grow disk N to `size`: `truncate -s` for a file, `zfs set volsize=` for a zvol. The caller checks
+ * that the size grows (truncate would cut a file). custom and iscsi disks are storage Hivedesk did not make.
+ */
+export function diskGrowArgv(guest: GuestConfig, diskIndex: number, size: string, ctx: BhyveRunContext): string[] {
+  const disk = guest.disks[diskIndex];
+  if (!disk) throw new RangeError(`${guest.name} has no disk${diskIndex}`);
+  if (!SIZE_RE.test(size)) throw new RangeError(`invalid disk size "${size}": use a number with K, M, G or T`);
+  if (disk.dev === 'zvol' || disk.dev === 'sparse-zvol') return ['zfs', 'set', `volsize=${size}`, `${zvolDataset(ctx)}/${disk.name}`];
+  if (disk.dev === 'custom' || disk.dev === 'iscsi') throw new RangeError(`disk${diskIndex} is ${disk.dev} storage that Hivedesk did not make: grow it where it lives`);
+  return ['truncate', '-s', size, diskPath(guest, diskIndex, ctx)];
+}
+
 /** `ifconfig tap0 create` (handbook 24.6.1). */
 export function tapCreateArgv(tap: string): string[] {
   return ['ifconfig', tap, 'create'];
