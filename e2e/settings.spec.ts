@@ -1,0 +1,146 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, shots, test, type WebApp } from './fixtures.js';
+import { wizardToSummary } from './wizard.js';
+
+/** Types a command into the guest's shell and returns the screen's text once `until` shows after it. */
+async function inGuest(page: Page, screen: Locator, command: string, until: RegExp): Promise<string> {
+  await page.keyboard.type(`${command}\n`);
+  await expect(screen).toContainText(until, { timeout: 20_000 });
+  return (await screen.textContent()) ?? '';
+}
+
+/** The last MemTotal the guest printed, in kB. */
+function memTotal(text: string): number {
+  const all = [...text.matchAll(/MemTotal:\s*(\d+) kB/g)];
+  return Number(all.at(-1)?.[1] ?? NaN);
+}
+
+async function createTiny(page: Page, app: WebApp, name: string): Promise<Locator> {
+  await page.goto(app.url);
+  const wizard = await wizardToSummary(page, { name, os: 'linux', cpus: '1', memory: '256M', diskSize: '1G', installMedia: app.iso });
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+  return page.getByRole('row', { name });
+}
+
+/**
+ * A person gives a running guest more memory and a second disk in Settings, sees that both wait
+ * for the next start, restarts it, and the guest has them. The test guest's kernel has NVMe built
+ * in (virtio-blk is a module it does not load), so the new disk is an NVMe one.
+ */
+test('Settings: more memory and a new disk apply at the next start, and the guest sees them', async ({ page, app }) => {
+  test.setTimeout(240_000);
+  const row = await createTiny(page, app, 'tinyset');
+  await row.getByRole('button', { name: 'Start' }).click();
+  await expect(row).toContainText('running', { timeout: 30_000 });
+  await row.getByRole('button', { name: 'Console' }).click();
+  const consolePanel = page.getByRole('tabpanel', { name: 'Console tinyset com1' });
+  const screen = consolePanel.locator('.xterm-rows');
+  await expect(screen).toContainText('guest#', { timeout: 60_000 });
+  await consolePanel.locator('.xterm-screen').click();
+  const before = await inGuest(page, screen, 'grep MemTotal /proc/meminfo; cat /proc/partitions; echo listed-$((1+1))', /listed-2/);
+  expect(memTotal(before)).toBeLessThan(256 * 1024);
+  expect(before).not.toContain('nvme0n1');
+
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await row.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('form', { name: 'Settings of tinyset' });
+  await expect(settings.getByLabel('Memory', { exact: true })).toHaveValue('256M');
+  await expect(settings.getByRole('note')).toContainText('tinyset is running. What you save applies at its next start');
+
+  // A bad value is refused next to its field, before anything is sent.
+  await settings.getByLabel('Memory', { exact: true }).fill('lots');
+  await settings.getByLabel('Memory', { exact: true }).blur();
+  await settings.getByLabel('CPUs', { exact: true }).fill('0');
+  await settings.getByLabel('CPUs', { exact: true }).blur();
+  await expect(settings.locator('#set-tinyset-memory-error')).toHaveText('Memory must be a number with an optional unit M, G or T, for example 512M or 2G.');
+  await expect(settings.locator('#set-tinyset-cpus-error')).toHaveText('CPUs must be between 1 and 64.');
+  await settings.getByLabel('CPUs', { exact: true }).fill('1');
+
+  await settings.getByLabel('Memory', { exact: true }).fill('512M');
+  await settings.getByRole('button', { name: 'Add new disk' }).click();
+  const disk1 = settings.getByRole('group', { name: /^disk1/ });
+  await disk1.getByLabel('Emulation').selectOption('nvme');
+  await disk1.getByLabel('Size').fill('64M');
+  const diskPath = join(app.datastore, 'tinyset', 'disk1.img');
+  const preview = page.getByRole('region', { name: 'Command preview' });
+  await expect(preview.getByRole('list', { name: 'Save runs first' })).toContainText(`truncate -s 64M ${diskPath}`);
+  await expect(preview.getByRole('list', { name: 'Next start runs' })).toContainText('-m 512M');
+  await expect(preview.getByRole('list', { name: 'Next start runs' })).toContainText(`file=${diskPath},format=raw,if=none,id=disk1 -device nvme,drive=disk1`);
+  await expect(preview.getByLabel('Changes Save writes')).toContainText('+memory="512M"');
+  await page.screenshot({ path: shots('settings-edit-running'), fullPage: true });
+
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByRole('status', { name: 'Saved' })).toContainText('tinyset is running');
+  await expect(settings.locator('#set-tinyset-memory-pending')).toHaveText('applies at next start');
+  expect((await readFile(join(app.datastore, 'tinyset', 'tinyset.conf'), 'utf8'))).toMatch(/^memory="512M"$/m);
+  await settings.getByRole('region', { name: 'Disks' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shots('settings-saved-pending'), fullPage: true });
+
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await expect(row.getByText('applies at next start')).toBeVisible();
+  await page.screenshot({ path: shots('list-applies-at-next-start') });
+
+  // Restart: Power off, then Start; the guest boots with the file as it is now.
+  await row.getByRole('button', { name: 'Power off' }).click();
+  await page.getByRole('dialog', { name: 'Power off tinyset?' }).getByRole('button', { name: 'Power off' }).click();
+  await expect(row).toContainText('stopped', { timeout: 15_000 });
+  await expect(row.getByText('applies at next start')).toBeHidden();
+  await row.getByRole('button', { name: 'Start' }).click();
+  await expect(row).toContainText('running', { timeout: 30_000 });
+  await expect(row.getByText('applies at next start')).toBeHidden();
+
+  await page.getByRole('tab', { name: 'tinyset · com1' }).click();
+  await consolePanel.getByRole('button', { name: 'Reconnect' }).click();
+  await expect(screen).toContainText('guest#', { timeout: 60_000 });
+  await consolePanel.locator('.xterm-screen').click();
+  const after = await inGuest(page, screen, 'cat /proc/partitions; grep MemTotal /proc/meminfo; echo listed-$((2+2))', /listed-4/);
+  expect(after).toMatch(/\s+259\s+\d+\s+65536 nvme0n1/);
+  expect(memTotal(after)).toBeGreaterThan(400 * 1024);
+  await page.screenshot({ path: shots('settings-guest-sees-disk') });
+
+  await page.getByRole('tab', { name: 'tinyset', exact: true }).click();
+  await expect(page.getByRole('form', { name: 'Settings of tinyset' }).locator('#set-tinyset-memory-pending')).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await row.getByRole('button', { name: 'Power off' }).click();
+  await page.getByRole('dialog', { name: 'Power off tinyset?' }).getByRole('button', { name: 'Power off' }).click();
+  await expect(row).toContainText('stopped', { timeout: 15_000 });
+});
+
+test('Settings: a hand edit is never overwritten (Reload shows it); history shows a save and reverts it', async ({ page, app }) => {
+  const row = await createTiny(page, app, 'handed');
+  await row.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('form', { name: 'Settings of handed' });
+  await expect(settings.getByLabel('Memory', { exact: true })).toHaveValue('256M');
+
+  const conf = join(app.datastore, 'handed', 'handed.conf');
+  const edited = `${await readFile(conf, 'utf8')}# by hand, while the form was open\ncpu_note="do not lose me"\n`;
+  await writeFile(conf, edited);
+  await settings.getByLabel('Memory', { exact: true }).fill('768M');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByRole('alert')).toContainText('handed.conf was changed on disk since this form was opened');
+  expect(await readFile(conf, 'utf8')).toBe(edited);
+  await page.screenshot({ path: shots('settings-conflict') });
+  await settings.getByRole('button', { name: 'Reload' }).click();
+  await expect(settings.getByLabel('Memory', { exact: true })).toHaveValue('256M');
+  await expect(settings.getByRole('region', { name: 'Advanced' })).toContainText('cpu_note');
+
+  await settings.getByLabel('Description').fill('web front end');
+  await settings.getByLabel('Memory', { exact: true }).fill('768M');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByRole('status', { name: 'Saved' })).toBeVisible();
+  expect(await readFile(conf, 'utf8')).toBe(`${edited.replace('memory="256M"', 'memory="768M"')}hivedesk_description="web front end"\n`);
+
+  const history = page.getByRole('list', { name: 'Saved versions' });
+  await history.getByRole('button', { name: 'Changes since' }).click();
+  await expect(page.getByLabel(/^Changes since /)).toContainText('-memory="256M"');
+  await expect(page.getByLabel(/^Changes since /)).toContainText('+memory="768M"');
+  await page.screenshot({ path: shots('settings-history-diff'), fullPage: true });
+  await history.getByRole('button', { name: 'Revert' }).click();
+  await page.getByRole('dialog', { name: "Revert handed's settings?" }).getByRole('button', { name: 'Revert' }).click();
+  await expect(settings.getByLabel('Memory', { exact: true })).toHaveValue('256M');
+  expect(await readFile(conf, 'utf8')).toBe(edited);
+  await expect(history.getByRole('listitem')).toHaveCount(2);
+});

@@ -1,0 +1,29 @@
+import type { ReactNode } from 'react';
+import { SECTIONS, type SectionId, sectionDomId } from './form.js';
+
+/** One titled part of the form; the section nav links to it. */
+export function Section({ name, id, hint, children }: { name: string; id: SectionId; hint?: string; children: ReactNode }) {
+  const title = SECTIONS.find((s) => s.id === id)?.title ?? id;
+  const domId = sectionDomId(name, id);
+  return (
+    <section className="settings-section" id={domId} aria-labelledby={`${domId}-title`}>
+      <h3 id={`${domId}-title`}>{title}</h3>
+      {hint && <p className="hint section-hint">{hint}</p>}
+      {children}
+    </section>
+  );
+}
+
+/** A labelled checkbox with an optional hint and pending mark. */
+export function Check({ id, label, hint, pending, children }: { id: string; label: string; hint?: string; pending?: boolean; children: (id: string) => ReactNode }) {
+  return (
+    <div className="field check-field">
+      <div className="check">
+        {children(id)}
+        <label htmlFor={id}>{label}</label>
+        {pending && <span className="pending">applies at next start</span>}
+      </div>
+      {hint && <p className="hint">{hint}</p>}
+    </div>
+  );
+}
