@@ -144,3 +144,61 @@ test('Settings: a hand edit is never overwritten (Reload shows it); history show
   expect(await readFile(conf, 'utf8')).toBe(edited);
   await expect(history.getByRole('listitem')).toHaveCount(2);
 });
+
+test('Settings: each field says what is wrong with a bad value, next to it; main\'s refusals land there too', async ({ page, app }) => {
+  const row = await createTiny(page, app, 'checks');
+  await row.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('form', { name: 'Settings of checks' });
+  await expect(settings.getByLabel('Memory', { exact: true })).toHaveValue('256M');
+  await settings.getByRole('button', { name: 'Add new disk' }).click();
+  const disk1 = settings.getByRole('group', { name: /^disk1/ });
+  const nic = settings.getByRole('group', { name: 'network0' });
+  const cases: Array<[Locator, string, string]> = [
+    [settings.getByLabel('CPUs', { exact: true }), '0', 'CPUs must be between 1 and 64.'],
+    [settings.getByLabel('Memory', { exact: true }), '16M', 'Memory must be between 32M and 1T.'],
+    [settings.getByLabel('Description'), 'say "hi"', 'The description cannot contain'],
+    [settings.getByLabel('Tags'), 'web,db', 'Tags are words of letters, digits'],
+    [settings.getByLabel('Install media'), 'debian.iso', 'Use an absolute path (starting with "/").'],
+    [disk1.getByLabel('Size'), '10X', 'Disk size must be a number with an optional unit'],
+    [disk1.getByLabel('Options'), 'nocache;reboot', 'Options are words like nocache,direct'],
+    [nic.getByLabel('Switch'), 'my switch', 'A switch name is letters, digits'],
+    [nic.getByLabel('MAC address'), '58:9c:fc:0c:55', 'A MAC address looks like 58:9c:fc:0c:55:42.'],
+    [settings.getByLabel('Listen address'), 'example.org', 'Use an IPv4 address such as 127.0.0.1'],
+    [settings.getByLabel('Port', { exact: true }), '80', 'Use a port between 1024 and 65535, or auto.'],
+    [settings.getByLabel('Resolution'), '4000x3000', 'bhyve shows 640x480 up to 1920x1200.'],
+    [settings.getByLabel('Extra bhyve options'), '-m 64G', 'CPUs, memory, devices (-s), consoles (-l) and the UUID have fields of their own'],
+  ];
+  for (const [field, bad, message] of cases) {
+    const good = await field.inputValue();
+    await field.fill(bad);
+    await field.blur();
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await expect(field).toHaveAccessibleDescription(new RegExp(escape(message)));
+    await field.fill(good);
+    await field.blur();
+    await expect(field).toHaveAttribute('aria-invalid', 'false');
+  }
+
+  // Rules across fields: the topology must make the CPUs, a framebuffer needs UEFI.
+  await settings.getByLabel('Sockets').fill('2');
+  await settings.getByLabel('Cores').fill('1');
+  await settings.getByLabel('Threads').fill('1');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByLabel('Sockets')).toHaveAccessibleDescription(/2 sockets × 1 cores × 1 threads make 2 CPUs, not 1\./);
+  await page.screenshot({ path: shots('settings-field-errors') });
+  await settings.getByLabel('Sockets').fill('1');
+
+  // What only main can know comes back next to the field too: disk1.img's name taken by a file.
+  const conf = join(app.datastore, 'checks', 'checks.conf');
+  const before = await readFile(conf, 'utf8');
+  await writeFile(join(app.datastore, 'checks', 'disk1.img'), 'a file a person put there');
+  await disk1.getByLabel('Size').fill('20M');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(disk1.getByLabel('Name')).toHaveAccessibleDescription(/disk1\.img exists already: attach it \(no size\), or choose another name\./);
+  expect(await readFile(conf, 'utf8')).toBe(before);
+  expect(await readFile(join(app.datastore, 'checks', 'disk1.img'), 'utf8')).toBe('a file a person put there');
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
