@@ -179,7 +179,14 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
     await expect(field).toHaveAttribute('aria-invalid', 'false');
   }
 
-  // Rules across fields: the topology must make the CPUs, a framebuffer needs UEFI.
+  // Regenerate MAC draws a new one (saved with the form); the MAC is kept otherwise.
+  const mac = nic.getByLabel('MAC address');
+  const oldMac = await mac.inputValue();
+  await nic.getByRole('button', { name: 'Regenerate MAC' }).click();
+  await expect(mac).not.toHaveValue(oldMac);
+  await expect(mac).toHaveValue(/^58:9c:fc:0[0-9a-f](:[0-9a-f]{2}){2}$/);
+
+  // Rules across fields: the topology must make the CPUs.
   await settings.getByLabel('Sockets').fill('2');
   await settings.getByLabel('Cores').fill('1');
   await settings.getByLabel('Threads').fill('1');

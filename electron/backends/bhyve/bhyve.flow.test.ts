@@ -368,3 +368,28 @@ test('settings saved while a guest runs wait for its next start, marked in the l
   assert.equal((await vm(name)).pendingRestart, undefined, 'it booted with the saved settings');
   await call('powerOffVm', { name });
 });
+
+test('Reset UEFI variables: refused while running, then the store is moved aside and the next start copies the template', { timeout: 120_000 }, async () => {
+  const name = 'setvars3k';
+  await writeFile(join(sim, 'firmware', 'BHYVE_UEFI.fd'), 'firmware');
+  await writeFile(join(sim, 'firmware', 'BHYVE_UEFI_VARS.fd'), 'variables template');
+  await call('createVm', { name, profile: 'windows', cpus: 2, memory: '1G', diskSize: '1G' });
+  const view = await call<SettingsView>('getSettings', { name });
+  await call('saveSettings', { name, revision: view.revision, settings: { ...view.settings, uefiVars: true } });
+  await call('startVm', { name });
+  await waitFor(async () => (await vm(name)).state === 'running', `${name} to run`);
+  const vars = join(datastore, name, 'uefi-vars.fd');
+  await writeFile(vars, 'boot entries the guest wrote');
+  const refused = await dispatch(handlers, 'resetUefiVars', { name });
+  assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: `Stop ${name} before resetting its UEFI variables.` } });
+  await call('powerOffVm', { name });
+
+  const { movedTo } = await call<{ movedTo: string }>('resetUefiVars', { name });
+  assert.equal(await readFile(movedTo, 'utf8'), 'boot entries the guest wrote', 'kept, not deleted');
+  assert.ok(movedTo.startsWith(join(datastore, name, '.hivedesk')));
+  assert.equal(existsSync(vars), false);
+  await call('startVm', { name });
+  await waitFor(async () => (await vm(name)).state === 'running', `${name} to run again`);
+  assert.equal(await readFile(vars, 'utf8'), 'variables template');
+  await call('powerOffVm', { name });
+});
