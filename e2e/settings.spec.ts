@@ -150,6 +150,11 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
   await row.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('form', { name: 'Settings of checks' });
   await expect(settings.getByLabel('Memory', { exact: true })).toHaveValue('256M');
+  for (const section of ['Boot & firmware', 'Network', 'Display', 'Advanced']) {
+    await page.getByRole('navigation', { name: "Sections of checks's settings" }).getByRole('button', { name: section }).click();
+    await expect(settings.getByRole('region', { name: section })).toBeInViewport();
+    await page.screenshot({ path: shots(`settings-${section.split(' ')[0]?.toLowerCase()}`) });
+  }
   await settings.getByRole('button', { name: 'Add new disk' }).click();
   const disk1 = settings.getByRole('group', { name: /^disk1/ });
   const nic = settings.getByRole('group', { name: 'network0' });
