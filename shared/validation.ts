@@ -54,6 +54,12 @@ function sizeField(label: string, minMiB: number, maxMiB: number) {
     .transform((s) => formatSizeMiB(parseSizeMiB(s) ?? 0));
 }
 
+/** A size in bytes as a person reads it: `1 GiB`, `64 MiB`, `1.5 GiB`. */
+export function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return mib >= 1024 ? `${+(mib / 1024).toFixed(2)} GiB` : `${+mib.toFixed(1)} MiB`;
+}
+
 export const MEMORY_MIN_MIB = 32;
 export const MEMORY_MAX_MIB = 1024 * 1024;
 export const DISK_MIN_MIB = 16;

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { structuredPatch } from 'diff';
 import type { ConfDiff, HistoryEntry, SettingsPreview, SettingsView, VmSettings } from '../../shared/api/settings.js';
 import { isUp, type PlannedCommand } from '../../shared/api/vms.js';
-import { parseSizeMiB } from '../../shared/validation.js';
+import { formatBytes, parseSizeMiB } from '../../shared/validation.js';
 import type { Backend } from '../backends/backend.js';
 import { type ConfDocument, entries, parseConf, serializeConf } from '../datastore/conf.js';
 import { ConfHistory, confRevision, idTime, setAside } from '../datastore/conf-history.js';
@@ -268,9 +268,4 @@ function fieldError(field: string, message: string): AppError {
 /** Unified-diff hunks between two versions of a .conf. */
 export function confDiff(before: string, after: string): ConfDiff {
   return structuredPatch('before', 'after', before, after, '', '', { context: 2 }).hunks.map((h) => ({ oldStart: h.oldStart, newStart: h.newStart, lines: h.lines }));
-}
-
-function formatBytes(bytes: number): string {
-  const mib = bytes / MIB;
-  return mib >= 1024 ? `${+(mib / 1024).toFixed(2)} GiB` : `${+mib.toFixed(1)} MiB`;
 }

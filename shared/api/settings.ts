@@ -164,7 +164,6 @@ export type SettingsView = z.infer<typeof SettingsView>;
 
 export const SettingsRef = z.object({ name: VmName });
 export const SaveSettingsInput = z.object({ name: VmName, revision: z.string().min(1), settings: VmSettings });
-export type SaveSettingsInput = z.input<typeof SaveSettingsInput>;
 export const PreviewSettingsInput = z.object({ name: VmName, settings: VmSettings });
 
 export const SettingsPreview = z.object({

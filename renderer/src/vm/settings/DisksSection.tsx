@@ -3,7 +3,7 @@ import { useFieldArray } from 'react-hook-form';
 import type { PlannedCommand } from '../../../../shared/api/vms.js';
 import { isUp } from '../../../../shared/api/vms.js';
 import { quoteArgv } from '../../../../shared/shell-words.js';
-import { DISK_BACKINGS, DISK_EMULATIONS } from '../../../../shared/validation.js';
+import { DISK_BACKINGS, DISK_EMULATIONS, formatBytes } from '../../../../shared/validation.js';
 import { useSettings } from '../../stores/settings.js';
 import { Field, PendingMark } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
@@ -168,9 +168,4 @@ function Grow({ name, disk, running }: { name: string; disk: number; running: bo
       </button>
     </div>
   );
-}
-
-export function formatBytes(bytes: number): string {
-  const gib = bytes / 2 ** 30;
-  return gib >= 1 ? `${+gib.toFixed(2)} GiB` : `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
