@@ -118,9 +118,10 @@ test('Settings: a hand edit is never overwritten (Reload shows it); history show
   const conf = join(app.datastore, 'handed', 'handed.conf');
   const edited = `${await readFile(conf, 'utf8')}# by hand, while the form was open\ncpu_note="do not lose me"\n`;
   await writeFile(conf, edited);
+  // Noticed as soon as the form asks main for its preview, before any Save.
   await settings.getByLabel('Memory', { exact: true }).fill('768M');
-  await settings.getByRole('button', { name: 'Save' }).click();
   await expect(settings.getByRole('alert')).toContainText('handed.conf was changed on disk since this form was opened');
+  await expect(settings.getByRole('button', { name: 'Save' })).toBeDisabled();
   expect(await readFile(conf, 'utf8')).toBe(edited);
   await page.screenshot({ path: shots('settings-conflict') });
   await settings.getByRole('button', { name: 'Reload' }).click();

@@ -71,7 +71,7 @@ export class SettingsService {
       if (err instanceof AppError) return { commands: [], warnings: [err.message], notes: [] };
       throw err;
     });
-    return { saveCommands: edit.commands, diff: confDiff(edit.current.text, serializeConf(edit.next)), start, notes: edit.notes };
+    return { saveCommands: edit.commands, diff: confDiff(edit.current.text, serializeConf(edit.next)), start, notes: edit.notes, revision: confRevision(edit.current.text) };
   }
 
   save({ name, revision, settings }: { name: string; revision: string; settings: VmSettings }): Promise<{ view: SettingsView; ran: PlannedCommand[]; notes: string[] }> {

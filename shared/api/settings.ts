@@ -175,6 +175,8 @@ export const SettingsPreview = z.object({
   start: StartPlan,
   /** Things to know before saving (a reorder moves device addresses, a detached file stays). */
   notes: z.array(z.string()),
+  /** The file's revision now: another than the form's means it changed on disk since the form read it. */
+  revision: z.string(),
 });
 export type SettingsPreview = z.infer<typeof SettingsPreview>;
 

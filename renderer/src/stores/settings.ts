@@ -80,7 +80,9 @@ export const useSettings = create<SettingsState>()((set, get) => {
           previewSeq.set(name, seq);
           void invoke('previewSettings', { name, settings: values }).then((result) => {
             if (previewSeq.get(name) !== seq) return;
-            patch(name, result.ok ? { preview: result.value, previewError: undefined } : { previewError: result.error });
+            if (!result.ok) return patch(name, { previewError: result.error });
+            // Noticed while editing, not only at Save: the form was read from a file that is no longer there.
+            patch(name, { preview: result.value, previewError: undefined, ...(result.value.revision !== revision(name) ? { conflict: true } : {}) });
           });
         }, PREVIEW_DELAY_MS),
       );

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { isUefi } from '../../../../shared/api/settings.js';
-import { isUp } from '../../../../shared/api/vms.js';
 import { LOADERS } from '../../../../shared/validation.js';
 import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
@@ -17,7 +16,7 @@ const LOADER_HINT: Record<(typeof LOADERS)[number], string> = {
   'uefi-devel': 'the development firmware',
 };
 
-export function BootSection({ name, form, view, pending }: SectionProps) {
+export function BootSection({ name, form, view, pending, running }: SectionProps) {
   const { register, watch, setValue } = form;
   const uefi = isUefi(watch('loader'));
   const media = watch('installMedia');
@@ -47,7 +46,7 @@ export function BootSection({ name, form, view, pending }: SectionProps) {
       </Check>
       {bhyve && (
         <div className="inline-action">
-          <button type="button" disabled={isUp(view.state)} title={isUp(view.state) ? `Stop ${name} first` : undefined} onClick={() => setConfirmReset(true)}>
+          <button type="button" disabled={running} title={running ? `Stop ${name} first` : undefined} onClick={() => setConfirmReset(true)}>
             Reset UEFI variables
           </button>
           <span className="hint">The store is moved aside, not deleted; the next start copies the template again.</span>

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { useFieldArray } from 'react-hook-form';
 import type { PlannedCommand } from '../../../../shared/api/vms.js';
-import { isUp } from '../../../../shared/api/vms.js';
 import { quoteArgv } from '../../../../shared/shell-words.js';
 import { DISK_BACKINGS, DISK_EMULATIONS, formatBytes } from '../../../../shared/validation.js';
 import { useSettings } from '../../stores/settings.js';
@@ -60,7 +59,7 @@ interface RowProps extends SectionProps {
   onRemove: () => void;
 }
 
-function DiskRow({ name, form, view, index, count, onMove, onRemove }: RowProps) {
+function DiskRow({ name, form, view, running, index, count, onMove, onRemove }: RowProps) {
   const { register, watch } = form;
   const disk = watch(`disks.${index}`);
   const existing = disk.from !== undefined ? view.disks[disk.from] : undefined;
@@ -126,7 +125,7 @@ function DiskRow({ name, form, view, index, count, onMove, onRemove }: RowProps)
           <button type="button" onClick={onRemove} title={existing ? `The file stays at ${existing.path}` : undefined}>
             {existing ? 'Detach' : 'Remove'}
           </button>
-          {existing && disk.from !== undefined && disk.dev !== 'custom' && <Grow name={name} disk={disk.from} running={isUp(view.state)} />}
+          {existing && disk.from !== undefined && disk.dev !== 'custom' && <Grow name={name} disk={disk.from} running={running} />}
         </div>
       </fieldset>
     </li>

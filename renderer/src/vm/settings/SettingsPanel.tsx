@@ -56,7 +56,7 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
     for (const [field, message] of fields) form.setError(field.replace(/^settings\./, '') as keyof VmSettingsForm, { message }, { shouldFocus: true });
   });
 
-  const props: SectionProps = { name, form, view, pending: (field) => pendingNow.includes(field) };
+  const props: SectionProps = { name, form, view, running, pending: (field) => pendingNow.includes(field) };
   const dirty = form.formState.isDirty;
   return (
     <div className="settings">
@@ -80,7 +80,7 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
         )}
         {conflict && (
           <div className="conflict" role="alert">
-            <p>{name}.conf was changed on disk since this form was opened (edited by hand or with vm configure). Nothing was saved, and nothing will be overwritten.</p>
+            <p>{name}.conf was changed on disk since this form was opened (edited by hand or with vm configure). Save is off, so nothing is overwritten.</p>
             <button type="button" onClick={() => void store.load(name)}>
               Reload
             </button>

@@ -10,6 +10,8 @@ export interface SectionProps {
   view: SettingsView;
   /** True when this field (e.g. 'memory', 'graphics.port') is saved but the running guest booted without it. */
   pending: (field: string) => boolean;
+  /** Up now, as the live list says (the view says what it was when the form was read). */
+  running: boolean;
 }
 
 /** The message of a field's error, from the form's own check or from main. */
