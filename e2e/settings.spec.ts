@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, shots, test, type WebApp } from './fixtures.js';
@@ -156,6 +156,21 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
     await expect(settings.getByRole('region', { name: section })).toBeInViewport();
     await page.screenshot({ path: shots(`settings-${section.split(' ')[0]?.toLowerCase()}`) });
   }
+  // Grow: never smaller, the exact command first, then the disk is bigger.
+  const disk0 = settings.getByRole('group', { name: /^disk0/ });
+  const disk0Path = join(app.datastore, 'checks', 'disk0.img');
+  await disk0.getByRole('button', { name: 'Grow…' }).click();
+  await disk0.getByLabel('New size').fill('512M');
+  await disk0.getByRole('button', { name: 'Show command' }).click();
+  await expect(disk0.getByRole('alert')).toHaveText("disk0 is 1 GiB now: a disk can only grow (shrinking would cut off the guest's data).");
+  await disk0.getByLabel('New size').fill('2G');
+  await disk0.getByRole('button', { name: 'Show command' }).click();
+  await expect(disk0.locator('.grow code')).toHaveText(`truncate -s 2G ${disk0Path}`);
+  await disk0.getByRole('button', { name: 'Grow', exact: true }).click();
+  await expect(disk0.getByRole('status')).toHaveText('disk0 grew to 2G.');
+  await expect(disk0).toContainText('2 GiB');
+  expect((await stat(disk0Path)).size).toBe(2 * 1024 ** 3);
+
   await settings.getByRole('button', { name: 'Add new disk' }).click();
   const disk1 = settings.getByRole('group', { name: /^disk1/ });
   const nic = settings.getByRole('group', { name: 'network0' });

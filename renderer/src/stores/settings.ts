@@ -23,9 +23,18 @@ export interface GuestSettings {
   saved?: { ran: PlannedCommand[]; notes: string[] };
   history: HistoryEntry[];
   diff?: { id: string; hunks: ConfDiff };
-  /** Result of a one-off action (grow, UEFI reset, new MAC), shown where the action is. */
+  /** How the last one-off action went, shown where that action's button is. */
+  action?: ActionOutcome;
+}
+
+/** The one-off actions beside the form: each shows its own outcome next to its button. */
+export type ActionKind = 'uefi' | 'grow' | 'mac' | 'history';
+export interface ActionOutcome {
+  kind: ActionKind;
+  /** `disk` for a grow: which disk's row shows it. */
+  disk?: number;
   message?: string;
-  actionError?: ApiError;
+  error?: ApiError;
 }
 
 interface SettingsState {
@@ -98,7 +107,7 @@ export const useSettings = create<SettingsState>()((set, get) => {
     async showDiff(name, id) {
       if (id === undefined) return patch(name, { diff: undefined });
       const result = await invoke('diffSettingsHistory', { name, id });
-      patch(name, result.ok ? { diff: { id, hunks: result.value } } : { actionError: result.error });
+      patch(name, result.ok ? { diff: { id, hunks: result.value } } : { action: { kind: 'history', error: result.error } });
     },
     async revert(name, id) {
       patch(name, { saving: true, saveError: undefined, saved: undefined });
@@ -106,26 +115,27 @@ export const useSettings = create<SettingsState>()((set, get) => {
     },
     async newMac(name) {
       const result = await invoke('newMacAddress', { name });
-      if (!result.ok) patch(name, { actionError: result.error });
+      if (!result.ok) patch(name, { action: { kind: 'mac', error: result.error } });
       return result.ok ? result.value.mac : undefined;
     },
     async resetUefiVars(name) {
       const result = await invoke('resetUefiVars', { name });
-      patch(name, result.ok ? { message: `The UEFI variables were moved to ${result.value.movedTo}; the next start begins from the template.`, actionError: undefined } : { actionError: result.error, message: undefined });
+      const message = result.ok ? `The UEFI variables were moved to ${result.value.movedTo}; the next start begins from the template.` : undefined;
+      patch(name, { action: { kind: 'uefi', ...(result.ok ? { message } : { error: result.error }) } });
     },
     async planGrow(name, disk, size) {
       const result = await invoke('planGrowDisk', { name, disk, size });
-      patch(name, result.ok ? { actionError: undefined } : { actionError: result.error });
+      patch(name, { action: result.ok ? undefined : { kind: 'grow', disk, error: result.error } });
       return result.ok ? result.value.commands : undefined;
     },
     async grow(name, disk, size) {
       const result = await invoke('growDisk', { name, disk, size });
       if (!result.ok) {
-        patch(name, { actionError: result.error });
+        patch(name, { action: { kind: 'grow', disk, error: result.error } });
         return false;
       }
-      patch(name, { actionError: undefined, message: `disk${disk} now has ${size}.` });
       await get().load(name);
+      patch(name, { action: { kind: 'grow', disk, message: `disk${disk} grew to ${size}.` } });
       return true;
     },
   };

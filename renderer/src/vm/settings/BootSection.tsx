@@ -5,7 +5,7 @@ import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { Field } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
-import { Check, Section } from './Section.js';
+import { ActionOutcomeNote, Check, Section } from './Section.js';
 
 const LOADER_HINT: Record<(typeof LOADERS)[number], string> = {
   bhyveload: 'FreeBSD guests: loads the kernel from disk0',
@@ -21,7 +21,7 @@ export function BootSection({ name, form, view, pending, running }: SectionProps
   const uefi = isUefi(watch('loader'));
   const media = watch('installMedia');
   const [confirmReset, setConfirmReset] = useState(false);
-  const { message, actionError } = useGuestSettings(name);
+  const { action } = useGuestSettings(name);
   const bhyve = view.backend === 'bhyve';
   return (
     <Section name={name} id="boot" hint={bhyve ? undefined : 'QEMU boots its own firmware here: the loader matters when the guest runs under bhyve.'}>
@@ -52,7 +52,7 @@ export function BootSection({ name, form, view, pending, running }: SectionProps
           <span className="hint">The store is moved aside, not deleted; the next start copies the template again.</span>
         </div>
       )}
-      {(message || actionError) && <p className={actionError ? 'error' : 'notice'} role="status">{actionError?.message ?? message}</p>}
+      {action?.kind === 'uefi' && <ActionOutcomeNote outcome={action} />}
       <Field id={`set-${name}-media`} label="Install media" hint="An ISO on the host, attached as a CD-ROM; Eject when the install is done." error={errorOf(form, 'installMedia')} pending={pending('installMedia')}>
         {(aria) => (
           <div className="input-with-button">

@@ -3,10 +3,10 @@ import { useFieldArray } from 'react-hook-form';
 import type { PlannedCommand } from '../../../../shared/api/vms.js';
 import { quoteArgv } from '../../../../shared/shell-words.js';
 import { DISK_BACKINGS, DISK_EMULATIONS, formatBytes } from '../../../../shared/validation.js';
-import { useSettings } from '../../stores/settings.js';
+import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { Field, PendingMark } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
-import { Section } from './Section.js';
+import { ActionOutcomeNote, Section } from './Section.js';
 
 const BACKING_HINT: Record<(typeof DISK_BACKINGS)[number], string> = {
   file: 'a file in the guest directory',
@@ -64,6 +64,7 @@ function DiskRow({ name, form, view, running, index, count, onMove, onRemove }: 
   const disk = watch(`disks.${index}`);
   const existing = disk.from !== undefined ? view.disks[disk.from] : undefined;
   const isNew = disk.from === undefined && disk.size !== undefined && disk.size !== '';
+  const { action } = useGuestSettings(name);
   const label = `disk${index}`;
   const id = (part: string) => `set-${name}-disk${index}-${part}`;
   const err = (part: string) => errorOf(form, `disks.${index}.${part}`);
@@ -127,6 +128,7 @@ function DiskRow({ name, form, view, running, index, count, onMove, onRemove }: 
           </button>
           {existing && disk.from !== undefined && disk.dev !== 'custom' && <Grow name={name} disk={disk.from} running={running} />}
         </div>
+        {action?.kind === 'grow' && action.disk === disk.from && <ActionOutcomeNote outcome={action} />}
       </fieldset>
     </li>
   );

@@ -1,14 +1,15 @@
 import { useFieldArray } from 'react-hook-form';
 import { NIC_MODELS } from '../../../../shared/validation.js';
-import { useSettings } from '../../stores/settings.js';
+import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { Field, PendingMark } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
-import { Section } from './Section.js';
+import { ActionOutcomeNote, Section } from './Section.js';
 
 export function NetworkSection({ name, form, view, pending }: SectionProps) {
   const { register, setValue, watch } = form;
   const { fields, append, remove } = useFieldArray({ control: form.control, name: 'networks' });
   const nics = watch('networks');
+  const { action } = useGuestSettings(name);
   const regenerate = async (i: number) => {
     const mac = await useSettings.getState().newMac(name);
     if (mac) setValue(`networks.${i}.mac`, mac, { shouldDirty: true, shouldValidate: true });
@@ -63,6 +64,7 @@ export function NetworkSection({ name, form, view, pending }: SectionProps) {
           );
         })}
       </ol>
+      {action?.kind === 'mac' && <ActionOutcomeNote outcome={action} />}
       <div className="inline-action">
         <button type="button" onClick={() => append({ type: nics.at(-1)?.type ?? 'virtio-net', switch: nics.at(-1)?.switch ?? 'public', mac: '' })}>
           Add network interface

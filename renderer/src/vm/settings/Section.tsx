@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { ActionOutcome } from '../../stores/settings.js';
 import { SECTIONS, type SectionId, sectionDomId } from './form.js';
 
 /** One titled part of the form; the section nav links to it. */
@@ -26,4 +27,10 @@ export function Check({ id, label, hint, pending, children }: { id: string; labe
       {hint && <p className="hint">{hint}</p>}
     </div>
   );
+}
+
+/** What a one-off action (grow, reset, new MAC) did or why it was refused, beside its button. */
+export function ActionOutcomeNote({ outcome }: { outcome: ActionOutcome }) {
+  if (outcome.error) return <p className="error" role="alert">{outcome.error.message}</p>;
+  return outcome.message ? <p className="notice" role="status">{outcome.message}</p> : null;
 }

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { ConfDiffView } from './ConfDiffView.js';
+import { ActionOutcomeNote } from './Section.js';
 
 /** Every earlier version of the .conf, with what changed since and a one-click (confirmed) revert. */
 export function SettingsHistory({ name, dirty }: { name: string; dirty: boolean }) {
-  const { history, diff } = useGuestSettings(name);
+  const { history, diff, action } = useGuestSettings(name);
   const [reverting, setReverting] = useState<string>();
   const store = useSettings.getState();
   return (
@@ -34,6 +35,7 @@ export function SettingsHistory({ name, dirty }: { name: string; dirty: boolean 
           ))}
         </ol>
       )}
+      {action?.kind === 'history' && <ActionOutcomeNote outcome={action} />}
       {reverting && (
         <ConfirmDialog
           title={`Revert ${name}'s settings?`}
