@@ -27,7 +27,7 @@ export function AdvancedSection({ name, form, view, pending }: SectionProps) {
       <Check id={id('utc')} label="Clock in UTC" hint="Off for Windows, which keeps local time in the RTC (utctime)." pending={pending('utcTime')}>
         {(checkId) => <input id={checkId} type="checkbox" {...register('utcTime')} />}
       </Check>
-      <Check id={id('wired')} label="Wire guest memory" hint="Keep all of it in RAM, never swapped (wired_memory; needed for passthrough)." pending={pending('wiredMemory')}>
+      <Check id={id('wired')} label="Wire the guest's RAM" hint="All of it stays in RAM, never swapped (wired_memory; passthrough needs it)." pending={pending('wiredMemory')}>
         {(checkId) => <input id={checkId} type="checkbox" {...register('wiredMemory')} />}
       </Check>
       <Field id={id('hostbridge')} label="Host bridge" hint="The PCI host bridge at slot 0; amd for guests that want AMD's." pending={pending('hostbridge')}>

@@ -2,13 +2,15 @@ import type { ReactNode } from 'react';
 import type { ActionOutcome } from '../../stores/settings.js';
 import { SECTIONS, type SectionId, sectionDomId } from './form.js';
 
-/** One titled part of the form; the section nav links to it. */
+/**
+ * One titled part of the form; the section nav links to it. Its heading is how it is found (not a
+ * labelled region), so a field's label is the only thing "Memory" names in the form.
+ */
 export function Section({ name, id, hint, children }: { name: string; id: SectionId; hint?: string; children: ReactNode }) {
   const title = SECTIONS.find((s) => s.id === id)?.title ?? id;
-  const domId = sectionDomId(name, id);
   return (
-    <section className="settings-section" id={domId} aria-labelledby={`${domId}-title`}>
-      <h3 id={`${domId}-title`}>{title}</h3>
+    <section className="settings-section" id={sectionDomId(name, id)}>
+      <h3>{title}</h3>
       {hint && <p className="hint section-hint">{hint}</p>}
       {children}
     </section>
