@@ -54,6 +54,12 @@ function sizeField(label: string, minMiB: number, maxMiB: number) {
     .transform((s) => formatSizeMiB(parseSizeMiB(s) ?? 0));
 }
 
+/** A size in bytes as a person reads it: `1 GiB`, `64 MiB`, `1.5 GiB`. */
+export function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return mib >= 1024 ? `${+(mib / 1024).toFixed(2)} GiB` : `${+mib.toFixed(1)} MiB`;
+}
+
 export const MEMORY_MIN_MIB = 32;
 export const MEMORY_MAX_MIB = 1024 * 1024;
 export const DISK_MIN_MIB = 16;
@@ -79,3 +85,107 @@ export const HostPath = z
   .refine((s) => !/[\0\n\r"#$`\\]/.test(s), 'The path contains a character that cannot be stored (" # $ ` \\ or a newline).')
   // bhyve's device options are comma-separated with no escape: a comma would start a new option.
   .refine((s) => !s.includes(','), 'The path cannot contain a comma (bhyve could not tell it from its options).');
+
+// ---------------------------------------------------------------------------------------------
+// VM settings: every value ends up in a vm-bhyve .conf line (key="value", read by sh) and
+// most in a bhyve or QEMU argument, so each rule says what a person may type, in words.
+// ---------------------------------------------------------------------------------------------
+
+/** Characters a .conf value cannot hold: `"` and `#` would not read back, `\ $ \`` are live in sh. */
+const CONF_UNSAFE = /["#\\$`\0\n\r]/;
+const confSafe = (label: string) =>
+  z.string().refine((s) => !CONF_UNSAFE.test(s), `${label} cannot contain " # $ \` \\ or a line break (vm-bhyve's file could not keep it).`);
+
+export const Description = confSafe('The description').pipe(z.string().trim().max(200, 'Keep the description to 200 characters.'));
+
+/** vm-bhyve's `tags`: words separated by spaces. */
+export const Tags = z
+  .string()
+  .trim()
+  .refine((s) => s === '' || /^[A-Za-z0-9._-]+( +[A-Za-z0-9._-]+)*$/.test(s), 'Tags are words of letters, digits, ".", "_" and "-", separated by spaces.')
+  .refine((s) => s.split(/ +/).length <= 20, 'At most 20 tags.')
+  .transform((s) => s.split(/ +/).filter(Boolean).join(' '));
+
+/** One factor of a CPU topology; empty means "no topology". */
+export const TopologyCount = z
+  .union([z.number(), z.string().trim()])
+  .optional()
+  .refine((v) => v === undefined || v === '' || /^\d{1,2}$/.test(String(v)), 'Use a whole number, or leave all three empty.')
+  .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
+  .refine((n) => n === undefined || (n >= 1 && n <= CPUS_MAX), `Use a number between 1 and ${CPUS_MAX}.`);
+
+export const LOADERS = ['bhyveload', 'grub', 'uefi', 'uefi-csm', 'uefi-custom', 'uefi-devel'] as const;
+export const Loader = z.enum(LOADERS, { error: 'Choose a loader from the list.' });
+
+export const DISK_EMULATIONS = ['virtio-blk', 'ahci-hd', 'ahci-cd', 'nvme'] as const;
+export const DISK_BACKINGS = ['file', 'zvol', 'sparse-zvol', 'custom'] as const;
+export const NIC_MODELS = ['virtio-net', 'e1000'] as const;
+
+/** A disk file or zvol name in the guest's directory or dataset: one plain name, no path. */
+export const DISK_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** bhyve's block device options (`nocache`, `direct`, `ro`, `sectorsize=512/4096`, `nodelete`), comma-separated. */
+export const DiskOpts = z
+  .string()
+  .trim()
+  .refine((s) => s === '' || /^[a-z]+(=[0-9a-z/]+)?(,[a-z]+(=[0-9a-z/]+)?)*$/.test(s), 'Options are words like nocache,direct or sectorsize=512, separated by commas.');
+
+/** A vm-bhyve switch name; empty means the NIC is on no switch. */
+export const SwitchName = z
+  .string()
+  .trim()
+  .refine((s) => s === '' || /^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$/.test(s), 'A switch name is letters, digits, ".", "_" and "-" (at most 31).');
+
+/** A MAC as vm-bhyve writes it; empty means "make one at the next start", as vm-bhyve does. */
+export const MacAddress = z
+  .string()
+  .trim()
+  .refine((s) => s === '' || /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(s), 'A MAC address looks like 58:9c:fc:0c:55:42.')
+  .refine((s) => s === '' || (parseInt(s.slice(0, 2), 16) & 1) === 0, 'That is a multicast address; a NIC needs a unicast one (even first byte).')
+  .transform((s) => s.toLowerCase());
+
+/** bhyve's fbuf listens on an IPv4 address (`tcp=<ip>:<port>`). */
+export const ListenAddress = z
+  .string()
+  .trim()
+  .refine((s) => /^(\d{1,3})(\.\d{1,3}){3}$/.test(s) && s.split('.').every((p) => Number(p) <= 255), 'Use an IPv4 address such as 127.0.0.1 (0.0.0.0 listens on every interface).');
+
+/** The VNC port: `auto` (the first free from 5900, as vm-bhyve picks) or a number. */
+export const VncPort = z
+  .union([z.literal('auto'), z.number(), z.string().trim()])
+  .refine((v) => v === 'auto' || v === '' || /^\d{1,5}$/.test(String(v)), 'Use a port number, or auto.')
+  .transform((v): 'auto' | number => (v === 'auto' || v === '' ? 'auto' : Number(v)))
+  .refine((v) => v === 'auto' || (v >= 1024 && v <= 65535), 'Use a port between 1024 and 65535, or auto.');
+
+/** bhyve's framebuffer takes 640x480 up to 1920x1200. */
+export const Resolution = z
+  .string()
+  .trim()
+  .refine((s) => /^\d{3,4}x\d{3,4}$/.test(s), 'Write the resolution as WIDTHxHEIGHT, for example 1024x768.')
+  .refine((s) => {
+    const [w, h] = s.split('x').map(Number);
+    return w === undefined || h === undefined || (w >= 640 && w <= 1920 && h >= 480 && h <= 1200);
+  }, 'bhyve shows 640x480 up to 1920x1200.');
+
+export const HOSTBRIDGES = ['standard', 'amd', 'none'] as const;
+
+/** Extra bhyve flags, split on spaces as vm-bhyve does; options Hivedesk builds itself are refused. */
+export const BhyveOptions = confSafe('Extra options')
+  .pipe(z.string().trim().max(300, 'Keep the extra options to 300 characters.'))
+  .refine((s) => s === '' || s.startsWith('-'), 'Extra options start with a flag, for example -A or -o key=value.')
+  .refine((s) => !/(^| )-[cmslU]( |$)/.test(s), 'CPUs, memory, devices (-s), consoles (-l) and the UUID have fields of their own: set them there.')
+  .transform((s) => s.split(' ').filter(Boolean).join(' '));
+
+/** An optional text field: empty means "not set" (undefined); anything else must pass `schema`, with its own messages. */
+export function blankOr<T>(schema: z.ZodType<T, string>) {
+  return z
+    .string()
+    .optional()
+    .transform((s, ctx): T | undefined => {
+      if (s === undefined || s.trim() === '') return undefined;
+      const parsed = schema.safeParse(s);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+      return z.NEVER;
+    });
+}

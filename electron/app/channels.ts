@@ -6,10 +6,12 @@ import type { Handlers } from './dispatcher.js';
 import type { ActivitySampler } from './activity.js';
 import type { DatastoreSwitch } from './datastore-switch.js';
 import type { VmMonitor } from './vm-monitor.js';
+import type { SettingsService } from './settings-service.js';
 import type { VmService } from './vm-service.js';
 
 export interface Services {
   vms: VmService;
+  settings: SettingsService;
   monitor: VmMonitor;
   consoles: ConsoleManager;
   datastores: Pick<DatastoreSwitch, 'choices' | 'open'>;
@@ -66,5 +68,15 @@ export function createHandlers(s: Services): Handlers {
       s.consoles.find(name, port)?.resize(cols, rows);
       return {};
     },
+    getSettings: ({ name }) => s.settings.get(name),
+    previewSettings: ({ name, settings }) => s.settings.preview(name, settings),
+    saveSettings: (input) => changed(s.settings.save(input)),
+    listSettingsHistory: ({ name }) => s.settings.history(name),
+    diffSettingsHistory: ({ name, id }) => s.settings.historyDiff(name, id),
+    revertSettings: (input) => changed(s.settings.revert(input)),
+    newMacAddress: ({ name }) => s.settings.newMac(name),
+    resetUefiVars: ({ name }) => s.settings.resetUefiVars(name),
+    planGrowDisk: ({ name, disk, size }) => s.settings.planGrow(name, disk, size),
+    growDisk: ({ name, disk, size }) => s.settings.grow(name, disk, size),
   };
 }

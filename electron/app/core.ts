@@ -6,6 +6,7 @@ import { QemuBackend } from '../backends/qemu/qemu-backend.js';
 import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
+import { SettingsService } from './settings-service.js';
 import { type BackendSet, VmService } from './vm-service.js';
 
 export interface CoreOptions {
@@ -23,6 +24,7 @@ export interface Core {
   runner: HostRunner;
   store: Datastore;
   vms: VmService;
+  settings: SettingsService;
   defaultBackend: Backend;
 }
 
@@ -42,5 +44,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const vms = new VmService(store, backends, id);
   const defaultBackend = backends[id];
   if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
-  return { log, runner, store, vms, defaultBackend };
+  return { log, runner, store, vms, settings: new SettingsService(store, backends, vms), defaultBackend };
 }

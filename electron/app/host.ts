@@ -67,6 +67,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     get activity() {
       return current().activity;
     },
+    get settings() {
+      return current().core.settings;
+    },
     datastores,
     log,
     socketUrl,

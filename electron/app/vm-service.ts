@@ -1,11 +1,12 @@
 import { ConsolePort } from '../../shared/api/consoles.js';
 import { VmName } from '../../shared/validation.js';
-import type { BackendId, CreateVmInput, VmSummary } from '../../shared/api/vms.js';
+import { type BackendId, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
 import type { Backend, Plan, StatusReader } from '../backends/backend.js';
 import { type Datastore, type NameHolder, NameTakenError } from '../datastore/datastore.js';
 import { setValue } from '../datastore/conf.js';
 import { installMediaProblem } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
+import { pendingRestart } from '../datastore/pending.js';
 import { AppError } from '../errors.js';
 
 export type BackendSet = Partial<Record<BackendId, Backend>>;
@@ -145,7 +146,8 @@ export class VmService {
     });
   }
 
-  private exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+  /** Runs `work` after every earlier action on this guest has settled (settings saves take turns with Start too). */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
     const previous = this.busy.get(name) ?? Promise.resolve();
     const next = previous.then(work);
     const settled = next.then(
@@ -158,8 +160,11 @@ export class VmService {
   }
 
   private async describe(name: string, statusOf: StatusReader): Promise<VmSummary> {
-    const guest = await this.guest(name);
+    const doc = await this.store.read(name);
+    if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
+    const guest = toGuestConfig(name, doc, this.defaultBackend);
     const status = await statusOf(guest);
+    const pending = isUp(status.state) ? await pendingRestart(this.store.guestDir(name), doc, guest.backend) : [];
     return {
       name,
       backend: guest.backend,
@@ -172,6 +177,7 @@ export class VmService {
       ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
       ...(status.lastFault ? { lastFault: status.lastFault } : {}),
+      ...(pending.length ? { pendingRestart: pending } : {}),
     };
   }
 

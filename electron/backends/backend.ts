@@ -22,6 +22,16 @@ export interface Backend {
   /** The host commands that create the guest's disks, exactly as `create` runs them. */
   planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[];
   create(guest: GuestConfig, diskSizes: string[]): Promise<void>;
+  /** The commands that make disk `index` new with `size` (vm-bhyve's `vm add -d disk`), as `runCommands` runs them. */
+  planCreateDisk(guest: GuestConfig, index: number, size: string): PlannedCommand[];
+  /** The commands that grow disk `index` to `size`; the caller has checked that it grows. */
+  planGrowDisk(guest: GuestConfig, index: number, size: string): PlannedCommand[];
+  /** Where disk `index` is on the host; throws RangeError when it cannot be placed (a zvol without a dataset). */
+  diskPath(guest: GuestConfig, index: number): string;
+  /** Disk `index`'s size in bytes, or undefined when it cannot be read (missing, or a device). */
+  diskBytes(guest: GuestConfig, index: number): Promise<number | undefined>;
+  /** Runs planned commands in order, stopping at the first that fails. */
+  runCommands(commands: PlannedCommand[]): Promise<void>;
   /**
    * The host commands that `start` will run, in order, and the problems a pre-flight check
    * found (a missing ISO or firmware): a plan still shows them, `start` refuses to run.

@@ -92,6 +92,24 @@ export function removeKey(doc: ConfDocument, key: string): ConfDocument {
   return { lines, endsWithNewline: lines.length > 0 && (doc.endsWithNewline || lastRemoved) };
 }
 
+/**
+ * Renames or removes keys line by line, in place: `rename` gets each key as vm-bhyve reads it and
+ * returns its new name, null to drop the line, or the key itself to leave it. What follows the key
+ * on the line (value, quotes, comment) is kept as it is.
+ */
+export function renameKeys(doc: ConfDocument, rename: (key: string) => string | null): ConfDocument {
+  const lines: string[] = [];
+  let lastDropped = false;
+  doc.lines.forEach((line, i) => {
+    const key = readLine(line)?.[0];
+    const to = key === undefined ? key : rename(key);
+    lastDropped = to === null && i === doc.lines.length - 1;
+    if (to === null) return;
+    lines.push(key === undefined || to === undefined || to === key ? line : to + line.slice(key.length));
+  });
+  return { lines, endsWithNewline: lines.length > 0 && (doc.endsWithNewline || lastDropped) };
+}
+
 /** yes/no the vm-bhyve way (util::yesno): undefined, '', no, false, off, 0 (case-insensitive, exact) are false; anything else true. */
 export function isYes(value: string | undefined): boolean {
   return value !== undefined && value !== '' && !/^(no|false|off|0)$/i.test(value);

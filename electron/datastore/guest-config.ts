@@ -154,6 +154,16 @@ export function newGuestDoc(input: CreateVmInput, backend: BackendId): ConfDocum
   return values.reduce((doc, [k, v]) => setValue(doc, k, v), parseConf(''));
 }
 
+/** `N[,sockets=S,cores=C,threads=T]`, as bhyve's -c and QEMU's -smp both take it; a topology must multiply out to N (bhyve exits otherwise). */
+export function cpuSpec(guest: GuestConfig): string {
+  const t = guest.topology;
+  if (!t) return String(guest.cpus);
+  if (t.sockets * t.cores * t.threads !== guest.cpus) {
+    throw new RangeError(`CPU topology ${t.sockets} sockets x ${t.cores} cores x ${t.threads} threads does not make ${guest.cpus} vCPUs`);
+  }
+  return `${guest.cpus},sockets=${t.sockets},cores=${t.cores},threads=${t.threads}`;
+}
+
 /** A MAC address as vm-bhyve writes it; anything else in networkN_mac would become extra device options. */
 export function checkedMac(nic: NicConfig, index: number): string | undefined {
   if (nic.mac === undefined) return undefined;

@@ -5,10 +5,11 @@ import { ActivitySample, activityApi } from './activity.js';
 import { consolesApi } from './consoles.js';
 import { datastoresApi, OpenedDatastore, VmConfigChange } from './datastores.js';
 import { CommandRecord, hostApi } from './host.js';
+import { settingsApi } from './settings.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi, ...settingsApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;

@@ -30,6 +30,8 @@ export const VmSummary = z.object({
   consoles: z.array(ConsolePort),
   /** Why the last run ended, when it ended badly (fault, crash). */
   lastFault: z.string().optional(),
+  /** Settings saved while it runs, which apply at its next start (VmSettings field names); absent when none. */
+  pendingRestart: z.array(z.string()).optional(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 

@@ -7,7 +7,8 @@ import type { Datastore } from '../../datastore/datastore.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
-import { bhyvectlArgv, diskCreateArgv } from './commands.js';
+import { bhyvectlArgv, diskCreateArgv, diskGrowArgv, diskPath } from './commands.js';
+import { fileBytes } from '../../host/file-size.js';
 import { planBoot, planCommands } from './plan.js';
 import { probeHost } from './probe.js';
 import { isRunning, readPid, readProcessTable, readProcessTitles, type TitledProcess, titledPid } from '../../host/process.js';
@@ -42,16 +43,44 @@ export class BhyveBackend implements Backend {
   }
 
   planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[] {
-    return guest.disks.flatMap((disk, i) =>
-      configError(() => diskCreateArgv(guest, i, diskSizes[i] ?? '1G', this.context(guest))).map((argv) => ({
-        argv: privileged(this.settings, argv),
-        why: `create ${disk.name}`,
-      })),
-    );
+    return guest.disks.flatMap((_, i) => this.planCreateDisk(guest, i, diskSizes[i] ?? '1G'));
   }
 
   async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
-    for (const command of this.planCreate(guest, diskSizes)) await this.runner.check(command.argv);
+    await this.runCommands(this.planCreate(guest, diskSizes));
+  }
+
+  planCreateDisk(guest: GuestConfig, index: number, size: string): PlannedCommand[] {
+    return configError(() => diskCreateArgv(guest, index, size, this.context(guest))).map((argv) => ({
+      argv: privileged(this.settings, argv),
+      why: `create ${guest.disks[index]?.name ?? `disk${index}`}`,
+    }));
+  }
+
+  planGrowDisk(guest: GuestConfig, index: number, size: string): PlannedCommand[] {
+    const argv = configError(() => diskGrowArgv(guest, index, size, this.context(guest)));
+    return [{ argv: privileged(this.settings, argv), why: `grow ${guest.disks[index]?.name ?? `disk${index}`} to ${size}` }];
+  }
+
+  diskPath(guest: GuestConfig, index: number): string {
+    return diskPath(guest, index, this.context(guest), this.settings.paths);
+  }
+
+  /** A file's length, or a zvol's volsize as zfs reports it (the zvol device's own size is not portable). */
+  async diskBytes(guest: GuestConfig, index: number): Promise<number | undefined> {
+    const disk = guest.disks[index];
+    if (disk?.dev === 'zvol' || disk?.dev === 'sparse-zvol') {
+      const ctx = this.context(guest);
+      if (!ctx.zvolDataset) return undefined;
+      const got = await this.runner.run(['zfs', 'get', '-Hp', '-o', 'value', 'volsize', `${ctx.zvolDataset}/${disk.name}`], { timeoutMs: 5000 });
+      const bytes = Number(got.stdout.trim());
+      return got.exitCode === 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
+    }
+    return fileBytes(this.diskPath(guest, index));
+  }
+
+  async runCommands(commands: PlannedCommand[]): Promise<void> {
+    for (const command of commands) await this.runner.check(command.argv);
   }
 
   async planStart(guest: GuestConfig): Promise<Plan> {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
+import type { SettingsView } from '../../../shared/api/settings.js';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
@@ -340,4 +341,55 @@ test('refusals say what to do, and run nothing', async () => {
   const graphics = await dispatch(handlers, 'startVm', { name: 'fbsd' });
   assert.match(graphics.ok ? '' : graphics.error.message, /graphics \(VNC\) needs a UEFI loader: fbsd uses loader "bhyveload"; switch it to "uefi" or turn graphics off/);
   assert.deepEqual((await hostCommands()).slice(before), []);
+});
+
+test('settings saved while a guest runs wait for its next start, marked in the list; bhyve then runs them', { timeout: 120_000 }, async () => {
+  const name = 'setbhv7q';
+  await call('createVm', { name, profile: 'freebsd', cpus: 1, memory: '512M', diskSize: '1G' });
+  await call('startVm', { name });
+  await loginPrompt(name);
+  const view = await call<SettingsView>('getSettings', { name });
+  assert.deepEqual(view.pending, []);
+  const data = { type: 'virtio-blk', dev: 'file', name: 'data.img', opts: '', size: '2G' };
+  await call('saveSettings', { name, revision: view.revision, settings: { ...view.settings, memory: '1G', disks: [...view.settings.disks, data] } });
+  assert.equal((await stat(join(datastore, name, 'data.img'))).size, 2 * 1024 ** 3, 'the disk is made at save');
+  assert.deepEqual((await vm(name)).pendingRestart, ['memory', 'disks']);
+  const bhyveArgv = async () => (await hostCommands()).filter((argv) => argv[0] === 'bhyve' && argv.at(-1) === name).at(-1) ?? [];
+  assert.equal((await bhyveArgv())[(await bhyveArgv()).indexOf('-m') + 1], '512M', 'the running guest keeps what it booted with');
+
+  await call('stopVm', { name });
+  await waitFor(async () => (await vm(name)).state === 'stopped', `${name} to stop`);
+  assert.equal((await vm(name)).pendingRestart, undefined, 'a stopped guest has nothing pending');
+  await call('startVm', { name });
+  await loginPrompt(name);
+  const argv = await bhyveArgv();
+  assert.equal(argv[argv.indexOf('-m') + 1], '1G');
+  assert.ok(argv.includes(`0:4:1,virtio-blk,${join(datastore, name, 'data.img')}`), argv.join(' '));
+  assert.equal((await vm(name)).pendingRestart, undefined, 'it booted with the saved settings');
+  await call('powerOffVm', { name });
+});
+
+test('Reset UEFI variables: refused while running, then the store is moved aside and the next start copies the template', { timeout: 120_000 }, async () => {
+  const name = 'setvars3k';
+  await writeFile(join(sim, 'firmware', 'BHYVE_UEFI.fd'), 'firmware');
+  await writeFile(join(sim, 'firmware', 'BHYVE_UEFI_VARS.fd'), 'variables template');
+  await call('createVm', { name, profile: 'windows', cpus: 2, memory: '1G', diskSize: '1G' });
+  const view = await call<SettingsView>('getSettings', { name });
+  await call('saveSettings', { name, revision: view.revision, settings: { ...view.settings, uefiVars: true } });
+  await call('startVm', { name });
+  await waitFor(async () => (await vm(name)).state === 'running', `${name} to run`);
+  const vars = join(datastore, name, 'uefi-vars.fd');
+  await writeFile(vars, 'boot entries the guest wrote');
+  const refused = await dispatch(handlers, 'resetUefiVars', { name });
+  assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: `Stop ${name} before resetting its UEFI variables.` } });
+  await call('powerOffVm', { name });
+
+  const { movedTo } = await call<{ movedTo: string }>('resetUefiVars', { name });
+  assert.equal(await readFile(movedTo, 'utf8'), 'boot entries the guest wrote', 'kept, not deleted');
+  assert.ok(movedTo.startsWith(join(datastore, name, '.hivedesk')));
+  assert.equal(existsSync(vars), false);
+  await call('startVm', { name });
+  await waitFor(async () => (await vm(name)).state === 'running', `${name} to run again`);
+  assert.equal(await readFile(vars, 'utf8'), 'variables template');
+  await call('powerOffVm', { name });
 });

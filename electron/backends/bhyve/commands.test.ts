@@ -18,6 +18,7 @@ import {
   consolePorts,
   deviceMap,
   diskCreateArgv,
+  diskGrowArgv,
   firmwareFor,
   grubBhyveArgv,
   kldloadArgv,
@@ -628,4 +629,13 @@ test('a comma in a path would become a bhyve option: refused with what to rename
   const ctx: BhyveRunContext = { guestDir: '/vm/web1', installing: true, taps: [], acpiFlag: true, firmware: '/fw/BHYVE_UEFI.fd' };
   assert.throws(() => bhyveArgv(guest, ctx, FREEBSD_PATHS), /the install media path \/iso\/a,path=\/dev\/ada0\.iso contains a comma/);
   assert.throws(() => bhyveArgv(guest, { ...ctx, installing: false, guestDir: '/vm,x/web1' }, FREEBSD_PATHS), /disk0 path \/vm,x\/web1\/disk0\.img contains a comma/);
+});
+
+test('growing a disk: truncate for a file, zfs set volsize for a zvol; custom storage is not Hivedesk\'s to grow', { timeout: 5_000 }, () => {
+  const g = toGuestConfig('grow1', parseConf('disk0_name="disk0.img"\ndisk1_name="disk1"\ndisk1_dev="zvol"\ndisk2_name="/dev/ada1"\ndisk2_dev="custom"\n'), 'bhyve');
+  const ctx = { guestDir: '/vm/grow1', installing: false, taps: [], acpiFlag: true, zvolDataset: 'zroot/vm/grow1' };
+  assert.deepEqual(diskGrowArgv(g, 0, '40G', ctx), ['truncate', '-s', '40G', '/vm/grow1/disk0.img']);
+  assert.deepEqual(diskGrowArgv(g, 1, '40G', ctx), ['zfs', 'set', 'volsize=40G', 'zroot/vm/grow1/disk1']);
+  assert.throws(() => diskGrowArgv(g, 2, '40G', ctx), /disk2 is custom storage that Hivedesk did not make/);
+  assert.throws(() => diskGrowArgv(g, 0, '-1G', ctx), /invalid disk size/);
 });

@@ -3,7 +3,8 @@
 // The layout and flags follow vm-bhyve's lib/vm-run, lib/vm-guest, lib/vm-switch-standard, lib/vm-zfs and lib/vm-core
 // (repository freebsd/vm-bhyve) so a guest looks the same to its OS whichever of the two started it.
 
-import { checkedMac, type GraphicsConfig, type GuestConfig } from '../../datastore/guest-config.js';
+import { isUefi } from '../../../shared/api/settings.js';
+import { checkedMac, cpuSpec, type GraphicsConfig, type GuestConfig } from '../../datastore/guest-config.js';
 import { DEFAULT_INSTALL_SLOT, DEFAULT_START_SLOT, PciCursor } from './slots.js';
 
 export interface BhyveHostPaths {
@@ -49,10 +50,7 @@ export interface BhyveRunContext {
 const LOADER_TIMEOUT = 3;
 
 /** vm-run: `[ "${_loader%-*}" = "uefi" ]`, so uefi, uefi-csm, uefi-custom and uefi-devel boot firmware. */
-export function isUefiLoader(loader: string): boolean {
-  const dash = loader.lastIndexOf('-');
-  return (dash < 0 ? loader : loader.slice(0, dash)) === 'uefi';
-}
+export const isUefiLoader = isUefi;
 
 /** The firmware vm-bhyve picks for a loader (vm::uefi); uefi-custom reads `${datastoreDir}/.config/BHYVE_UEFI.fd`. */
 export function firmwareFor(loader: string, paths: BhyveHostPaths, datastoreDir: string): string {
@@ -150,7 +148,7 @@ function checkBootable(guest: GuestConfig): boolean {
 /** vm-run's `_opts`: `-c ${_cpu} -m ${_memory} -AHPw [-l bootrom,…] [bhyve_options] [-S] [-U uuid] [-u]`, in that order. */
 function bhyveOptions(guest: GuestConfig, ctx: BhyveRunContext, uefi: boolean): string[] {
   return [
-    '-c', cpuSpec(guest),
+    '-c', cpuSpec(guest), // vm::__cpu: cpu[,sockets=n][,cores=n][,threads=n]
     '-m', guest.memory,
     ctx.acpiFlag ? '-AHPw' : '-HPw', // -H yield on HLT, -P exit on PAUSE, -w ignore unknown MSRs (vm-run: _opts="-AHPw")
     ...(uefi ? ['-l', bootrom(guest, ctx)] : []),
@@ -159,16 +157,6 @@ function bhyveOptions(guest: GuestConfig, ctx: BhyveRunContext, uefi: boolean): 
     ...(guest.uuid ? ['-U', guest.uuid] : []),
     ...(guest.utcTime ? ['-u'] : []),
   ];
-}
-
-/** vm::__cpu: `cpu[,sockets=n][,cores=n][,threads=n]`; bhyve exits if the topology does not multiply out to cpu. */
-export function cpuSpec(guest: GuestConfig): string {
-  const t = guest.topology;
-  if (!t) return String(guest.cpus);
-  if (t.sockets * t.cores * t.threads !== guest.cpus) {
-    throw new RangeError(`CPU topology ${t.sockets} sockets x ${t.cores} cores x ${t.threads} threads does not make ${guest.cpus} vCPUs`);
-  }
-  return `${guest.cpus},sockets=${t.sockets},cores=${t.cores},threads=${t.threads}`;
 }
 
 /** vm::uefi: `-l bootrom,<firmware>[,<guest's vars copy>]`; the caller resolves both files. */
@@ -394,6 +382,19 @@ export function diskCreateArgv(
   const volume = `${zvolDataset(ctx)}/${disk.name}`;
   const create = ['zfs', 'create', disk.dev === 'sparse-zvol' ? '-sV' : '-V', size, '-o', 'volmode=dev', volume];
   return options.primarycacheMetadata ? [create, ['zfs', 'set', 'primarycache=metadata', volume]] : [create];
+}
+
+/**
+ * Commands that grow disk N to `size`: `truncate -s` for a file, `zfs set volsize=` for a zvol. The caller checks
+ * that the size grows (truncate would cut a file). custom and iscsi disks are storage Hivedesk did not make.
+ */
+export function diskGrowArgv(guest: GuestConfig, diskIndex: number, size: string, ctx: BhyveRunContext): string[] {
+  const disk = guest.disks[diskIndex];
+  if (!disk) throw new RangeError(`${guest.name} has no disk${diskIndex}`);
+  if (!SIZE_RE.test(size)) throw new RangeError(`invalid disk size "${size}": use a number with K, M, G or T`);
+  if (disk.dev === 'zvol' || disk.dev === 'sparse-zvol') return ['zfs', 'set', `volsize=${size}`, `${zvolDataset(ctx)}/${disk.name}`];
+  if (disk.dev === 'custom' || disk.dev === 'iscsi') throw new RangeError(`disk${diskIndex} is ${disk.dev} storage that Hivedesk did not make: grow it where it lives`);
+  return ['truncate', '-s', size, diskPath(guest, diskIndex, ctx)];
 }
 
 /** `ifconfig tap0 create` (handbook 24.6.1). */

@@ -2,7 +2,8 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BHYVE_EXIT } from '../../../shared/bhyve-exit.js';
 import type { Datastore } from '../../datastore/datastore.js';
-import { removeKey } from '../../datastore/conf.js';
+import { removeKey, serializeConf } from '../../datastore/conf.js';
+import { forgetBootedConf, recordBootedConf } from '../../datastore/conf-history.js';
 import { KEY, toGuestConfig } from '../../datastore/guest-config.js';
 import { writeFileAtomic } from '../../host/atomic-write.js';
 import { acquireFileLock } from '../../host/file-lock.js';
@@ -100,6 +101,8 @@ export class Supervisor {
       return this.finish({ at: now(), exitCode: null, fault: plan.warnings.join(' ') }, false);
     }
     await writeFileAtomic(this.files.lock, `${settings.hostname}\n`);
+    // Every boot of this run uses this plan: settings saved from now on apply at the next start.
+    await recordBootedConf(guestDir, serializeConf(doc));
     await store.writeConsoles(name, plan.consoles);
     await this.log(`${name}: starting${guest.installMedia ? ` (installing from ${guest.installMedia})` : ''}`);
     let outcome: LastExit;
@@ -203,7 +206,7 @@ export class Supervisor {
   private async finish(outcome: LastExit, ran: boolean): Promise<LastExit> {
     await writeFileAtomic(this.files.lastExit, `${JSON.stringify(outcome)}\n`).catch(() => undefined);
     await this.log(`${this.o.name}: stopped${outcome.fault ? ` (fault: ${outcome.fault.split('\n')[0]})` : ''}`);
-    if (ran) await removeRunState(this.files);
+    if (ran) await Promise.all([removeRunState(this.files), forgetBootedConf(this.o.store.guestDir(this.o.name))]);
     return outcome;
   }
 

@@ -78,3 +78,41 @@ test('a networkN_mac that is not a MAC address is refused, not passed on as devi
   const nic = { type: 'virtio-net', switch: 'public', mac: '58:9c:fc:0c:55:42,romfile=/etc/shadow' };
   assert.throws(() => buildQemuArgv({ ...guest, networks: [nic] }, paths, 'tcg'), /network0_mac "58:9c:fc:0c:55:42,romfile=\/etc\/shadow" is not a MAC address/);
 });
+
+test('settings reach QEMU: every disk with its type, backing and options, NIC models, CPUs with topology, memory', { timeout: 5_000 }, () => {
+  const edited = toGuestConfig(
+    'web1',
+    parseConf(
+      [
+        'cpu=4', 'cpu_sockets=1', 'cpu_cores=2', 'cpu_threads=2', 'memory=3G',
+        'disk0_type="virtio-blk"', 'disk0_name="disk0.img"', 'disk0_opts="nocache,direct"',
+        'disk1_type="ahci-cd"', 'disk1_name="/srv/iso/drivers.iso"', 'disk1_dev="custom"', 'disk1_opts="ro"',
+        'disk2_type="nvme"', 'disk2_name="disk2.img"', 'disk2_dev="file"',
+        'network0_type="e1000"', 'network0_mac="58:9c:fc:0c:55:42"', 'network1_type="virtio-net"',
+        '',
+      ].join('\n'),
+    ),
+    'qemu',
+  );
+  const argv = buildQemuArgv(edited, paths, 'tcg');
+  assert.deepEqual(argv.slice(5, 23), [
+    '-smp', '4,sockets=1,cores=2,threads=2',
+    '-m', '3072M',
+    '-drive', 'file=/vm/web1/disk0.img,format=raw,cache.direct=on,cache.writeback=off,if=virtio',
+    '-drive', 'file=/srv/iso/drivers.iso,format=raw,readonly=on,if=none,id=disk1,media=cdrom',
+    '-device', 'ide-cd,drive=disk1',
+    '-drive', 'file=/vm/web1/disk2.img,format=raw,if=none,id=disk2',
+    '-device', 'nvme,drive=disk2,serial=disk2',
+    '-netdev', 'user,id=net0',
+    '-device', 'e1000,netdev=net0,mac=58:9c:fc:0c:55:42',
+  ]);
+  assert.deepEqual(argv.slice(23, 27), ['-netdev', 'user,id=net1', '-device', 'virtio-net-pci,netdev=net1']);
+});
+
+test('what QEMU cannot run is refused with the key to change, not run as something else', { timeout: 5_000 }, () => {
+  const disk = { name: 'disk0', type: 'virtio-blk', dev: 'zvol' };
+  assert.throws(() => buildQemuArgv({ ...guest, disks: [disk] }, paths, 'tcg'), /disk0 is a zvol disk, which the QEMU backend cannot attach/);
+  assert.throws(() => buildQemuArgv({ ...guest, disks: [{ ...disk, dev: 'file', opts: 'sectorsize=4096' }] }, paths, 'tcg'), /disk0_opts "sectorsize=4096" has no QEMU equivalent/);
+  assert.throws(() => buildQemuArgv({ ...guest, disks: [{ ...disk, dev: 'file', type: 'floppy' }] }, paths, 'tcg'), /disk0_type "floppy" is not one of/);
+  assert.throws(() => buildQemuArgv({ ...guest, cpus: 4, topology: { sockets: 1, cores: 2, threads: 1 } }, paths, 'tcg'), /does not make 4 vCPUs/);
+});

@@ -1,5 +1,5 @@
 import { parseSizeMiB } from '../../../shared/validation.js';
-import { checkedMac, type GuestConfig } from '../../datastore/guest-config.js';
+import { checkedMac, cpuSpec, type DiskConfig, type GuestConfig } from '../../datastore/guest-config.js';
 
 export type Accelerator = 'kvm' | 'tcg';
 
@@ -12,11 +12,15 @@ export interface QemuPaths {
 }
 
 /** Device models for vm-bhyve's disk types, so one .conf means the same hardware on both backends. */
-const DISK_INTERFACE: Record<string, (file: string, i: number) => string[]> = {
-  'virtio-blk': (file) => ['-drive', `file=${file},format=raw,if=virtio`],
-  'ahci-hd': (file, i) => ['-drive', `file=${file},format=raw,if=none,id=disk${i}`, '-device', `ide-hd,drive=disk${i}`],
-  nvme: (file, i) => ['-drive', `file=${file},format=raw,if=none,id=disk${i}`, '-device', `nvme,drive=disk${i},serial=disk${i}`],
+const DISK_INTERFACE: Record<string, (drive: string, i: number) => string[]> = {
+  'virtio-blk': (drive) => ['-drive', `${drive},if=virtio`],
+  'ahci-hd': (drive, i) => ['-drive', `${drive},if=none,id=disk${i}`, '-device', `ide-hd,drive=disk${i}`],
+  'ahci-cd': (drive, i) => ['-drive', `${drive},if=none,id=disk${i},media=cdrom`, '-device', `ide-cd,drive=disk${i}`],
+  nvme: (drive, i) => ['-drive', `${drive},if=none,id=disk${i}`, '-device', `nvme,drive=disk${i},serial=disk${i}`],
 };
+
+/** bhyve's block options (diskN_opts) as QEMU drive options: ro, nocache (O_DIRECT), direct (O_SYNC), nodelete (no TRIM). */
+const DISK_OPTION: Record<string, string> = { ro: 'readonly=on', nocache: 'cache.direct=on', direct: 'cache.writeback=off', nodelete: 'discard=ignore' };
 
 const NIC_MODEL: Record<string, string> = { 'virtio-net': 'virtio-net-pci', e1000: 'e1000' };
 
@@ -28,9 +32,9 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
     '-name', guest.name,
     '-machine', `q35,accel=${accel}`,
     ...(accel === 'kvm' ? ['-cpu', 'host'] : []),
-    '-smp', String(guest.cpus),
+    '-smp', cpuSpec(guest),
     '-m', `${memMiB}M`,
-    ...guest.disks.flatMap((disk, i) => diskArgs(disk.type, `${paths.dir}/${disk.name}`, i)),
+    ...guest.disks.flatMap((disk, i) => diskArgs(disk, diskFile(disk, i, paths.dir), i)),
     ...mediaArgs(guest.installMedia),
     ...guest.networks.flatMap((nic, i) => [
       '-netdev', `user,id=net${i}`,
@@ -45,9 +49,25 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
   ];
 }
 
-function diskArgs(type: string, file: string, i: number): string[] {
-  const build = DISK_INTERFACE[type] ?? DISK_INTERFACE['virtio-blk'];
-  return build ? build(optionValue(file), i) : [];
+function diskArgs(disk: DiskConfig, file: string, i: number): string[] {
+  const build = DISK_INTERFACE[disk.type];
+  if (!build) throw new RangeError(`disk${i}_type "${disk.type}" is not one of ${Object.keys(DISK_INTERFACE).join(', ')}`);
+  return build([`file=${optionValue(file)}`, 'format=raw', ...driveOptions(disk, i)].join(','), i);
+}
+
+function driveOptions(disk: DiskConfig, i: number): string[] {
+  return (disk.opts ?? '').split(',').filter(Boolean).map((opt) => {
+    const option = DISK_OPTION[opt];
+    if (!option) throw new RangeError(`disk${i}_opts "${opt}" has no QEMU equivalent here: use ${Object.keys(DISK_OPTION).join(', ')}`);
+    return option;
+  });
+}
+
+/** Where a disk is: a file in the guest's directory, or (custom) the path itself. */
+export function diskFile(disk: DiskConfig, i: number, dir: string): string {
+  if (disk.dev === 'custom') return disk.name;
+  if (disk.dev === 'file') return `${dir}/${disk.name}`;
+  throw new RangeError(`disk${i} is a ${disk.dev} disk, which the QEMU backend cannot attach: use a file or a custom path`);
 }
 
 /** QEMU splits option strings on ","; a literal comma in a path is written ",,". */

@@ -8,7 +8,10 @@ import { installMediaProblem } from '../../host/media.js';
 import { readPid, waitForExit } from '../../host/process.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
-import { buildQemuArgv, type QemuPaths } from './argv.js';
+import { buildQemuArgv, diskFile, type QemuPaths } from './argv.js';
+import { fileBytes } from '../../host/file-size.js';
+import { serializeConf } from '../../datastore/conf.js';
+import { recordBootedConf } from '../../datastore/conf-history.js';
 import { qmpExecute } from './qmp.js';
 
 const POWER_OFF_WAIT_MS = 5000;
@@ -29,14 +32,38 @@ export class QemuBackend implements Backend {
   }
 
   planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[] {
-    return guest.disks.map((disk, i) => ({
-      argv: ['truncate', '-s', diskSizes[i] ?? '1G', `${this.store.guestDir(guest.name)}/${disk.name}`],
-      why: `create ${disk.name} as a sparse raw disk`,
-    }));
+    return guest.disks.flatMap((_, i) => this.planCreateDisk(guest, i, diskSizes[i] ?? '1G'));
   }
 
   async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
-    for (const command of this.planCreate(guest, diskSizes)) await this.runner.check(command.argv);
+    await this.runCommands(this.planCreate(guest, diskSizes));
+  }
+
+  /** Disks are sparse raw files; custom disks are storage that exists already. */
+  planCreateDisk(guest: GuestConfig, index: number, size: string): PlannedCommand[] {
+    const disk = guest.disks[index];
+    if (disk?.dev === 'custom') return [];
+    return [{ argv: ['truncate', '-s', size, this.diskPath(guest, index)], why: `create ${disk?.name ?? `disk${index}`} as a sparse raw disk` }];
+  }
+
+  planGrowDisk(guest: GuestConfig, index: number, size: string): PlannedCommand[] {
+    const disk = guest.disks[index];
+    if (disk?.dev !== 'file') throw new AppError('invalid_input', `disk${index} is not a file in ${guest.name}'s directory: grow it where it lives.`);
+    return [{ argv: ['truncate', '-s', size, this.diskPath(guest, index)], why: `grow ${disk.name} to ${size}` }];
+  }
+
+  diskPath(guest: GuestConfig, index: number): string {
+    const disk = guest.disks[index];
+    if (!disk) throw new RangeError(`${guest.name} has no disk${index}`);
+    return configError(() => diskFile(disk, index, this.store.guestDir(guest.name)));
+  }
+
+  diskBytes(guest: GuestConfig, index: number): Promise<number | undefined> {
+    return fileBytes(this.diskPath(guest, index));
+  }
+
+  async runCommands(commands: PlannedCommand[]): Promise<void> {
+    for (const command of commands) await this.runner.check(command.argv);
   }
 
   async planStart(guest: GuestConfig): Promise<Plan> {
@@ -51,11 +78,14 @@ export class QemuBackend implements Backend {
 
   async start(guest: GuestConfig): Promise<void> {
     if ((await this.status(guest)).state === 'running') throw new AppError('conflict', `${guest.name} is already running.`);
+    // Read before planning: the text the guest boots with, whatever a save writes meanwhile.
+    const booted = await this.store.read(guest.name);
     const plan = await this.planStart(guest);
     if (plan.warnings.length) throw new AppError('not_found', plan.warnings.join(' '));
     const paths = this.paths(guest.name);
     await this.store.removeRuntime(guest.name, 'qmp.sock');
     for (const command of plan.commands) await this.runner.check(command.argv);
+    if (booted) await recordBootedConf(this.store.guestDir(guest.name), serializeConf(booted));
     await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));
   }
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ActivitySample } from '../../../shared/api/activity.js';
+import type { CommandRecord } from '../../../shared/api/host.js';
+import type { SettingsView } from '../../../shared/api/settings.js';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
@@ -104,4 +106,31 @@ test('a running guest’s QEMU reports CPU and memory while watched; power off e
   assert.equal(isRunning(pid), false);
   const refused = await dispatch(handlers, 'stopVm', { name: 'tiny' });
   assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: 'tiny is not running.' } });
+});
+
+test('settings: a save while running waits for the next start; then QEMU runs it and the guest sees the new disk', { timeout: 180_000 }, async () => {
+  const name = 'tiny';
+  await call('startVm', { name });
+  const view = (await call('getSettings', { name })) as SettingsView;
+  const disk = { type: 'nvme', dev: 'file', name: 'scratch.img', opts: '', size: '32M' };
+  await call('saveSettings', { name, revision: view.revision, settings: { ...view.settings, memory: '384M', disks: [...view.settings.disks, disk] } });
+  const listed = async () => ((await call('listVms', {})) as VmSummary[]).find((vm) => vm.name === name);
+  assert.deepEqual((await listed())?.pendingRestart, ['memory', 'disks']);
+  const lastQemu = async () => ((await call('listCommands', {})) as CommandRecord[]).filter((c) => c.argv[0] === 'qemu-system-x86_64').at(-1)?.argv ?? [];
+  assert.equal((await lastQemu())[(await lastQemu()).indexOf('-m') + 1], '256M');
+
+  await call('powerOffVm', { name });
+  await call('startVm', { name });
+  const argv = await lastQemu();
+  assert.equal(argv[argv.indexOf('-m') + 1], '384M');
+  assert.ok(argv.includes(`file=${join(datastore, name, 'scratch.img')},format=raw,if=none,id=disk1`), argv.join(' '));
+  assert.equal((await listed())?.pendingRestart, undefined);
+
+  const session = await host.consoles.session(name, 'com1');
+  const screen = new Screen();
+  session.attach(screen);
+  await screen.expect('guest# ', 60_000);
+  session.write('cat /proc/partitions\r');
+  await screen.expect('nvme0n1');
+  await call('powerOffVm', { name });
 });

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { useVms } from '../stores/vms.js';
 import { useWorkspace } from '../stores/workspace.js';
 import { Sparkline } from './activity/Sparkline.js';
+import { PendingMark } from '../ui/Field.js';
 import { VmActions } from './VmActions.js';
 import type { Question } from './VmQuestions.js';
 import { VmStatus } from './VmStatus.js';
@@ -26,6 +27,7 @@ export const VmRow = memo(function VmRow({ name, index, measure, ask }: Props) {
           {vm.name}
         </button>
         {vm.installMedia && <span className="media" title={vm.installMedia}>install media attached</span>}
+        {vm.pendingRestart && <PendingMark title={`Saved while running: ${vm.pendingRestart.join(', ')}`} />}
       </th>
       <td>
         <VmStatus vm={vm} />

@@ -4,6 +4,7 @@ import { useWorkspace } from '../../stores/workspace.js';
 import { ActivityGraph } from '../activity/ActivityGraph.js';
 import { VmActions } from '../VmActions.js';
 import { type Question, VmQuestion } from '../VmQuestions.js';
+import { SettingsPanel } from '../settings/SettingsPanel.js';
 import { VmStatus } from '../VmStatus.js';
 
 /** A guest's own page: what it is, what it is doing, and its actions. */
@@ -46,6 +47,10 @@ export function VmPage({ name }: { name: string }) {
         )}
       </dl>
       <ActivityGraph vm={vm} />
+      <section className="vm-settings" aria-labelledby={`vm-settings-${name}`}>
+        <h2 id={`vm-settings-${name}`}>Settings</h2>
+        <SettingsPanel name={name} />
+      </section>
       {question && <VmQuestion question={question} onDone={() => setQuestion(undefined)} />}
     </article>
   );

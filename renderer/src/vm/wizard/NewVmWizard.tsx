@@ -7,6 +7,7 @@ import { CreateVmInput, type CreateVmForm, type StartPlan } from '../../../../sh
 import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
 import { useVms } from '../../stores/vms.js';
+import { CpuMemoryFields } from '../../ui/CpuMemoryFields.js';
 import { Field } from '../../ui/Field.js';
 import { type FieldName, STEPS, stepOf } from './steps.js';
 
@@ -101,12 +102,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
           )}
           {step === 1 && (
             <>
-              <Field id="vm-cpus" label="CPUs" error={errors.cpus?.message}>
-                {(aria) => <input {...aria} inputMode="numeric" {...register('cpus')} />}
-              </Field>
-              <Field id="vm-memory" label="Memory" hint="For example 512M or 2G." error={errors.memory?.message}>
-                {(aria) => <input {...aria} {...register('memory')} />}
-              </Field>
+              <CpuMemoryFields idPrefix="vm" register={(field) => register(field)} errors={{ cpus: errors.cpus?.message, memory: errors.memory?.message }} />
               <Field id="vm-disk" label="Disk size" hint="A sparse file: it takes space only as the guest writes." error={errors.diskSize?.message}>
                 {(aria) => <input {...aria} {...register('diskSize')} />}
               </Field>

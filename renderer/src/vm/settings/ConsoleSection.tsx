@@ -1,0 +1,24 @@
+import { ConsolePort } from '../../../../shared/api/consoles.js';
+import { PendingMark } from '../../ui/Field.js';
+import { errorOf, type SectionProps } from './form.js';
+import { Section } from './Section.js';
+
+export function ConsoleSection({ name, form, pending }: SectionProps) {
+  return (
+    <Section name={name} id="console" hint="Serial ports, each a console tab (bhyve: a null-modem pair; QEMU: a pty).">
+      <fieldset className="plain">
+        <legend className="visually-hidden">Serial ports</legend>
+        <div className="check-row">
+          {ConsolePort.options.map((port) => (
+            <label key={port} className="check">
+              <input type="checkbox" value={port} {...form.register('comports')} />
+              {port}
+            </label>
+          ))}
+          {pending('comports') && <PendingMark />}
+        </div>
+      </fieldset>
+      {errorOf(form, 'comports') && <p className="field-error" role="alert">{errorOf(form, 'comports')}</p>}
+    </Section>
+  );
+}

@@ -1,0 +1,123 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { type SettingsView, VmSettings, type VmSettingsForm } from '../../../../shared/api/settings.js';
+import { isUp } from '../../../../shared/api/vms.js';
+import { useGuestSettings, useSettings } from '../../stores/settings.js';
+import { useVms } from '../../stores/vms.js';
+import { AdvancedSection } from './AdvancedSection.js';
+import { BootSection } from './BootSection.js';
+import { CommandPreview } from './CommandPreview.js';
+import { ConsoleSection } from './ConsoleSection.js';
+import { CpuMemorySection } from './CpuMemorySection.js';
+import { DisksSection } from './DisksSection.js';
+import { DisplaySection } from './DisplaySection.js';
+import { SECTIONS, type SectionProps, sectionDomId, toForm } from './form.js';
+import { GeneralSection } from './GeneralSection.js';
+import { NetworkSection } from './NetworkSection.js';
+import { SettingsHistory } from './SettingsHistory.js';
+import './settings.css';
+
+/** A VM's settings: read when shown, and again (a fresh form) whenever the file's revision changes. */
+export function SettingsPanel({ name }: { name: string }) {
+  const { view, loadError } = useGuestSettings(name);
+  useEffect(() => {
+    void useSettings.getState().load(name);
+  }, [name]);
+  if (loadError) return <p className="error" role="alert">{loadError.message}</p>;
+  if (!view) return <p className="empty">Loading settings…</p>;
+  return <SettingsForm key={view.revision} name={name} view={view} />;
+}
+
+function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
+  const form = useForm<VmSettingsForm, unknown, VmSettings>({ resolver: zodResolver(VmSettings), defaultValues: toForm(view.settings), mode: 'onTouched' });
+  const { conflict, saveError, saving, saved } = useGuestSettings(name);
+  const vm = useVms((s) => s.byName[name]);
+  const running = vm ? isUp(vm.state) : isUp(view.state);
+  // From the live list, so the marks clear as soon as the guest has restarted with the saved values.
+  const pendingNow = vm ? (vm.pendingRestart ?? []) : view.pending;
+  const [stale, setStale] = useState(false);
+  const store = useSettings.getState();
+
+  useEffect(() => {
+    const schedule = (values: VmSettingsForm) => {
+      const valid = VmSettings.safeParse(values).success;
+      setStale(!valid);
+      if (valid) store.schedulePreview(name, values);
+    };
+    schedule(form.getValues());
+    const subscription = form.watch((values) => schedule(values as VmSettingsForm));
+    return () => subscription.unsubscribe();
+  }, [form, name, store]);
+
+  const submit = form.handleSubmit(async (settings) => {
+    if (await store.save(name, settings)) return;
+    const fields = Object.entries(useSettings.getState().byName[name]?.saveError?.fields ?? {});
+    for (const [field, message] of fields) form.setError(field.replace(/^settings\./, '') as keyof VmSettingsForm, { message }, { shouldFocus: true });
+  });
+
+  const props: SectionProps = { name, form, view, running, pending: (field) => pendingNow.includes(field) };
+  const dirty = form.formState.isDirty;
+  return (
+    <div className="settings">
+      <nav className="settings-nav" aria-label={`Sections of ${name}'s settings`}>
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s.id}>
+              <button type="button" className="link" onClick={() => document.getElementById(sectionDomId(name, s.id))?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>
+                {s.title}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <form className="settings-form" aria-label={`Settings of ${name}`} noValidate onSubmit={(e) => void submit(e)}>
+        {running && (
+          <p className="notice" role="note">
+            {name} is running. What you save applies at its next start: bhyve and QEMU take none of these settings while a guest runs.
+            {pendingNow.length > 0 && ' Fields marked “applies at next start” are saved but not in use yet.'}
+          </p>
+        )}
+        {conflict && (
+          <div className="conflict" role="alert">
+            <p>{name}.conf was changed on disk since this form was opened (edited by hand or with vm configure). Save is off, so nothing is overwritten.</p>
+            <button type="button" onClick={() => void store.load(name)}>
+              Reload
+            </button>
+            <span className="hint">Reload shows the file as it is now; your edits here are dropped.</span>
+          </div>
+        )}
+        <GeneralSection {...props} />
+        <CpuMemorySection {...props} />
+        <BootSection {...props} />
+        <DisksSection {...props} />
+        <NetworkSection {...props} />
+        <DisplaySection {...props} />
+        <ConsoleSection {...props} />
+        <AdvancedSection {...props} />
+        <footer className="settings-actions">
+          {saveError && !conflict && !saveError.fields && <p className="error" role="alert">{saveError.message}</p>}
+          {saved && !dirty && (
+            <ul className="saved" role="status" aria-label="Saved">
+              <li>Saved{saved.ran.length ? `; ran ${saved.ran.length} command${saved.ran.length > 1 ? 's' : ''}` : ''}.</li>
+              {saved.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          )}
+          <span className="spacer" />
+          <button type="button" disabled={!dirty || saving} onClick={() => form.reset()}>
+            Discard changes
+          </button>
+          <button type="submit" className="primary" disabled={saving || conflict}>
+            Save
+          </button>
+        </footer>
+      </form>
+      <aside className="settings-aside">
+        <CommandPreview name={name} stale={stale} />
+        <SettingsHistory name={name} dirty={dirty} />
+      </aside>
+    </div>
+  );
+}
