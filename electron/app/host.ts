@@ -52,7 +52,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const current = () => datastores.current;
   // The changes that follow apply to the whole list: a window whose event stream connects late gets it first.
   events.greet('onDidChangeVms', () => current().monitor.current());
-  events.greet('onDidChangeConsoleBadges', () => current().consoles.listBadges());
+  // Badges too, when there are any (a new window starts with none).
+  events.greet('onDidChangeConsoleBadges', () => {
+    const badges = current().consoles.listBadges();
+    return badges.length ? badges : undefined;
+  });
   // Getters, never copies: each request reads the datastore open at that moment.
   const services = (socketUrl: Services['socketUrl']): Services => ({
     get vms() {
