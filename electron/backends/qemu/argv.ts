@@ -28,14 +28,18 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
     '-name', guest.name,
     '-machine', `q35,accel=${accel}`,
     ...(accel === 'kvm' ? ['-cpu', 'host'] : []),
-    '-smp', String(guest.cpus),
+    '-smp', smp(guest),
     '-m', `${memMiB}M`,
+    ...(guest.uuid ? ['-uuid', guest.uuid] : []),
+    // The guest's clock: UTC unless utctime="no" (bhyve's -u), QEMU's default is UTC too.
+    ...(guest.utcTime ? [] : ['-rtc', 'base=localtime']),
     ...guest.disks.flatMap((disk, i) => diskArgs(disk.type, `${paths.dir}/${disk.name}`, i)),
     ...mediaArgs(guest.installMedia),
     ...guest.networks.flatMap((nic, i) => [
       '-netdev', `user,id=net${i}`,
       '-device', `${NIC_MODEL[nic.type] ?? 'virtio-net-pci'},netdev=net${i}${checkedMac(nic, i) ? `,mac=${nic.mac}` : ''}`,
     ]),
+    ...(guest.virtRandom ? ['-device', 'virtio-rng-pci'] : []),
     ...guest.comports.flatMap((port) => ['-chardev', `pty,id=${port}`, '-serial', `chardev:${port}`]),
     '-display', 'none',
     '-qmp', `unix:${optionValue(paths.qmpSocket)},server=on,wait=off`,
@@ -43,6 +47,12 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
     '-D', paths.logFile,
     '-daemonize',
   ];
+}
+
+/** cpu and vm-bhyve's cpu_sockets/cpu_cores/cpu_threads, as `-smp` takes them. */
+function smp(guest: GuestConfig): string {
+  const t = guest.topology;
+  return t ? `${guest.cpus},sockets=${t.sockets},cores=${t.cores},threads=${t.threads}` : String(guest.cpus);
 }
 
 function diskArgs(type: string, file: string, i: number): string[] {
