@@ -37,25 +37,41 @@ function hivedesk(...args: string[]) {
   });
 }
 
-test('plan install prints the handbook install, one shell-quoted command per line, and warns on stderr', async () => {
+test('plan install prints the handbook install the vm-bhyve way, one shell-quoted command per line, and warns on stderr', { timeout: 60_000 }, async () => {
   const { stdout, stderr } = await hivedesk('plan', 'install', 'guestname', iso);
-  const lines = stdout.trimEnd().split('\n');
-  assert.deepEqual(lines, [
+  const errors = stderr.trimEnd().split('\n');
+  // The guest has no uuid and no MAC yet: the plan shows the ones a start would add to its .conf first.
+  assert.equal(errors[2], `hivedesk: adds to ${datastore}/guestname/guestname.conf (a uuid and NIC MACs, added before anything runs as vm-bhyve adds them at a first start (each plan draws new ones until a start stores them)):`);
+  const uuid = /^ {4}uuid="(.+)"$/.exec(errors[3] ?? '')?.[1] ?? '';
+  const mac = /^ {4}network0_mac="(58:9c:fc:0[0-9a-f]:[0-9a-f]{2}:[0-9a-f]{2})"$/.exec(errors[4] ?? '')?.[1] ?? '';
+  assert.match(uuid, /^[0-9a-f-]{36}$/);
+  const disk = `${datastore}/guestname/guest.img`;
+  const bhyve = `doas bhyve -s 0,hostbridge -s 31,lpc -s 0:4:0,virtio-blk,${disk} -s 0:5:0,virtio-net,tap0,mac=${mac} -c 1 -m 1024M -AHPw -U ${uuid} -s 3:0,ahci-cd,${iso},ro,bootindex=1 -l com1,/dev/nmdm-guestname.1A guestname`;
+  const bhyveload = (from: string) => `doas bhyveload -c /dev/nmdm-guestname.1A -m 1024M -e smbios.system.uuid=${uuid} -e autoboot_delay=3 -e bhyve_vm_name=guestname -d ${from} guestname`;
+  assert.deepEqual(stdout.trimEnd().split('\n'), [
     'doas kldload vmm',
     'doas kldload nmdm',
     'doas sysctl net.link.tap.up_on_open=1',
-    'doas ifconfig tap0 create',
-    'doas ifconfig bridge0 create',
-    'doas ifconfig bridge0 addm igb0 addm tap0 up',
-    `doas bhyveload -c /dev/nmdm-guestname.1A -m 1024M -e autoboot_delay=3 -e bhyve_vm_name=guestname -d ${iso} guestname`,
-    `doas bhyve -s 0,hostbridge -s 31,lpc -s 0:4:0,virtio-blk,${datastore}/guestname/guest.img -s 0:5:0,virtio-net,tap0 -c 1 -m 1024M -AHPw -s 3:0,ahci-cd,${iso},ro,bootindex=1 -l com1,/dev/nmdm-guestname.1A guestname`,
+    // vm init's bridge for the standard switch "public" of .config/system.conf, found later by its group viid-4c918@
+    'doas ifconfig bridge create name vm-public group vm-switch up',
+    'doas ifconfig vm-public group viid-4c918@',
+    'doas ifconfig vm-public link random',
+    'doas ifconfig vm-public addm igb0',
+    'doas ifconfig tap0 create descr vmnet/guestname/0/public group vm-port',
+    'doas ifconfig vm-public addm tap0',
+    'doas ifconfig tap0 up',
+    bhyveload(iso),
+    bhyve,
+    'doas bhyvectl --destroy --vm=guestname',
+    // After the installer reboots: the installed system from disk0, the ISO still attached.
+    bhyveload(disk),
+    bhyve,
     'doas bhyvectl --destroy --vm=guestname',
     'doas ifconfig tap0 destroy',
   ]);
-  const [missingIso, missingDisk, supervisor] = stderr.trimEnd().split('\n');
-  assert.equal(missingIso, `hivedesk: warning: the install media ${iso} does not exist: choose another ISO.`);
-  assert.equal(missingDisk, `hivedesk: warning: disk0 ${datastore}/guestname/guest.img does not exist`);
-  assert.match(supervisor ?? '', /^hivedesk: started detached, runs what follows: \S+ --import tsx \S+supervisor-main\.ts \S+ guestname$/);
+  assert.equal(errors[0], `hivedesk: warning: the install media ${iso} does not exist: choose another ISO.`);
+  assert.equal(errors[1], `hivedesk: warning: disk0 ${disk} does not exist: create it, or point disk0_name at the disk in Settings → Disks.`);
+  assert.match(errors.at(-1) ?? '', /^hivedesk: started detached, runs what follows: \S+ --import tsx \S+supervisor-main\.ts \S+ guestname$/);
 });
 
 test('plan start boots from the disk; start refuses what the plan warned about and runs nothing', async () => {
@@ -64,7 +80,7 @@ test('plan start boots from the disk; start refuses what the plan warned about a
   assert.doesNotMatch(stdout, /ahci-cd/);
   await assert.rejects(hivedesk('start', 'guestname'), (err: { code: number; stderr: string }) => {
     assert.equal(err.code, 1);
-    assert.equal(err.stderr, `hivedesk: disk0 ${datastore}/guestname/guest.img does not exist\n`);
+    assert.equal(err.stderr, `hivedesk: disk0 ${datastore}/guestname/guest.img does not exist: create it, or point disk0_name at the disk in Settings → Disks.\n`);
     return true;
   });
   assert.deepEqual((await readdir(join(datastore, 'guestname'))).sort(), ['guestname.conf']);

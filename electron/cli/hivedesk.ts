@@ -89,6 +89,10 @@ function printList(vms: VmSummary[], json: boolean): number {
 function printPlan(plan: Plan): number {
   for (const warning of plan.warnings) console.error(`hivedesk: warning: ${warning}`);
   for (const note of plan.notes) console.error(`hivedesk: note: ${note}`);
+  for (const file of plan.files ?? []) {
+    console.error(`hivedesk: ${file.append ? 'adds to' : 'writes'} ${file.path} (${file.why}):`);
+    for (const line of file.content.trimEnd().split('\n')) console.error(`    ${line}`);
+  }
   for (const command of plan.commands) {
     if (command.supervisor) console.error(`hivedesk: started detached, runs what follows: ${quoteArgv(command.argv)}`);
     else console.log(quoteArgv(command.argv));

@@ -132,6 +132,13 @@ export class Datastore {
     );
   }
 
+  /** The framebuffer's `<listen>:<port>` from a running guest's `console` file (vm-bhyve writes a vnc= line there too). */
+  async readVnc(name: string): Promise<string | undefined> {
+    const text = await readFile(this.runtimePath(name, 'console'), 'utf8').catch(() => '');
+    return /^vnc=(.+)$/m.exec(text)?.[1]?.trim();
+  }
+
+  /** One `key=value` line each: `com1=/dev/nmdm-web1.1B`, and `vnc=127.0.0.1:5900` for a framebuffer. */
   async writeConsoles(name: string, consoles: Record<string, string>): Promise<void> {
     const text = Object.entries(consoles).map(([port, dev]) => `${port}=${dev}\n`).join('');
     await writeFileAtomic(this.runtimePath(name, 'console'), text);

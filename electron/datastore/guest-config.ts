@@ -1,6 +1,6 @@
 import { BackendId, type CreateVmInput } from '../../shared/api/vms.js';
 import { PROFILES } from '../../shared/profiles.js';
-import { type ConfDocument, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
+import { type ConfDocument, entries, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
 import { newMac, newUuid } from './identity.js';
 
 export interface DiskConfig {
@@ -20,6 +20,10 @@ export interface NicConfig {
   mac?: string;
   /** networkN_device: an existing tap to use instead of creating one. */
   device?: string;
+  /** networkN_name: the name the new tap gets (`ifconfig tap create name <name>`). */
+  name?: string;
+  /** networkN_span: the tap joins its bridge as a span port (a copy of all traffic), not as a member. */
+  span?: boolean;
 }
 
 export interface GraphicsConfig {
@@ -29,6 +33,16 @@ export interface GraphicsConfig {
   height: number;
   /** vm-bhyve's graphics_wait: auto waits only while installing. */
   wait: 'auto' | 'yes' | 'no';
+  /** graphics_vga: on | io | off (bhyve's default io when unset). */
+  vga?: string;
+  /** vnc_password, passed to bhyve as the framebuffer's password. */
+  password?: string;
+}
+
+/** passthruN (`bus/slot/function`, or `b/s/f=slot:func` to pin the guest address) and passthruN_options. */
+export interface PassthruConfig {
+  device: string;
+  options?: string;
 }
 
 /** The one VM model every backend maps to its own commands; read from a vm-bhyve .conf. */
@@ -53,10 +67,36 @@ export interface GuestConfig {
   wiredMemory: boolean;
   /** hostbridge: standard | amd | none. */
   hostbridge: string;
-  /** grub_run_partition etc., for loader="grub". */
-  grub: { runPartition?: string; runDir?: string; runFile?: string };
+  /** grub_run_partition etc., for loader="grub"; install and run are the grub_installN / grub_runN commands. */
+  grub: { runPartition?: string; runDir?: string; runFile?: string; install: string[]; run: string[] };
   /** Extra bhyve flags from bhyve_options, split on spaces as vm-bhyve does. */
   bhyveOptions: string[];
+  /** loader_timeout: seconds bhyveload's and grub.cfg's menus wait (vm-bhyve's default 3). */
+  loaderTimeout: string;
+  /** bhyveload_args (split as the shell splits them) and bhyveload_loader (`-l`). */
+  bhyveload: { args: string[]; loader?: string };
+  /** ignore_msr="yes": one more `w` on bhyve's flags. */
+  ignoreMsr: boolean;
+  passthru: PassthruConfig[];
+  virtRandom: boolean;
+  /** virt_consoleN port names; yes/on/1 name a port by its index. */
+  virtConsoles: string[];
+  /** sound="yes": an hda device playing to sound_play (default /dev/dsp0), recording from sound_rec. */
+  sound?: { play: string; rec?: string };
+  /** fwcfg: bhyve | qemu, the LPC's firmware configuration interface. */
+  fwcfg?: string;
+  /** start_slot (4): the first PCI slot for disks; install_slot (3): where the install media goes. */
+  startSlot: number;
+  installSlot: number;
+  /** ahci_device_limit: ahci disks per ahci controller (1, or 2 to 32). */
+  ahciDeviceLimit: number;
+  /** nulliso_fix: a UEFI guest that is not installing gets `.config/null.iso` as a CD. */
+  nullIso: boolean;
+  /** on_restart (bhyve exit 0, default restart) and on_fault (exits 3 and up, default shutdown). */
+  onRestart: string;
+  onFault: string;
+  /** Every key vm-bhyve reads from the file, with its value: the key catalog says which ones a backend applies. */
+  keys: ReadonlyMap<string, string>;
 }
 
 /** Keys vm-bhyve does not know carry this prefix; vm-bhyve ignores them. */
@@ -72,6 +112,7 @@ export function toGuestConfig(name: string, doc: ConfDocument, defaultBackend: B
   const media = get(KEY.installMedia);
   const uuid = get('uuid');
   const topology = readTopology(get);
+  const fwcfg = get('fwcfg');
   return {
     name,
     backend: backend.success ? backend.data : defaultBackend,
@@ -79,16 +120,8 @@ export function toGuestConfig(name: string, doc: ConfDocument, defaultBackend: B
     loader: get('loader') ?? 'bhyveload',
     cpus: Number(get('cpu') ?? '1') || 1,
     memory: get('memory') ?? '256M',
-    disks: indexed(doc, 'disk', 'name').map((diskName, i) => {
-      const opts = get(`disk${i}_opts`);
-      return { name: diskName, type: get(`disk${i}_type`) ?? 'virtio-blk', dev: get(`disk${i}_dev`) ?? 'file', ...(opts ? { opts } : {}) };
-    }),
-    // vm-bhyve counts NICs by networkN_type; a NIC may have a tap device and no switch.
-    networks: indexed(doc, 'network', 'type').map((type, i) => {
-      const mac = get(`network${i}_mac`);
-      const device = get(`network${i}_device`);
-      return { type, switch: get(`network${i}_switch`) ?? '', ...(mac ? { mac } : {}), ...(device ? { device } : {}) };
-    }),
+    disks: readDisks(doc),
+    networks: readNetworks(doc),
     comports: (get('comports') ?? 'com1').split(/\s+/).filter(Boolean),
     ...(media ? { installMedia: media } : {}),
     ...(uuid ? { uuid } : {}),
@@ -103,9 +136,70 @@ export function toGuestConfig(name: string, doc: ConfDocument, defaultBackend: B
       ...optional('runPartition', get('grub_run_partition')),
       ...optional('runDir', get('grub_run_dir')),
       ...optional('runFile', get('grub_run_file')),
+      install: indexed(doc, 'grub_install', ''),
+      run: indexed(doc, 'grub_run', ''),
     },
-    bhyveOptions: (get('bhyve_options') ?? '').split(' ').filter(Boolean),
+    bhyveOptions: words(get('bhyve_options')),
+    loaderTimeout: get('loader_timeout') || '3',
+    bhyveload: { args: words(get('bhyveload_args')), ...optional('loader', get('bhyveload_loader')) },
+    ignoreMsr: isYes(get('ignore_msr')),
+    passthru: indexed(doc, 'passthru', '').map((device, i) => ({ device, ...optional('options', get(`passthru${i}_options`)) })),
+    virtRandom: isYes(get('virt_random')),
+    virtConsoles: readVirtConsoles(doc),
+    ...(isYes(get('sound')) ? { sound: { play: get('sound_play') || '/dev/dsp0', ...optional('rec', get('sound_rec')) } } : {}),
+    ...(fwcfg ? { fwcfg } : {}),
+    // Checked where they are used (a bad slot must not hide the guest from the list).
+    startSlot: Number(get('start_slot') || DEFAULT_START_SLOT),
+    installSlot: Number(get('install_slot') || DEFAULT_INSTALL_SLOT),
+    ahciDeviceLimit: ahciLimit(get('ahci_device_limit')),
+    nullIso: isYes(get('nulliso_fix')),
+    onRestart: get('on_restart') || 'restart',
+    onFault: get('on_fault') || 'shutdown',
+    keys: new Map(entries(doc)),
   };
+}
+
+/** vm-run's `_slot` / `_install_slot` defaults. */
+const DEFAULT_START_SLOT = 4;
+const DEFAULT_INSTALL_SLOT = 3;
+
+function readDisks(doc: ConfDocument): DiskConfig[] {
+  const get = (key: string) => getValue(doc, key);
+  return indexed(doc, 'disk', 'name').map((diskName, i) => {
+    const opts = get(`disk${i}_opts`);
+    return { name: diskName, type: get(`disk${i}_type`) ?? 'virtio-blk', dev: get(`disk${i}_dev`) ?? 'file', ...(opts ? { opts } : {}) };
+  });
+}
+
+/** vm-bhyve counts NICs by networkN_type; a NIC may have a tap device and no switch. */
+function readNetworks(doc: ConfDocument): NicConfig[] {
+  const get = (key: string) => getValue(doc, key);
+  return indexed(doc, 'network', 'type').map((type, i) => ({
+    type,
+    switch: get(`network${i}_switch`) ?? '',
+    ...optional('mac', get(`network${i}_mac`)),
+    ...optional('device', get(`network${i}_device`)),
+    ...optional('name', get(`network${i}_name`)),
+    ...(isYes(get(`network${i}_span`)) ? { span: true } : {}),
+  }));
+}
+
+/** vm::bhyve_device_console: virt_console0.. up to 16 ports; `yes`, `on` and `1` name a port by its index. */
+function readVirtConsoles(doc: ConfDocument): string[] {
+  return indexed(doc, 'virt_console', '')
+    .slice(0, 16)
+    .map((port, i) => (/^(yes|on|1)$/i.test(port) ? String(i) : port));
+}
+
+/** Unquoted shell expansion in vm-bhyve splits these values on blanks. */
+function words(value: string | undefined): string[] {
+  return (value ?? '').split(/\s+/).filter(Boolean);
+}
+
+/** vm::bhyve_device_disks: a number from 2 to 32 packs ahci disks onto shared controllers; anything else means 1. */
+function ahciLimit(value: string | undefined): number {
+  const limit = /^[0-9]+$/.test(value ?? '') ? Number(value) : 1;
+  return limit > 1 && limit <= 32 ? limit : 1;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
@@ -129,6 +223,8 @@ function readGraphics(get: (key: string) => string | undefined): GraphicsConfig 
     height: Number(res?.[2] ?? 768),
     wait: wait === 'yes' || wait === 'no' ? wait : 'auto',
     ...(Number.isInteger(port) && port > 0 ? { port } : {}),
+    ...optional('vga', get('graphics_vga')),
+    ...optional('password', get('vnc_password')),
   };
 }
 

@@ -78,8 +78,23 @@ export const DeleteVmInput = z.object({
   deleteDisks: z.boolean(),
 });
 
+/** A file a plan writes (grub.cfg, device.map, keys added to the guest's .conf), with exactly what it writes. */
+export const PlanFile = z.object({
+  path: z.string(),
+  content: z.string(),
+  why: z.string(),
+  /** The content is added at the end of the file; what the file already holds stays. */
+  append: z.boolean().optional(),
+});
+export type PlanFile = z.infer<typeof PlanFile>;
+
 /** A start's commands; warnings block it (a missing ISO), notes do not (what the network will be). */
-export const StartPlan = z.object({ commands: z.array(PlannedCommand), warnings: z.array(z.string()), notes: z.array(z.string()) });
+export const StartPlan = z.object({
+  commands: z.array(PlannedCommand),
+  warnings: z.array(z.string()),
+  notes: z.array(z.string()),
+  files: z.array(PlanFile).optional(),
+});
 export type StartPlan = z.infer<typeof StartPlan>;
 
 export const vmsApi = {

@@ -4,12 +4,14 @@ import { CommandRecord } from '../../../shared/api/host.js';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
+import { draftIdentity, identityFile, type IdentityDraft, storeIdentity } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
-import { bhyvectlArgv, diskCreateArgv, diskGrowArgv, diskPath } from './commands.js';
+import { bhyvectlArgv, diskCreateArgv, diskGrowArgv } from './commands.js';
+import { diskPath } from './guest-paths.js';
 import { fileBytes } from '../../host/file-size.js';
-import { planBoot, planCommands } from './plan.js';
+import { planBoot, planCommands, planFiles } from './plan.js';
 import { probeHost } from './probe.js';
 import { isRunning, readPid, readProcessTable, readProcessTitles, type TitledProcess, titledPid } from '../../host/process.js';
 import { waitUntil } from '../../host/wait.js';
@@ -84,17 +86,35 @@ export class BhyveBackend implements Backend {
   }
 
   async planStart(guest: GuestConfig): Promise<Plan> {
-    const dir = this.store.guestDir(guest.name);
-    const facts = await probeHost(this.runner, this.settings, guest, dir, this.store.root);
-    const plan = configError(() => planBoot({ guest, guestDir: dir, datastoreDir: this.store.root, settings: this.settings, facts }));
-    return { commands: [this.supervisorCommand(guest.name), ...planCommands(plan)], warnings: plan.warnings, notes: plan.notes };
+    return (await this.prepareStart(guest)).plan;
   }
 
+  /** The plan for the guest with the uuid and MACs its first start adds, drawn against every MAC of the datastore. */
+  private async prepareStart(guest: GuestConfig): Promise<{ plan: Plan; identity: IdentityDraft }> {
+    const dir = this.store.guestDir(guest.name);
+    const facts = await probeHost(this.runner, this.settings, guest, dir, this.store.root);
+    const identity = draftIdentity(guest, facts.macs);
+    const boot = configError(() => planBoot({ guest: identity.guest, guestDir: dir, datastoreDir: this.store.root, settings: this.settings, facts }));
+    const plan = {
+      commands: [this.supervisorCommand(guest.name), ...planCommands(boot)],
+      warnings: boot.warnings,
+      notes: boot.notes,
+      files: [...identityFile(this.store.confPath(guest.name), identity.values), ...planFiles(boot)],
+    };
+    return { plan, identity };
+  }
+
+  /**
+   * The uuid and MACs are stored here, before the supervisor starts, rather than by the supervisor as vm-bhyve's
+   * `vm _run` does: the supervisor reads the .conf when it starts, so it boots with them all the same, and the
+   * pre-flight just made, the plan and the guest all see the same values (QEMU's start does the same).
+   */
   async start(guest: GuestConfig): Promise<void> {
     const status = await this.status(guest);
     if (status.state !== 'stopped') throw new AppError('conflict', `${guest.name} is ${status.state === 'locked' ? `locked by ${status.lockedBy}` : 'already running'}.`);
-    const plan = await this.planStart(guest);
+    const { plan, identity } = await this.prepareStart(guest);
     if (plan.warnings.length) throw new AppError('invalid_input', plan.warnings.join(' '));
+    await storeIdentity(this.store, guest.name, identity.values);
     const files = runtimeFiles(this.store.guestDir(guest.name));
     // ELECTRON_RUN_AS_NODE: in the desktop app process.execPath is Electron, which must act as plain Node here.
     const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };

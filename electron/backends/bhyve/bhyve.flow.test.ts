@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { SettingsView } from '../../../shared/api/settings.js';
@@ -11,7 +10,7 @@ import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
 import type { ConsoleSession } from '../../consoles/session.js';
 import { readProcessTitles } from '../../host/process.js';
-import { SIMULATOR_BIN } from '../../testing/simulated-bhyve.js';
+import { SimulatedBhyveHost } from '../../testing/simulated-bhyve-host.js';
 import { Screen, waitFor } from '../../testing/support.js';
 import { supervisorTitle } from './runtime.js';
 
@@ -19,8 +18,9 @@ import { supervisorTitle } from './runtime.js';
  * Flows of the bhyve backend on the FreeBSD HOST SIMULATOR (e2e/freebsd-host-simulator): fake
  * bhyve, bhyvectl, bhyveload, ifconfig… that record their argv and keep FreeBSD-like state in
  * a sandbox. This is not FreeBSD; the exact command lines are checked against the handbook
- * in commands.test.ts.
+ * in commands.test.ts. The files vm-bhyve reads and the pre-flight have vm-bhyve-files.flow.test.ts.
  */
+let rig: SimulatedBhyveHost;
 let sim: string;
 let datastore: string;
 let iso: string;
@@ -28,60 +28,18 @@ let host: Host;
 let handlers: Handlers;
 
 before(async () => {
-  sim = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
-  datastore = await mkdtemp(join(tmpdir(), 'hivedesk-bhyve-'));
-  Object.assign(process.env, {
-    FREEBSD_SIM_ROOT: sim,
-    PATH: `${SIMULATOR_BIN}:${process.env.PATH}`,
-    HIVEDESK_BHYVE_DEV_DIR: join(sim, 'dev'),
-    HIVEDESK_BHYVE_FIRMWARE_DIR: join(sim, 'firmware'),
-    HIVEDESK_PRIVILEGE: 'doas',
-    HIVEDESK_HOSTNAME: 'hivedesk-test-host',
-  });
-  await mkdir(join(sim, 'firmware'), { recursive: true });
+  rig = await SimulatedBhyveHost.start();
+  ({ sim, datastore, host, handlers } = rig);
   iso = join(sim, 'FreeBSD-14.2-RELEASE-amd64-bootonly.iso');
   await writeFile(iso, 'not really an ISO: the simulator only checks that it exists');
-  host = await createHost({ datastore, backend: 'bhyve' });
-  handlers = host.handlers(() => 'ws://unused');
 });
 
-after(async () => {
-  host.dispose();
-  execFileSync(join(SIMULATOR_BIN, 'freebsd-sim-teardown'), { env: process.env });
-  await rm(datastore, { recursive: true, force: true });
-  await rm(sim, { recursive: true, force: true });
-});
+after(() => rig.close());
+afterEach(() => rig.powerOffAll());
 
-/** One failed flow must not leave a guest running into the next test. */
-afterEach(async () => {
-  for (const guest of await call<VmSummary[]>('listVms', {})) {
-    if (guest.state === 'stopped') continue;
-    await dispatch(handlers, 'powerOffVm', { name: guest.name });
-    await waitFor(async () => (await vm(guest.name)).state === 'stopped', `${guest.name} to stop after the test`);
-  }
-});
-
-async function call<T = VmSummary>(channel: string, input: unknown): Promise<T> {
-  const result = await dispatch(handlers, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function vm(name: string): Promise<VmSummary> {
-  const list = await call<VmSummary[]>('listVms', {});
-  const found = list.find((v) => v.name === name);
-  assert.ok(found, `${name} is listed`);
-  return found;
-}
-
-/**
- * What Hivedesk ran as root on the simulated host: everything it runs through the `doas`
- * prefix, prefix removed. (Read-only probes such as `ifconfig -l` run without it.)
- */
-async function hostCommands(): Promise<string[][]> {
-  const lines = (await readFile(join(sim, 'commands.jsonl'), 'utf8')).trim().split('\n');
-  return lines.map((l) => (JSON.parse(l) as { argv: string[] }).argv).filter((argv) => argv[0] === 'doas').map((argv) => argv.slice(1));
-}
+const call = <T = VmSummary>(channel: string, input: unknown) => rig.call<T>(channel, input);
+const vm = (name: string) => rig.vm(name);
+const hostCommands = () => rig.hostCommands();
 
 /**
  * The guest's com1 as a user finds it: what the guest printed before the console attached is gone
@@ -96,7 +54,7 @@ async function loginPrompt(name: string): Promise<{ session: ConsoleSession; scr
   return { session, screen };
 }
 
-test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO detached after poweroff', async () => {
+test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO detached after poweroff', { timeout: 120_000 }, async () => {
   await call('createVm', { name: 'fbsd', profile: 'freebsd', cpus: 1, memory: '1024M', diskSize: '16G', installMedia: iso });
   const conf = await readFile(join(datastore, 'fbsd', 'fbsd.conf'), 'utf8');
   assert.match(conf, /^loader="bhyveload"$/m);
@@ -116,14 +74,21 @@ test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO d
   await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'fbsd to stop');
 
   const commands = await hostCommands();
+  // vm-run loads the installer from the ISO once; after its reboot, the installed system from disk0 (the ISO stays attached to bhyve).
   const boots = commands.filter((argv) => argv[0] === 'bhyveload');
-  assert.equal(boots.length, 2);
-  for (const argv of boots) assert.deepEqual(argv.slice(-3), ['-d', iso, 'fbsd']);
+  assert.deepEqual(boots.map((argv) => argv.slice(-3)), [['-d', iso, 'fbsd'], ['-d', join(datastore, 'fbsd', 'disk0.img'), 'fbsd']]);
+  for (const argv of commands.filter((a) => a[0] === 'bhyve')) assert.ok(argv.includes(`3:0,ahci-cd,${iso},ro,bootindex=1`));
+  const console = join(sim, 'dev', 'nmdm-fbsd.1A');
+  // No .config/system.conf: switch "public" gets a bridge of Hivedesk's own, made as vm-bhyve makes a standard switch's.
   assert.deepEqual(
-    commands.map((argv) => argv.slice(0, 2).join(' ')),
+    commands.map((argv) => argv.slice(0, 3).join(' ')),
     [
-      'kldload vmm', 'kldload nmdm', 'sysctl net.link.tap.up_on_open=1', 'ifconfig tap0', 'ifconfig bridge0', 'ifconfig bridge0',
-      'bhyveload -c', 'bhyve -s', 'bhyvectl --destroy', 'bhyveload -c', 'bhyve -s', 'bhyvectl --destroy', 'ifconfig tap0',
+      'kldload vmm', 'kldload nmdm', 'sysctl net.link.tap.up_on_open=1',
+      'ifconfig bridge create', 'ifconfig vm-public group', 'ifconfig vm-public link',
+      'ifconfig tap0 create', 'ifconfig vm-public addm', 'ifconfig tap0 up',
+      `bhyveload -c ${console}`, 'bhyve -s 0,hostbridge', 'bhyvectl --destroy --vm=fbsd',
+      `bhyveload -c ${console}`, 'bhyve -s 0,hostbridge', 'bhyvectl --destroy --vm=fbsd',
+      'ifconfig tap0 destroy',
     ],
   );
   const after = await readFile(join(datastore, 'fbsd', 'fbsd.conf'), 'utf8');
@@ -287,7 +252,7 @@ test('a refused privilege is a clear error naming the command that failed', asyn
   try {
     const refused = await dispatch(handlers, 'startVm', { name: 'fbsd' });
     assert.equal(refused.ok, false);
-    assert.match(refused.ok ? '' : refused.error.message, /^doas ifconfig tap\d+ create: exit status 1: doas: Operation not permitted/);
+    assert.match(refused.ok ? '' : refused.error.message, /^doas ifconfig tap\d+ create descr vmnet\/fbsd\/0\/public group vm-port: exit status 1: doas: Operation not permitted/);
     assert.equal((await vm('fbsd')).state, 'stopped');
   } finally {
     await rm(join(sim, 'control', 'doas.deny'));
@@ -339,7 +304,7 @@ test('refusals say what to do, and run nothing', async () => {
   const confPath = join(datastore, 'fbsd', 'fbsd.conf');
   await writeFile(confPath, `${await readFile(confPath, 'utf8')}graphics="yes"\n`);
   const graphics = await dispatch(handlers, 'startVm', { name: 'fbsd' });
-  assert.match(graphics.ok ? '' : graphics.error.message, /graphics \(VNC\) needs a UEFI loader: fbsd uses loader "bhyveload"; switch it to "uefi" or turn graphics off/);
+  assert.match(graphics.ok ? '' : graphics.error.message, /graphics \(VNC\) needs a UEFI loader: fbsd uses loader "bhyveload"; switch it to "uefi" in Settings → Boot & firmware or turn graphics off in Settings → Display\./);
   assert.deepEqual((await hostCommands()).slice(before), []);
 });
 

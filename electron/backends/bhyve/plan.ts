@@ -1,49 +1,58 @@
-import type { PlannedCommand } from '../../../shared/api/vms.js';
-import { type ConfDocument, getValue } from '../../datastore/conf.js';
+import type { PlanFile, PlannedCommand } from '../../../shared/api/vms.js';
+import type { MacOwners } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
+import { keysNotApplied } from '../../datastore/key-catalog.js';
+import { duplicateMacs } from '../preflight.js';
+import { bhyveArgv, bhyvectlArgv, kldloadArgv } from './commands.js';
 import {
   type BhyveRunContext,
-  bhyveArgv,
-  bhyvectlArgv,
-  bhyveloadArgv,
-  bridgeAddMembersArgv,
-  bridgeCreateArgv,
   consolePorts,
-  deviceMap,
   diskPath,
   firmwareFor,
-  grubBhyveArgv,
-  interfaceDestroyArgv,
   isUefiLoader,
-  kldloadArgv,
-  tapCreateArgv,
-  tapUpOnOpenArgv,
+  loadsFromMedia,
+  nullIsoPath,
   uefiVarsTemplate,
-} from './commands.js';
+} from './guest-paths.js';
+import { bhyveloadArgv, grubBhyveArgv, grubFiles } from './loaders.js';
+import { type Cmd, type NetworkFacts, planNetwork } from './network.js';
+import { virtConsoleSocket } from './pci-devices.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 /** What the host looks like right now; gathered by probe.ts so the planner stays pure. */
-export interface HostFacts {
-  interfaces: string[];
-  tapUpOnOpen: boolean;
+export interface HostFacts extends NetworkFacts {
   modules: { vmm: boolean; nmdm: boolean };
-  /** Paths (firmware, ISO, disks, vars) that exist. */
+  /** Paths (firmware, ISO, disks, vars, null.iso) that exist. */
   existing: Set<string>;
-  /** vm-bhyve's `.config/system.conf`, for a switch's bridge (`bridge_<sw>`) and ports (`ports_<sw>`). */
-  systemConf?: ConfDocument;
+  /** TCP ports something listens on, on any address (`netstat -an`, as vm-bhyve reads it). */
+  listeningPorts: ReadonlySet<number>;
+  /** The VNC ports of this datastore's other running guests (the vnc= line of their `console` file), port -> guest. */
+  guestVncPorts: ReadonlyMap<number, string>;
+  /** Every NIC MAC in the datastore. */
+  macs: MacOwners;
 }
 
-/** One start of a guest, exactly as the supervisor runs it: setup once, loader + bhyve per boot, teardown once. */
-export interface BootPlan {
-  setup: PlannedCommand[];
+/** One boot: the files written before it, the loader (non-UEFI guests), then bhyve. */
+export interface BootStep {
+  files: PlanFile[];
   loader?: PlannedCommand;
   bhyve: PlannedCommand;
+}
+
+/** One start of a guest, exactly as the supervisor runs it: setup once, a boot step per boot, teardown once. */
+export interface BootPlan {
+  setup: PlannedCommand[];
+  first: BootStep;
+  /** Each boot after the guest rebooted: the loaders boot the disk again, graphics_wait=auto stops waiting (vm-run's run 2+). */
+  later: BootStep;
   destroy: PlannedCommand;
   teardown: PlannedCommand[];
-  /** grub-bhyve's device.map, written by Hivedesk before each boot. */
-  deviceMap?: { path: string; text: string };
   /** Serial port -> the nmdm side `cu` attaches to (vm-bhyve's `console` file). */
   consoles: Record<string, string>;
+  /** `<listen>:<port>` of the framebuffer, for the `console` file's vnc= line. */
+  vnc?: string;
+  /** virtio-console sockets bhyve leaves behind, removed after each exit (vm-run: `rm vtcon.*`). */
+  sockets: string[];
   warnings: string[];
   notes: string[];
 }
@@ -56,79 +65,78 @@ export interface PlanInput {
   facts: HostFacts;
 }
 
-const cmd = (settings: BhyveSettings, argv: string[], why: string): PlannedCommand => ({ argv: privileged(settings, argv), why });
+/** vm::find_available_net_port searches 200 ports from 5900. */
+const VNC_FIRST_PORT = 5900;
+const VNC_PORTS = 200;
 
 /** Builds the plan; bad guest configuration throws a RangeError whose message says what to change. */
 export function planBoot({ guest, guestDir, datastoreDir, settings, facts }: PlanInput): BootPlan {
-  const installing = guest.installMedia !== undefined;
-  const taps = chooseTaps(guest, facts.interfaces);
   const uefi = isUefiLoader(guest.loader);
+  const c: Cmd = (argv, why) => ({ argv: privileged(settings, argv), why });
+  const network = planNetwork(guest, facts, c);
+  const vnc = chooseVncPort(guest, uefi, facts);
   const ctx: BhyveRunContext = {
     guestDir,
-    installing,
-    taps,
+    installing: guest.installMedia !== undefined,
+    taps: network.taps,
     acpiFlag: true,
+    nullIso: nullIsoPath(datastoreDir),
     ...(settings.zfsDataset ? { zvolDataset: `${settings.zfsDataset}/${guest.name}` } : {}),
     ...(uefi ? { firmware: firmwareFor(guest.loader, settings.paths, datastoreDir) } : {}),
     ...(uefi && guest.uefiVars ? { varsFile: `${guestDir}/uefi-vars.fd` } : {}),
-    ...(guest.graphics && guest.graphics.port === undefined ? { graphicsPort: 5900 } : {}),
+    ...(vnc.port !== undefined ? { graphicsPort: vnc.port } : {}),
   };
-  const c = (argv: string[], why: string) => cmd(settings, argv, why);
-  const deviceMapPath = `${guestDir}/device.map`;
   return {
-    setup: [...moduleSetup(facts, c), ...networkSetup(guest, taps, facts, c), ...varsSetup(guest, ctx, settings, facts)],
-    ...loaderStep(guest, ctx, settings, deviceMapPath, c),
-    bhyve: c(bhyveArgv(guest, ctx, settings.paths), `boot ${guest.name}${installing ? ` from ${guest.installMedia}` : ''}`),
+    setup: [...moduleSetup(facts, c), ...network.setup, ...varsSetup(guest, ctx, settings, facts)],
+    first: bootStep(guest, ctx, settings, c),
+    later: bootStep(guest, { ...ctx, rebooted: true }, settings, c),
     destroy: c(bhyvectlArgv('destroy', guest.name), 'free the VM instance after each exit'),
-    teardown: guest.networks.flatMap((nic, i) => (nic.device || !taps[i] ? [] : [c(interfaceDestroyArgv(taps[i]), `remove ${taps[i]}`)])),
-    ...(guest.loader === 'grub' ? { deviceMap: { path: deviceMapPath, text: deviceMap(guest, ctx) } } : {}),
+    teardown: network.teardown,
     consoles: Object.fromEntries(consolePorts(guest, settings.paths).map((p) => [p.port, p.userSide])),
-    warnings: preflight(guest, ctx, settings, facts),
-    notes: networkNotes(guest, facts),
+    ...(vnc.port !== undefined && guest.graphics ? { vnc: `${guest.graphics.listen}:${vnc.port}` } : {}),
+    sockets: guest.virtConsoles.map((port) => virtConsoleSocket(ctx, port)),
+    warnings: [...preflight(guest, ctx, uefi, settings, facts), ...network.warnings, ...vnc.warnings, ...duplicateMacs(guest, facts.macs)],
+    notes: [...network.notes, ...keysNotApplied(guest.keys, 'bhyve')],
   };
 }
 
-/** Every command of a plan in the order a start runs them (the loader and bhyve once per boot). */
+/** Every command of a plan in the order a start runs them; the boot after a reboot only when it differs. */
 export function planCommands(plan: BootPlan): PlannedCommand[] {
-  return [...plan.setup, ...(plan.loader ? [plan.loader] : []), plan.bhyve, plan.destroy, ...plan.teardown];
+  const step = (s: BootStep) => [...(s.loader ? [s.loader] : []), s.bhyve, plan.destroy];
+  return [...plan.setup, ...step(plan.first), ...(rebootDiffers(plan) ? step(plan.later) : []), ...plan.teardown];
 }
 
-/** A NIC's own tap (networkN_device) or the lowest free tapN, as `ifconfig tap create` would pick. */
-function chooseTaps(guest: GuestConfig, interfaces: string[]): string[] {
-  const taken = new Set(interfaces);
-  let next = 0;
-  return guest.networks.map((nic) => {
-    if (nic.device) return nic.device;
-    while (taken.has(`tap${next}`)) next += 1;
-    taken.add(`tap${next}`);
-    return `tap${next}`;
-  });
+/** The files a start writes, each content once. */
+export function planFiles(plan: BootPlan): PlanFile[] {
+  const first = new Set(plan.first.files.map((f) => `${f.path}\n${f.content}`));
+  return [...plan.first.files, ...plan.later.files.filter((f) => !first.has(`${f.path}\n${f.content}`)).map((f) => ({ ...f, why: `after a reboot: ${f.why}` }))];
 }
 
-type Cmd = (argv: string[], why: string) => PlannedCommand;
+function rebootDiffers(plan: BootPlan): boolean {
+  const argv = (s: BootStep) => JSON.stringify([s.loader?.argv, s.bhyve.argv]);
+  return argv(plan.first) !== argv(plan.later);
+}
+
+function bootStep(guest: GuestConfig, ctx: BhyveRunContext, settings: BhyveSettings, c: Cmd): BootStep {
+  const after = ctx.rebooted ? 'after a reboot, ' : '';
+  const from = loadsFromMedia(ctx) ? `from ${guest.installMedia}` : 'from disk0';
+  const media = ctx.installing ? ` with ${guest.installMedia} attached` : '';
+  return {
+    files: guest.loader === 'grub' ? grubFiles(guest, ctx, settings.paths) : [],
+    ...loaderStep(guest, ctx, settings, c, `${after}load ${from}`),
+    bhyve: c(bhyveArgv(guest, ctx, settings.paths), `${after}boot ${guest.name}${media}`),
+  };
+}
+
+function loaderStep(guest: GuestConfig, ctx: BhyveRunContext, settings: BhyveSettings, c: Cmd, why: string): { loader?: PlannedCommand } {
+  if (guest.loader === 'bhyveload') return { loader: c(bhyveloadArgv(guest, ctx, settings.paths), `${why}: the FreeBSD kernel`) };
+  if (guest.loader === 'grub') return { loader: c(grubBhyveArgv(guest, ctx, settings.paths), `${why} with grub`) };
+  if (isUefiLoader(guest.loader)) return {};
+  throw new RangeError(`unknown loader "${guest.loader}": use bhyveload, grub, uefi or uefi-csm`);
+}
 
 function moduleSetup(facts: HostFacts, c: Cmd): PlannedCommand[] {
   return (['vmm', 'nmdm'] as const).filter((m) => !facts.modules[m]).map((m) => c(kldloadArgv(m), `load the ${m} kernel module`));
-}
-
-/** A switch is a bridge: vm-bhyve's `bridge_<switch>` in system.conf, else the handbook's bridge0. */
-function networkSetup(guest: GuestConfig, taps: string[], facts: HostFacts, c: Cmd): PlannedCommand[] {
-  const commands: PlannedCommand[] = [];
-  const interfaces = new Set(facts.interfaces);
-  if (guest.networks.some((nic) => !nic.device) && !facts.tapUpOnOpen) commands.push(c(tapUpOnOpenArgv(), 'bring taps up when bhyve opens them'));
-  guest.networks.forEach((nic, i) => {
-    const tap = taps[i] as string;
-    if (nic.device) return;
-    commands.push(c(tapCreateArgv(tap), `network${i}'s tap`));
-    if (!nic.switch) return;
-    const bridge = (facts.systemConf && getValue(facts.systemConf, `bridge_${nic.switch}`)) || 'bridge0';
-    const ports = ((facts.systemConf && getValue(facts.systemConf, `ports_${nic.switch}`)) ?? '').split(/\s+/).filter(Boolean);
-    const members = interfaces.has(bridge) ? [tap] : [...ports, tap];
-    if (!interfaces.has(bridge)) commands.push(c(bridgeCreateArgv(bridge), `switch ${nic.switch}`));
-    interfaces.add(bridge);
-    commands.push(c(bridgeAddMembersArgv(bridge, members), `connect ${tap} to switch ${nic.switch}`));
-  });
-  return commands;
 }
 
 /** Each guest gets its own copy of the variables template, once (bhyve writes into it). */
@@ -137,28 +145,43 @@ function varsSetup(guest: GuestConfig, ctx: BhyveRunContext, settings: BhyveSett
   return [{ argv: ['cp', uefiVarsTemplate(settings.paths), ctx.varsFile], why: `${guest.name}'s own UEFI variables` }];
 }
 
-function loaderStep(guest: GuestConfig, ctx: BhyveRunContext, settings: BhyveSettings, deviceMapPath: string, c: Cmd): { loader?: PlannedCommand } {
-  if (guest.loader === 'bhyveload') return { loader: c(bhyveloadArgv(guest, ctx, settings.paths), 'load the FreeBSD kernel') };
-  if (guest.loader === 'grub') return { loader: c(grubBhyveArgv(guest, ctx, settings.paths, deviceMapPath), 'load the Linux kernel with grub') };
-  if (isUefiLoader(guest.loader)) return {};
-  throw new RangeError(`unknown loader "${guest.loader}": use bhyveload, grub, uefi or uefi-csm`);
+/**
+ * graphics_port, or vm::find_available_net_port's choice: the first port from 5900 that nothing listens on, on any
+ * address. Unlike vm-bhyve, a port another guest of the datastore has taken but does not listen on yet (it waits in
+ * its loader) counts as used too.
+ */
+function chooseVncPort(guest: GuestConfig, uefi: boolean, facts: HostFacts): { port?: number; warnings: string[] } {
+  if (!guest.graphics || !uefi) return { warnings: [] };
+  const user = (port: number) => {
+    const other = facts.guestVncPorts.get(port);
+    if (other) return `${other}, which is running`;
+    return facts.listeningPorts.has(port) ? 'another program on this host' : undefined;
+  };
+  const fixed = guest.graphics.port;
+  if (fixed !== undefined) {
+    const by = user(fixed);
+    return { port: fixed, warnings: by ? [`VNC port ${fixed} (graphics_port) is already used by ${by}: pick another port in Settings → Display, or clear it so Hivedesk picks a free one.`] : [] };
+  }
+  const free = Array.from({ length: VNC_PORTS }, (_, i) => VNC_FIRST_PORT + i).find((port) => !user(port));
+  if (free !== undefined) return { port: free, warnings: [] };
+  return { port: VNC_FIRST_PORT, warnings: [`No VNC port from ${VNC_FIRST_PORT} to ${VNC_FIRST_PORT + VNC_PORTS - 1} is free for ${guest.name}'s display: set a free graphics_port in Settings → Display, or turn graphics off.`] };
 }
 
 /** What would make a start fail: a plan shows these, a start refuses them. */
-function preflight(guest: GuestConfig, ctx: BhyveRunContext, settings: BhyveSettings, facts: HostFacts): string[] {
-  const missing = (path: string | undefined, what: string) => (path && !facts.existing.has(path) ? [`${what} ${path} does not exist`] : []);
+function preflight(guest: GuestConfig, ctx: BhyveRunContext, uefi: boolean, settings: BhyveSettings, facts: HostFacts): string[] {
+  const missing = (path: string | undefined, what: string, fix: string) => (path && !facts.existing.has(path) ? [`${what} ${path} does not exist: ${fix}.`] : []);
   return [
-    ...missing(ctx.firmware, `the UEFI firmware${guest.loader === 'uefi-csm' ? ' (CSM)' : ''}`).map((w) => `${w}: install the edk2-bhyve package or pick another loader.`),
-    ...(ctx.varsFile && !facts.existing.has(ctx.varsFile) ? missing(uefiVarsTemplate(settings.paths), 'the UEFI variables template') : []),
-    ...(ctx.installing ? missing(guest.installMedia, 'the install media').map((w) => `${w}: choose another ISO.`) : []),
-    ...guest.disks.flatMap((disk, i) => (disk.dev === 'file' || disk.dev === 'custom' ? missing(diskPath(guest, i, ctx, settings.paths), `disk${i}`) : [])),
+    ...(guest.graphics && !uefi
+      ? [`graphics (VNC) needs a UEFI loader: ${guest.name} uses loader "${guest.loader}"; switch it to "uefi" in Settings → Boot & firmware or turn graphics off in Settings → Display.`]
+      : []),
+    ...missing(ctx.firmware, `the UEFI firmware${guest.loader === 'uefi-csm' ? ' (CSM)' : ''}`, 'install the edk2-bhyve package or pick another loader'),
+    ...(ctx.varsFile && !facts.existing.has(ctx.varsFile)
+      ? missing(uefiVarsTemplate(settings.paths), 'the UEFI variables template', 'install the edk2-bhyve package, or turn UEFI variables (uefi_vars) off')
+      : []),
+    ...(ctx.installing ? missing(guest.installMedia, 'the install media', 'choose another ISO') : []),
+    ...(guest.nullIso && guest.loader === 'uefi' ? missing(ctx.nullIso, "nulliso_fix's empty CD", 'put an empty ISO there, or turn nulliso_fix off') : []),
+    ...guest.disks.flatMap((disk, i) =>
+      disk.dev === 'file' || disk.dev === 'custom' ? missing(diskPath(guest, i, ctx, settings.paths), `disk${i}`, `create it, or point disk${i}_name at the disk in Settings → Disks`) : [],
+    ),
   ];
-}
-
-/** A switch without a host NIC still starts, but its guests reach only the host: say so. */
-function networkNotes(guest: GuestConfig, facts: HostFacts): string[] {
-  const switches = new Set(guest.networks.filter((nic) => nic.switch && !nic.device).map((nic) => nic.switch));
-  return [...switches]
-    .filter((sw) => !(facts.systemConf && getValue(facts.systemConf, `ports_${sw}`)))
-    .map((sw) => `Switch "${sw}" has no host NIC (ports_${sw} in .config/system.conf), so ${guest.name} can reach only this host.`);
 }

@@ -1,10 +1,15 @@
-import { readFile, stat } from 'node:fs/promises';
-import { parseConf } from '../../datastore/conf.js';
+import { readFile } from 'node:fs/promises';
+import { type ConfDocument, parseConf } from '../../datastore/conf.js';
+import { Datastore, exists } from '../../datastore/datastore.js';
+import { macOwners } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
-import { diskPath, firmwareFor, uefiVarsTemplate } from './commands.js';
+import { diskPath, firmwareFor, nullIsoPath, uefiVarsTemplate } from './guest-paths.js';
 import type { HostFacts } from './plan.js';
 import type { BhyveSettings } from './settings.js';
+import { readSwitch, viidGroup } from './switches.js';
+
+const PROBE_MS = 5000;
 
 /**
  * Reads the host state a plan depends on, with read-only commands that need no root. On a
@@ -12,26 +17,95 @@ import type { BhyveSettings } from './settings.js';
  * one for a freshly booted host.
  */
 export async function probeHost(runner: HostRunner, settings: BhyveSettings, guest: GuestConfig, guestDir: string, datastoreDir: string): Promise<HostFacts> {
-  const [interfaces, upOnOpen, vmm, nmdm, systemConf] = await Promise.all([
-    runner.run(['ifconfig', '-l'], { timeoutMs: 5000 }),
-    runner.run(['sysctl', '-n', 'net.link.tap.up_on_open'], { timeoutMs: 5000 }),
-    runner.run(['kldstat', '-q', '-m', 'vmm'], { timeoutMs: 5000 }),
-    runner.run(['kldstat', '-q', '-m', 'nmdm'], { timeoutMs: 5000 }),
-    readFile(`${datastoreDir}/.config/system.conf`, 'utf8').catch(() => undefined),
+  const store = new Datastore(datastoreDir);
+  const [interfaces, upOnOpen, vmm, nmdm, systemConf, existing, macs, ports] = await Promise.all([
+    runner.run(['ifconfig', '-l'], { timeoutMs: PROBE_MS }),
+    runner.run(['sysctl', '-n', 'net.link.tap.up_on_open'], { timeoutMs: PROBE_MS }),
+    runner.run(['kldstat', '-q', '-m', 'vmm'], { timeoutMs: PROBE_MS }),
+    runner.run(['kldstat', '-q', '-m', 'nmdm'], { timeoutMs: PROBE_MS }),
+    readFile(`${datastoreDir}/.config/system.conf`, 'utf8').then(parseConf, () => undefined),
+    existingPaths(settings, guest, guestDir, datastoreDir, store),
+    macOwners(store),
+    guest.graphics ? vncPortsInUse(runner, store, guest.name) : { listening: new Set<number>(), guests: new Map<number, string>() },
   ]);
-  const candidates = [
-    firmwareFor(guest.loader, settings.paths, datastoreDir),
-    uefiVarsTemplate(settings.paths),
-    `${guestDir}/uefi-vars.fd`,
-    ...(guest.installMedia ? [guest.installMedia] : []),
-    ...guest.disks.flatMap((d, i) => (d.dev === 'file' || d.dev === 'custom' ? [diskPath(guest, i, { guestDir, installing: false, taps: [], acpiFlag: true }, settings.paths)] : [])),
-  ];
-  const found = await Promise.all(candidates.map(async (path) => ((await stat(path).catch(() => undefined)) ? path : undefined)));
+  const bridges = await switchBridges(runner, guest, systemConf);
   return {
     interfaces: interfaces.exitCode === 0 ? interfaces.stdout.trim().split(/\s+/).filter(Boolean) : [],
     tapUpOnOpen: upOnOpen.exitCode === 0 && upOnOpen.stdout.trim() === '1',
     modules: { vmm: vmm.exitCode === 0, nmdm: nmdm.exitCode === 0 },
-    existing: new Set(found.filter((p): p is string => p !== undefined)),
-    ...(systemConf !== undefined ? { systemConf: parseConf(systemConf) } : {}),
+    existing,
+    ...(systemConf !== undefined ? { systemConf } : {}),
+    switchBridges: bridges.bridges,
+    bridgeMtus: bridges.mtus,
+    listeningPorts: ports.listening,
+    guestVncPorts: ports.guests,
+    macs,
   };
+}
+
+/**
+ * Firmware, variables, install media, null.iso and disks, as far as they exist. A guest still being created (no .conf
+ * yet: the wizard's plan) gets its file disks from Create, so they do not count as missing.
+ */
+async function existingPaths(settings: BhyveSettings, guest: GuestConfig, guestDir: string, datastoreDir: string, store: Datastore): Promise<Set<string>> {
+  const ctx = { guestDir, installing: false, taps: [], acpiFlag: true };
+  const created = guest.disks.flatMap((d, i) => (d.dev === 'file' ? [diskPath(guest, i, ctx, settings.paths)] : []));
+  const creating = !(await exists(store.confPath(guest.name)));
+  const candidates = [
+    firmwareFor(guest.loader, settings.paths, datastoreDir),
+    uefiVarsTemplate(settings.paths),
+    `${guestDir}/uefi-vars.fd`,
+    nullIsoPath(datastoreDir),
+    ...(guest.installMedia ? [guest.installMedia] : []),
+    ...guest.disks.flatMap((d, i) => (d.dev === 'file' || d.dev === 'custom' ? [diskPath(guest, i, ctx, settings.paths)] : [])),
+  ];
+  const found = await Promise.all(candidates.map(async (path) => ((await exists(path)) ? path : undefined)));
+  return new Set([...found.filter((p): p is string => p !== undefined), ...(creating ? created : [])]);
+}
+
+/**
+ * switch::id: the bridge in a switch's viid group (`ifconfig -g`, as vm-bhyve looks it up), or a manual switch's
+ * bridge_<sw>; then each bridge's MTU, the last word of the first line `ifconfig <bridge>` prints.
+ */
+async function switchBridges(runner: HostRunner, guest: GuestConfig, systemConf: ConfDocument | undefined): Promise<{ bridges: Map<string, string>; mtus: Map<string, number> }> {
+  const names = [...new Set(guest.networks.map((nic) => nic.switch).filter(Boolean))];
+  const found = await Promise.all(
+    names.map(async (name): Promise<[string, string | undefined]> => {
+      const sw = readSwitch(systemConf, name);
+      if (sw.type === 'manual') return [name, sw.bridge];
+      const group = await runner.run(['ifconfig', '-g', viidGroup(name)], { timeoutMs: PROBE_MS });
+      return [name, group.exitCode === 0 ? group.stdout.split('\n')[0]?.trim() || undefined : undefined];
+    }),
+  );
+  const bridges = new Map(found.filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const mtus = await Promise.all(
+    [...new Set(bridges.values())].map(async (bridge): Promise<[string, number]> => {
+      const shown = await runner.run(['ifconfig', bridge], { timeoutMs: PROBE_MS });
+      return [bridge, Number(shown.stdout.split('\n')[0]?.trim().split(/\s+/).at(-1)) || 1500];
+    }),
+  );
+  return { bridges, mtus: new Map(mtus) };
+}
+
+/**
+ * The TCP ports something listens on (vm::find_available_net_port: `netstat -an`, the port being the last
+ * '.'-separated part of the local address, whatever the address), and the VNC ports the datastore's other running
+ * guests hold (vm-bhyve and Hivedesk both write them to the guest's `console` file).
+ */
+async function vncPortsInUse(runner: HostRunner, store: Datastore, self: string): Promise<{ listening: Set<number>; guests: Map<number, string> }> {
+  const [netstat, names] = await Promise.all([runner.run(['netstat', '-an', '-p', 'tcp'], { timeoutMs: PROBE_MS }), store.listNames()]);
+  const listening = new Set(
+    netstat.stdout
+      .split('\n')
+      .filter((line) => /\bLISTEN\b/.test(line))
+      .map((line) => Number(line.trim().split(/\s+/)[3]?.split('.').at(-1))),
+  );
+  const others = names.filter((name) => name !== self);
+  const vnc = await Promise.all(others.map((name) => store.readVnc(name)));
+  const guests = new Map<number, string>();
+  vnc.forEach((address, i) => {
+    const port = Number(address?.split(':').at(-1));
+    if (port) guests.set(port, others[i] as string);
+  });
+  return { listening, guests };
 }

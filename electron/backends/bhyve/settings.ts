@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { FREEBSD_PATHS, type BhyveHostPaths } from './commands.js';
+import { FREEBSD_PATHS, type BhyveHostPaths } from './guest-paths.js';
 
 /** Host facts the bhyve backend needs; FreeBSD's defaults, overridable so tests can use a sandbox. */
 export interface BhyveSettings {

@@ -2,18 +2,14 @@
 // A guest moved between vm-bhyve and Hivedesk must see its devices at the same PCI addresses: Windows (and some
 // Linux NIC names) treat a moved device as new hardware.
 
-/** vm-run: `local _slot _bus=0 _maxslots=31 _func=0` with `_slot` from start_slot (default 4). */
-export const DEFAULT_START_SLOT = 4;
-/** vm-run: `config::get "_install_slot" "install_slot" "3"`; the install ISO sits here, outside the cursor. */
-export const DEFAULT_INSTALL_SLOT = 3;
-
 export class PciCursor {
   bus = 0;
   func = 0;
   /** Bus 0 stops before 31 (lpc's slot); later buses get all 32 slots. */
   private maxSlots = 31;
 
-  constructor(public slot: number = DEFAULT_START_SLOT) {}
+  /** vm-run: `local _slot _bus=0 _maxslots=31 _func=0` with `_slot` from start_slot. */
+  constructor(public slot: number) {}
 
   /** The `-s` address vm-run writes: `${_bus}:${_slot}:${_func}`. */
   address(func: number = this.func): string {

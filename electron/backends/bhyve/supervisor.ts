@@ -1,16 +1,16 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BHYVE_EXIT } from '../../../shared/bhyve-exit.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import { removeKey, serializeConf } from '../../datastore/conf.js';
 import { forgetBootedConf, recordBootedConf } from '../../datastore/conf-history.js';
-import { KEY, toGuestConfig } from '../../datastore/guest-config.js';
+import { type GuestConfig, KEY, toGuestConfig } from '../../datastore/guest-config.js';
 import { writeFileAtomic } from '../../host/atomic-write.js';
 import { acquireFileLock } from '../../host/file-lock.js';
 import type { HostRunner, RunResult } from '../../host/run.js';
 import { hasTitledDescendant } from '../../host/process.js';
 import { waitUntil } from '../../host/wait.js';
-import { type BootPlan, planBoot } from './plan.js';
+import { type BootPlan, type BootStep, planBoot } from './plan.js';
 import { probeHost } from './probe.js';
 import { bhyveTitle, type LastExit, logTail, removeRunState, runtimeFiles, type RuntimeFiles } from './runtime.js';
 import { bhyvectlArgv } from './commands.js';
@@ -103,7 +103,7 @@ export class Supervisor {
     await writeFileAtomic(this.files.lock, `${settings.hostname}\n`);
     // Every boot of this run uses this plan: settings saved from now on apply at the next start.
     await recordBootedConf(guestDir, serializeConf(doc));
-    await store.writeConsoles(name, plan.consoles);
+    await store.writeConsoles(name, { ...plan.consoles, ...(plan.vnc ? { vnc: plan.vnc } : {}) });
     await this.log(`${name}: starting${guest.installMedia ? ` (installing from ${guest.installMedia})` : ''}`);
     let outcome: LastExit;
     try {
@@ -112,7 +112,7 @@ export class Supervisor {
       } finally {
         await release();
       }
-      outcome = await this.bootLoop(plan);
+      outcome = await this.bootLoop(guest, plan);
     } catch (err) {
       outcome = { at: now(), exitCode: null, fault: (err as Error).message };
     }
@@ -121,29 +121,32 @@ export class Supervisor {
     return this.finish(outcome, true);
   }
 
-  private async bootLoop(plan: BootPlan): Promise<LastExit> {
-    for (;;) {
+  private async bootLoop(guest: GuestConfig, plan: BootPlan): Promise<LastExit> {
+    for (let boot = 0; ; boot++) {
       if (this.stopping) return { at: now(), exitCode: null };
+      const step: BootStep = boot === 0 ? plan.first : plan.later;
       await writeFile(this.files.state, 'bootloader\n');
-      if (plan.deviceMap) await writeFileAtomic(plan.deviceMap.path, plan.deviceMap.text);
-      if (plan.loader) {
-        const loaded = await this.runChild(plan.loader.argv, 'loader');
+      // vm-guest writes device.map and grub.cfg before every load.
+      for (const file of step.files) await writeFileAtomic(file.path, file.content);
+      if (step.loader) {
+        const loaded = await this.runChild(step.loader.argv, 'loader');
         if (loaded.exitCode !== 0) {
           await this.o.runner.run(plan.destroy.argv);
-          return this.stopped(loaded, this.stopping ? undefined : `the loader ${plan.loader.argv.find((a) => a.includes('bhyve'))} exited with status ${loaded.exitCode ?? loaded.signal}`);
+          return this.stopped(loaded, this.stopping ? undefined : `the loader ${step.loader.argv.find((a) => a.includes('bhyve'))} exited with status ${loaded.exitCode ?? loaded.signal}`);
         }
       }
       if (this.stopping) {
         await this.o.runner.run(plan.destroy.argv);
         return { at: now(), exitCode: null };
       }
-      const { exited, started } = await this.runBhyve(plan.bhyve.argv);
+      const { exited, started } = await this.runBhyve(step.bhyve.argv);
       await this.o.runner.run(plan.destroy.argv);
+      await Promise.all(plan.sockets.map((socket) => rm(socket, { force: true })));
       const code = exited.exitCode;
       const status = `bhyve exited with status ${code ?? exited.signal} (${meaning(code)})`;
       await this.log(`${this.o.name}: ${status}${started ? '' : ' before it started the guest'}`);
       if (!started && !this.stopping) return this.fault(exited, `${this.o.name} did not start: ${status} before it started the guest`);
-      if (code === 0 && !this.stopping) continue;
+      if (code !== null && !this.stopping && exitAction(guest, code) === 'restart') continue;
       if (code === 0 || code === 1 || code === 2) return { at: now(), exitCode: code };
       return this.stopped(exited, status);
     }
@@ -216,5 +219,14 @@ export class Supervisor {
 }
 
 const now = () => new Date().toISOString();
+
+/**
+ * vm::handle_exit: a reset (exit 0) does on_restart (default restart), poweroff and halt (1, 2) stop, a fault (3 and
+ * up) does on_fault (default shutdown). Any value but "restart" stops.
+ */
+function exitAction(guest: GuestConfig, code: number): 'restart' | 'shutdown' {
+  if (code === 1 || code === 2) return 'shutdown';
+  return (code === 0 ? guest.onRestart : guest.onFault) === 'restart' ? 'restart' : 'shutdown';
+}
 
 const meaning = (code: number | null) => (code === null ? undefined : BHYVE_EXIT[code]?.meaning) ?? 'killed';

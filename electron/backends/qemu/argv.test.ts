@@ -116,3 +116,12 @@ test('what QEMU cannot run is refused with the key to change, not run as somethi
   assert.throws(() => buildQemuArgv({ ...guest, disks: [{ ...disk, dev: 'file', type: 'floppy' }] }, paths, 'tcg'), /disk0_type "floppy" is not one of/);
   assert.throws(() => buildQemuArgv({ ...guest, cpus: 4, topology: { sockets: 1, cores: 2, threads: 1 } }, paths, 'tcg'), /does not make 4 vCPUs/);
 });
+
+test('the guest\'s uuid (-uuid), its MACs (mac=), topology, utctime and virt_random, as the .conf says', { timeout: 5000 }, () => {
+  const conf = 'loader="uefi"\ncpu=4\ncpu_sockets=1\ncpu_cores=2\ncpu_threads=2\nmemory=1G\nutctime="no"\nvirt_random="yes"\nuuid="7c5d6a97-a3b2-11f0-8b04-002590d922d0"\nnetwork0_type="virtio-net"\nnetwork0_mac="58:9c:fc:0a:bc:de"\nnetwork1_type="e1000"\nnetwork1_mac="58:9c:fc:01:02:03"\n';
+  const argv = buildQemuArgv(toGuestConfig('web1', parseConf(conf), 'qemu'), paths, 'tcg');
+  assert.deepEqual(argv.slice(5, 13), ['-smp', '4,sockets=1,cores=2,threads=2', '-m', '1024M', '-uuid', '7c5d6a97-a3b2-11f0-8b04-002590d922d0', '-rtc', 'base=localtime']);
+  assert.ok(argv.includes('virtio-net-pci,netdev=net0,mac=58:9c:fc:0a:bc:de'));
+  assert.ok(argv.includes('e1000,netdev=net1,mac=58:9c:fc:01:02:03'));
+  assert.deepEqual(argv.slice(argv.indexOf('virtio-rng-pci') - 1, argv.indexOf('virtio-rng-pci') + 1), ['-device', 'virtio-rng-pci']);
+});

@@ -34,12 +34,16 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
     ...(accel === 'kvm' ? ['-cpu', 'host'] : []),
     '-smp', cpuSpec(guest),
     '-m', `${memMiB}M`,
+    ...(guest.uuid ? ['-uuid', guest.uuid] : []),
+    // The guest's clock: UTC unless utctime="no" (bhyve's -u), QEMU's default is UTC too.
+    ...(guest.utcTime ? [] : ['-rtc', 'base=localtime']),
     ...guest.disks.flatMap((disk, i) => diskArgs(disk, diskFile(disk, i, paths.dir), i)),
     ...mediaArgs(guest.installMedia),
     ...guest.networks.flatMap((nic, i) => [
       '-netdev', `user,id=net${i}`,
       '-device', `${NIC_MODEL[nic.type] ?? 'virtio-net-pci'},netdev=net${i}${checkedMac(nic, i) ? `,mac=${nic.mac}` : ''}`,
     ]),
+    ...(guest.virtRandom ? ['-device', 'virtio-rng-pci'] : []),
     ...guest.comports.flatMap((port) => ['-chardev', `pty,id=${port}`, '-serial', `chardev:${port}`]),
     '-display', 'none',
     '-qmp', `unix:${optionValue(paths.qmpSocket)},server=on,wait=off`,

@@ -2,11 +2,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
+import { exists } from '../../datastore/datastore.js';
+import { addIdentity, draftIdentity, identityFile, type IdentityDraft, macOwners, storeIdentity } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
+import { keysNotApplied } from '../../datastore/key-catalog.js';
 import type { HostRunner } from '../../host/run.js';
 import { installMediaProblem } from '../../host/media.js';
 import { readPid, waitForExit } from '../../host/process.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
+import { duplicateMacs } from '../preflight.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, diskFile, type QemuPaths } from './argv.js';
 import { fileBytes } from '../../host/file-size.js';
@@ -67,25 +71,50 @@ export class QemuBackend implements Backend {
   }
 
   async planStart(guest: GuestConfig): Promise<Plan> {
-    const { accel } = await this.accel();
-    const mediaProblem = guest.installMedia && (await installMediaProblem(guest.installMedia));
-    return {
-      commands: [{ argv: configError(() => buildQemuArgv(guest, this.paths(guest.name), accel)), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
-      warnings: mediaProblem ? [`Install media: ${mediaProblem}`] : [],
-      notes: guest.networks.length ? ['Networking is QEMU user mode (NAT): the guest can reach out; nothing outside reaches the guest.'] : [],
-    };
+    return (await this.prepareStart(guest)).plan;
   }
 
+  /** The plan for the guest with the uuid and MACs its first start adds, drawn against every MAC of the datastore. */
+  private async prepareStart(guest: GuestConfig): Promise<{ plan: Plan; identity: IdentityDraft }> {
+    const [{ accel }, owners, mediaProblem, disks] = await Promise.all([
+      this.accel(),
+      macOwners(this.store),
+      guest.installMedia ? installMediaProblem(guest.installMedia) : undefined,
+      this.missingDisks(guest),
+    ]);
+    const identity = draftIdentity(guest, owners);
+    const plan = {
+      commands: [{ argv: configError(() => buildQemuArgv(identity.guest, this.paths(guest.name), accel)), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
+      warnings: [...(mediaProblem ? [`Install media: ${mediaProblem}`] : []), ...disks, ...duplicateMacs(identity.guest, owners)],
+      notes: [
+        ...(guest.networks.length ? ['Networking is QEMU user mode (NAT): the guest can reach out; nothing outside reaches the guest.'] : []),
+        ...keysNotApplied(guest.keys, 'qemu'),
+      ],
+      files: identityFile(this.store.confPath(guest.name), identity.values),
+    };
+    return { plan, identity };
+  }
+
+  /** Disk files that are not there; a guest still being created (no .conf yet) gets its disks from Create. */
+  private async missingDisks(guest: GuestConfig): Promise<string[]> {
+    if (!(await exists(this.store.confPath(guest.name)))) return [];
+    const paths = guest.disks.map((disk) => `${this.store.guestDir(guest.name)}/${disk.name}`);
+    const found = await Promise.all(paths.map(exists));
+    return paths.flatMap((path, i) => (found[i] ? [] : [`disk${i} ${path} does not exist: create it, or point disk${i}_name at the disk in Settings → Disks.`]));
+  }
+
+  /** Stores the uuid and MACs first, as the bhyve backend does (see BhyveBackend.start), so QEMU gets what the .conf says. */
   async start(guest: GuestConfig): Promise<void> {
     if ((await this.status(guest)).state === 'running') throw new AppError('conflict', `${guest.name} is already running.`);
-    // Read before planning: the text the guest boots with, whatever a save writes meanwhile.
+    // The text the guest boots with (read before planning, whatever a save writes meanwhile), with what the start adds.
     const booted = await this.store.read(guest.name);
-    const plan = await this.planStart(guest);
-    if (plan.warnings.length) throw new AppError('not_found', plan.warnings.join(' '));
+    const { plan, identity } = await this.prepareStart(guest);
+    if (plan.warnings.length) throw new AppError('invalid_input', plan.warnings.join(' '));
+    await storeIdentity(this.store, guest.name, identity.values);
     const paths = this.paths(guest.name);
     await this.store.removeRuntime(guest.name, 'qmp.sock');
     for (const command of plan.commands) await this.runner.check(command.argv);
-    if (booted) await recordBootedConf(this.store.guestDir(guest.name), serializeConf(booted));
+    if (booted) await recordBootedConf(this.store.guestDir(guest.name), serializeConf(addIdentity(booted, identity.values)));
     await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));
   }
 

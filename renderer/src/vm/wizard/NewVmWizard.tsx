@@ -171,6 +171,16 @@ function Summary({ values, plan }: { values: CreateVmForm; plan: StartPlan }) {
       <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>
         Copy commands
       </button>
+      {plan.files && plan.files.length > 0 && (
+        <ul className="plan" aria-label="Files that will be written">
+          {plan.files.map((f, i) => (
+            <li key={i}>
+              <span className="why">{f.why}</span>
+              <code style={{ whiteSpace: 'pre-wrap' }}>{`${f.append ? 'adds to' : 'writes'} ${f.path}:\n${f.content}`}</code>
+            </li>
+          ))}
+        </ul>
+      )}
       {plan.notes.length > 0 && (
         <ul className="notes" aria-label="Good to know">
           {plan.notes.map((n) => (
