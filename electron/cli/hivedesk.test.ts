@@ -55,7 +55,7 @@ test('plan install prints the handbook install, one shell-quoted command per lin
   const [missingIso, missingDisk, supervisor] = stderr.trimEnd().split('\n');
   assert.equal(missingIso, `hivedesk: warning: the install media ${iso} does not exist: choose another ISO.`);
   assert.equal(missingDisk, `hivedesk: warning: disk0 ${datastore}/guestname/guest.img does not exist`);
-  assert.match(supervisor ?? '', /^hivedesk: started detached, runs what follows: \S+ --import tsx \S+supervisor-main\.ts \S+ guestname$/);
+  assert.match(supervisor ?? '', /^hivedesk: started detached, runs what follows: \S+ --import \S+tsx\S+ \S+supervisor-main\.ts \S+ guestname$/);
 });
 
 test('plan start boots from the disk; start refuses what the plan warned about and runs nothing', async () => {
