@@ -13,7 +13,7 @@ import { isRunning, readPid, readProcessTitles } from '../../host/process.js';
 import { ownScriptArgv } from '../../host/own-script.js';
 import { waitUntil } from '../../host/wait.js';
 import { HostView, type ReadProcessTitles } from './host-view.js';
-import { LastExit, presentRuntimeFiles, readText, runtimeFiles, supervisorTitle } from './runtime.js';
+import { LastExit, presentRuntimeFiles, readText, RUNTIME_FILE_NAMES, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
@@ -23,6 +23,7 @@ const POWER_OFF_WAIT_MS = 15_000;
 /** FreeBSD hosts: each guest runs under a detached supervisor that loops loader + bhyve as vm-bhyve does. */
 export class BhyveBackend implements Backend {
   readonly id = 'bhyve' as const;
+  readonly runtimeFiles = RUNTIME_FILE_NAMES;
   /** Shows the supervisors' commands in this process's command log. */
   private readonly commands: CommandFileImporter;
 
