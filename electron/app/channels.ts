@@ -1,12 +1,21 @@
 import type { HostInfo } from '../../shared/api/host.js';
 import type { ConsoleManager } from '../consoles/manager.js';
 import type { CommandLog } from '../host/command-log.js';
+import type { LifecycleAction, LifecyclePlan } from '../../shared/api/lifecycle.js';
+import type { AutostartService } from './autostart-service.js';
 import type { Handlers } from './dispatcher.js';
+import type { JobService } from './job-service.js';
+import type { LifecycleService } from './lifecycle-service.js';
+import type { SnapshotService } from './snapshot-service.js';
 import type { VmMonitor } from './vm-monitor.js';
 import type { VmService } from './vm-service.js';
 
 export interface Services {
   vms: VmService;
+  jobs: JobService;
+  lifecycle: LifecycleService;
+  snapshots: SnapshotService;
+  autostart: AutostartService;
   monitor: VmMonitor;
   consoles: ConsoleManager;
   log: CommandLog;
@@ -40,7 +49,19 @@ export function createHandlers(s: Services): Handlers {
     },
     stopVm: ({ name }) => changed(s.vms.stopVm(name)),
     powerOffVm: ({ name }) => changed(s.vms.powerOffVm(name)),
-    deleteVm: ({ name, deleteDisks }) => changed(s.vms.deleteVm(name, deleteDisks)),
+    deleteVm: ({ name, deleteDisks }) => changed(s.lifecycle.deleteVm(name, deleteDisks)),
+    planLifecycle: (action) => planLifecycle(s, action),
+    cloneVm: (input) => changed(s.lifecycle.cloneVm(input)),
+    renameVm: (input) => changed(s.lifecycle.renameVm(input)),
+    listSnapshots: ({ name }) => s.snapshots.list(name),
+    takeSnapshot: (input) => s.snapshots.take(input),
+    rollbackVm: async (input) => (await s.snapshots.rollback(input), {}),
+    destroySnapshot: async (input) => (await s.snapshots.destroy(input), {}),
+    getAutostart: () => s.autostart.get(),
+    setAutostart: (input) => s.autostart.set(input),
+    listJobs: () => s.jobs.list(),
+    cancelJob: ({ id }) => changed(s.jobs.cancel(id)),
+    clearJob: ({ id }) => changed(s.jobs.clear(id)),
     getHostInfo: () => s.hostInfo(),
     listCommands: async () => s.log.list(),
     openConsole: async ({ name, port }) => {
@@ -52,4 +73,17 @@ export function createHandlers(s: Services): Handlers {
       return {};
     },
   };
+}
+
+function planLifecycle(s: Services, action: LifecycleAction): Promise<LifecyclePlan> {
+  switch (action.action) {
+    case 'clone':
+      return s.lifecycle.planClone(action.input);
+    case 'rename':
+      return s.lifecycle.planRename(action.input);
+    case 'autostart':
+      return s.autostart.plan(action.input);
+    default:
+      return s.snapshots.plan(action);
+  }
 }

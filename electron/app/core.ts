@@ -6,6 +6,14 @@ import { QemuBackend } from '../backends/qemu/qemu-backend.js';
 import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
+import { JobStore } from '../jobs/job-store.js';
+import { RcConfAutostart } from '../lifecycle/rc-conf-autostart.js';
+import { SystemdAutostart } from '../lifecycle/systemd-autostart.js';
+import { ZfsGuests } from '../lifecycle/zfs-guests.js';
+import { AutostartService } from './autostart-service.js';
+import { JobService } from './job-service.js';
+import { LifecycleService } from './lifecycle-service.js';
+import { SnapshotService } from './snapshot-service.js';
 import { type BackendSet, VmService } from './vm-service.js';
 
 export interface CoreOptions {
@@ -19,6 +27,10 @@ export interface Core {
   store: Datastore;
   vms: VmService;
   defaultBackend: Backend;
+  jobs: JobService;
+  lifecycle: LifecycleService;
+  snapshots: SnapshotService;
+  autostart: AutostartService;
 }
 
 export function hostBackend(platform = process.platform): BackendId {
@@ -31,10 +43,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const runner = new HostRunner(log);
   const store = new Datastore(options.datastore);
   await store.init();
-  const backends: BackendSet = { qemu: new QemuBackend(runner, store), bhyve: new BhyveBackend(runner, store, bhyveSettings()) };
+  const settings = bhyveSettings();
+  const backends: BackendSet = { qemu: new QemuBackend(runner, store), bhyve: new BhyveBackend(runner, store, settings) };
   const id = options.backend ?? hostBackend();
-  const vms = new VmService(store, backends, id);
+  const jobStore = new JobStore(store.root);
+  const vms = new VmService(store, backends, id, jobStore);
   const defaultBackend = backends[id];
   if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
-  return { log, store, vms, defaultBackend };
+  const jobs = new JobService(jobStore, runner);
+  const zfs = new ZfsGuests(runner, settings.zfsDataset ? { dataset: settings.zfsDataset, privilege: settings.privilege } : undefined);
+  // Start at boot is the host's: vm-bhyve's rc.conf list on FreeBSD, a systemd user unit elsewhere.
+  const autostartStore = id === 'bhyve' ? new RcConfAutostart(runner, settings.privilege, store.root, settings.zfsDataset) : new SystemdAutostart(runner, store.root);
+  const autostart = new AutostartService(autostartStore, vms);
+  const lifecycle = new LifecycleService(store, vms, jobStore, jobs, zfs, autostart, runner);
+  return { log, store, vms, defaultBackend, jobs, lifecycle, snapshots: new SnapshotService(vms, zfs), autostart };
 }

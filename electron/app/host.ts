@@ -28,7 +28,8 @@ export interface HostOptions extends CoreOptions {
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const { log, store, vms, defaultBackend } = await createCore(options);
+  const core = await createCore(options);
+  const { log, store, vms, defaultBackend, jobs } = core;
   const events = new EventHub();
   const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)), options.consoleInputBytesPerSecond);
   const monitor = new VmMonitor(
@@ -41,9 +42,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // The changes that follow apply to the whole list: a window whose event stream connects late gets it first.
   events.greet('onDidChangeVms', () => monitor.current());
   log.onDidRecord((record) => events.emit('onDidRunCommand', record));
+  events.greet('onDidChangeJobs', () => jobs.current());
+  jobs.onDidChange((list) => {
+    events.emit('onDidChangeJobs', list);
+    // A job that started or ended adds or removes a placeholder: the list shows it now, not at the next poll.
+    void monitor.refresh();
+  });
   monitor.start();
+  jobs.start();
   const services: Omit<Services, 'consoleUrl'> = {
     vms,
+    jobs,
+    lifecycle: core.lifecycle,
+    snapshots: core.snapshots,
+    autostart: core.autostart,
     monitor,
     consoles,
     log,
@@ -61,6 +73,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     handlers: (consoleUrl) => createHandlers({ ...services, consoleUrl }),
     dispose: () => {
       monitor.stop();
+      jobs.stop();
       consoles.endAll('Hivedesk is closing; the guest keeps running.');
     },
   };

@@ -1,10 +1,12 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { consolesApi } from './consoles.js';
 import { CommandRecord, hostApi } from './host.js';
+import { Job, jobsApi } from './jobs.js';
+import { lifecycleApi } from './lifecycle.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...lifecycleApi, ...jobsApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;
@@ -19,6 +21,8 @@ export function isChannel(name: string): name is Channel {
 export const events = {
   onDidChangeVms: VmChanges,
   onDidRunCommand: CommandRecord,
+  /** Every job, whenever one starts, moves on or ends. */
+  onDidChangeJobs: z.array(Job),
 };
 export type Events = typeof events;
 export type EventName = keyof Events;
