@@ -49,15 +49,16 @@ export class RcConfAutostart implements AutostartStore {
   }
 
   /**
-   * The variables set in rc.conf, from one `sysrc -i` (`name: value` lines; unset ones are left
-   * out, and rc.conf is readable without root). Undefined when there is no sysrc to run.
+   * The variables set in rc.conf, from `sysrc -a` (every variable set outside rc.conf's defaults,
+   * as `name: value` lines; it needs no root, and unlike asking for each by name it does not fail
+   * for the ones that are unset). Undefined when there is no sysrc to run.
    */
   private async vars(names: string[]): Promise<Record<string, string> | undefined> {
-    const result = await this.runner.run(['sysrc', '-i', ...names], { timeoutMs: 10_000 });
+    const result = await this.runner.run(['sysrc', '-a'], { timeoutMs: 10_000 });
     if (result.error) return undefined;
     const found: Record<string, string> = {};
     for (const line of result.stdout.split('\n')) {
-      const [, name, value] = /^([a-z_]+): (.*)$/.exec(line) ?? [];
+      const [, name, value] = /^([A-Za-z0-9_]+): (.*)$/.exec(line) ?? [];
       if (name && names.includes(name)) found[name] = value ?? '';
     }
     return found;
