@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useVms } from '../../stores/vms.js';
 import { useWorkspace } from '../../stores/workspace.js';
+import { AutostartSection } from '../lifecycle/AutostartSection.js';
+import { SnapshotsSection } from '../lifecycle/SnapshotsSection.js';
 import { VmActions } from '../VmActions.js';
 import { type Question, VmQuestion } from '../VmQuestions.js';
 import { VmStatus } from '../VmStatus.js';
@@ -44,6 +46,12 @@ export function VmPage({ name }: { name: string }) {
           </>
         )}
       </dl>
+      {vm.state !== 'cloning' && (
+        <>
+          <AutostartSection name={name} />
+          <SnapshotsSection vm={vm} />
+        </>
+      )}
       {question && <VmQuestion question={question} onDone={() => setQuestion(undefined)} />}
     </article>
   );
