@@ -95,7 +95,6 @@ function TakeSnapshot({ vm, stopped }: { vm: VmSummary; stopped: boolean }) {
             value={name}
             autoComplete="off"
             spellCheck={false}
-            placeholder="before-upgrade"
             onChange={(e) => {
               setName(e.target.value);
               const check = TakeSnapshotInput.safeParse({ name: vm.name, snapshot: e.target.value });
