@@ -54,9 +54,11 @@ async function killGuests(datastore: string): Promise<void> {
 }
 
 /** A fresh browser-mode server and datastore per test, so tests cannot see each other's VMs. */
-export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArgs: string[] }>({
+export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArgs: string[]; freebsdZfs: boolean }>({
   /** Extra `npm run web` options for a test (`test.use({ webArgs: [...] })`). */
   webArgs: [[], { option: true }],
+  /** The simulated host's datastore is vm-bhyve's ZFS one (`zroot/vm`, mounted inside the sandbox) rather than a plain directory. */
+  freebsdZfs: [false, { option: true }],
   app: async ({ webArgs }, use) => {
     const iso = process.env.HIVEDESK_TEST_ISO;
     if (!iso) throw new Error('HIVEDESK_TEST_ISO is not set: run the tests with `npm test`, which builds the guest ISO.');
@@ -71,9 +73,9 @@ export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArg
     await rm(configHome, { recursive: true, force: true });
   },
   /** Browser mode with the bhyve backend on the FreeBSD HOST SIMULATOR (not FreeBSD: fake tools in a sandbox). */
-  freebsd: async ({}, use) => {
+  freebsd: async ({ freebsdZfs }, use) => {
     const root = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
-    const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
+    const datastore = freebsdZfs ? join(root, 'vm') : await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
     await mkdir(join(root, 'firmware'), { recursive: true });
     const iso = join(root, 'FreeBSD-14.2-RELEASE-amd64-disc1.iso');
     await writeFile(iso, 'the simulator only checks that the ISO exists');
@@ -84,7 +86,9 @@ export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArg
       HIVEDESK_BHYVE_DEV_DIR: join(root, 'dev'),
       HIVEDESK_BHYVE_FIRMWARE_DIR: join(root, 'firmware'),
       HIVEDESK_PRIVILEGE: 'doas',
+      ...(freebsdZfs ? { HIVEDESK_ZFS_DATASET: 'zroot/vm' } : {}),
     };
+    if (freebsdZfs) execFileSync(join(simBin, 'zfs'), ['create', '-o', `mountpoint=${datastore}`, 'zroot/vm'], { env });
     const { child, url } = await startWebMode(datastore, ['--backend', 'bhyve'], env);
     await use({ url, datastore, iso, root });
     child.kill('SIGTERM');

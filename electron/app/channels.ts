@@ -2,9 +2,14 @@ import type { HostInfo } from '../../shared/api/host.js';
 import { WS_CONSOLE_PATH, WS_DISPLAY_PATH } from '../../shared/api/transport.js';
 import type { ConsoleManager } from '../consoles/manager.js';
 import type { CommandLog } from '../host/command-log.js';
+import type { LifecycleAction, LifecyclePlan } from '../../shared/api/lifecycle.js';
+import type { AutostartService } from './autostart-service.js';
 import type { Handlers } from './dispatcher.js';
 import type { ActivitySampler } from './activity.js';
 import type { DatastoreSwitch } from './datastore-switch.js';
+import type { JobService } from './job-service.js';
+import type { LifecycleService } from './lifecycle-service.js';
+import type { SnapshotService } from './snapshot-service.js';
 import type { VmMonitor } from './vm-monitor.js';
 import type { SettingsService } from './settings-service.js';
 import type { VmService } from './vm-service.js';
@@ -12,6 +17,10 @@ import type { VmService } from './vm-service.js';
 export interface Services {
   vms: VmService;
   settings: SettingsService;
+  jobs: JobService;
+  lifecycle: LifecycleService;
+  snapshots: SnapshotService;
+  autostart: AutostartService;
   monitor: VmMonitor;
   consoles: ConsoleManager;
   datastores: Pick<DatastoreSwitch, 'choices' | 'open'>;
@@ -47,7 +56,19 @@ export function createHandlers(s: Services): Handlers {
     },
     stopVm: ({ name }) => changed(s.vms.stopVm(name)),
     powerOffVm: ({ name }) => changed(s.vms.powerOffVm(name)),
-    deleteVm: ({ name, deleteDisks }) => changed(s.vms.deleteVm(name, deleteDisks)),
+    deleteVm: ({ name, deleteDisks }) => changed(s.lifecycle.deleteVm(name, deleteDisks)),
+    planLifecycle: (action) => planLifecycle(s, action),
+    cloneVm: (input) => changed(s.lifecycle.cloneVm(input)),
+    renameVm: (input) => changed(s.lifecycle.renameVm(input)),
+    listSnapshots: ({ name }) => s.snapshots.list(name),
+    takeSnapshot: (input) => s.snapshots.take(input),
+    rollbackVm: async (input) => (await s.snapshots.rollback(input), {}),
+    destroySnapshot: async (input) => (await s.snapshots.destroy(input), {}),
+    getAutostart: () => s.autostart.get(),
+    setAutostart: (input) => s.autostart.set(input),
+    listJobs: () => s.jobs.list(),
+    cancelJob: ({ id }) => changed(s.jobs.cancel(id)),
+    clearJob: ({ id }) => changed(s.jobs.clear(id)),
     getHostInfo: () => s.hostInfo(),
     listCommands: async () => s.log.list(),
     openConsole: async ({ name, port }) => {
@@ -79,4 +100,17 @@ export function createHandlers(s: Services): Handlers {
     planGrowDisk: ({ name, disk, size }) => s.settings.planGrow(name, disk, size),
     growDisk: ({ name, disk, size }) => s.settings.grow(name, disk, size),
   };
+}
+
+function planLifecycle(s: Services, action: LifecycleAction): Promise<LifecyclePlan> {
+  switch (action.action) {
+    case 'clone':
+      return s.lifecycle.planClone(action.input);
+    case 'rename':
+      return s.lifecycle.planRename(action.input);
+    case 'autostart':
+      return s.autostart.plan(action.input);
+    default:
+      return s.snapshots.plan(action);
+  }
 }

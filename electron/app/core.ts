@@ -7,6 +7,14 @@ import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
 import { SettingsService } from './settings-service.js';
+import { JobStore } from '../jobs/job-store.js';
+import { RcConfAutostart } from '../lifecycle/rc-conf-autostart.js';
+import { SystemdAutostart } from '../lifecycle/systemd-autostart.js';
+import { ZfsGuests } from '../lifecycle/zfs-guests.js';
+import { AutostartService } from './autostart-service.js';
+import { JobService } from './job-service.js';
+import { LifecycleService } from './lifecycle-service.js';
+import { SnapshotService } from './snapshot-service.js';
 import { type BackendSet, VmService } from './vm-service.js';
 
 export interface CoreOptions {
@@ -26,6 +34,10 @@ export interface Core {
   vms: VmService;
   settings: SettingsService;
   defaultBackend: Backend;
+  jobs: JobService;
+  lifecycle: LifecycleService;
+  snapshots: SnapshotService;
+  autostart: AutostartService;
 }
 
 export function hostBackend(platform = process.platform): BackendId {
@@ -41,8 +53,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const bhyve = { ...bhyveSettings(), ...(options.zfsDataset ? { zfsDataset: options.zfsDataset } : {}) };
   const backends: BackendSet = { qemu: new QemuBackend(runner, store), bhyve: new BhyveBackend(runner, store, bhyve) };
   const id = options.backend ?? hostBackend();
-  const vms = new VmService(store, backends, id);
+  const jobStore = new JobStore(store.root);
+  const vms = new VmService(store, backends, id, jobStore);
   const defaultBackend = backends[id];
   if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
-  return { log, runner, store, vms, settings: new SettingsService(store, backends, vms), defaultBackend };
+  const jobs = new JobService(jobStore, runner);
+  const zfs = new ZfsGuests(runner, bhyve.zfsDataset ? { dataset: bhyve.zfsDataset, privilege: bhyve.privilege } : undefined);
+  // Start at boot is the host's: vm-bhyve's rc.conf list on FreeBSD, a systemd user unit elsewhere.
+  const autostartStore = id === 'bhyve' ? new RcConfAutostart(runner, bhyve.privilege, store.root, bhyve.zfsDataset) : new SystemdAutostart(runner, store.root);
+  const autostart = new AutostartService(autostartStore, vms);
+  const lifecycle = new LifecycleService(store, vms, jobStore, jobs, zfs, autostart, runner);
+  const settings = new SettingsService(store, backends, vms);
+  return { log, runner, store, vms, settings, defaultBackend, jobs, lifecycle, snapshots: new SnapshotService(vms, zfs), autostart };
 }

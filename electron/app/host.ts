@@ -52,6 +52,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const current = () => datastores.current;
   // The changes that follow apply to the whole list: a window whose event stream connects late gets it first.
   events.greet('onDidChangeVms', () => current().monitor.current());
+  events.greet('onDidChangeJobs', () => current().core.jobs.current());
   // Badges too, when there are any (a new window starts with none).
   events.greet('onDidChangeConsoleBadges', () => {
     const badges = current().consoles.listBadges();
@@ -73,6 +74,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     get settings() {
       return current().core.settings;
+    },
+    get jobs() {
+      return current().core.jobs;
+    },
+    get lifecycle() {
+      return current().core.lifecycle;
+    },
+    get snapshots() {
+      return current().core.snapshots;
+    },
+    get autostart() {
+      return current().core.autostart;
     },
     datastores,
     log,

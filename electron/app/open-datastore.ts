@@ -60,7 +60,13 @@ export async function openDatastore(location: DatastoreLocation, options: OpenOp
   });
   const running = () => monitor.vms().filter((vm) => vm.state === 'running').map((vm) => vm.name);
   const activity = new ActivitySampler({ running, pidOf: (name) => core.vms.hypervisorPid(name) }, await usageReader(core.runner), (sample) => emit('onDidSampleActivity', sample));
+  core.jobs.onDidChange((list) => {
+    emit('onDidChangeJobs', list);
+    // A job that started or ended adds or removes a placeholder: the list shows it now, not at the next poll.
+    if (open) void monitor.refresh();
+  });
   monitor.start();
+  core.jobs.start();
   return {
     location,
     core,
@@ -72,6 +78,7 @@ export async function openDatastore(location: DatastoreLocation, options: OpenOp
       open = false;
       watcher.close();
       monitor.stop();
+      core.jobs.stop();
       activity.stop();
       await consoles.endAll(reason);
     },

@@ -8,6 +8,8 @@ import { installMediaProblem } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { pendingRestart } from '../datastore/pending.js';
 import { AppError } from '../errors.js';
+import { JobStore } from '../jobs/job-store.js';
+import { withJobs } from './job-placeholders.js';
 
 export type BackendSet = Partial<Record<BackendId, Backend>>;
 
@@ -19,6 +21,8 @@ export class VmService {
     private readonly store: Datastore,
     private readonly backends: BackendSet,
     readonly defaultBackend: BackendId,
+    /** Jobs hold guests (a clone's source and target), whichever Hivedesk process started them. */
+    private readonly jobs = new JobStore(store.root),
   ) {}
 
   /**
@@ -34,11 +38,12 @@ export class VmService {
       readers.set(backend, reader);
       return reader(guest);
     };
-    return Promise.all(names.map((name) => this.summary(name, status).catch((err: Error) => this.unreadable(name, err))));
+    const [vms, jobs] = await Promise.all([Promise.all(names.map((name) => this.summary(name, status).catch((err: Error) => this.unreadable(name, err)))), this.jobs.list()]);
+    return withJobs(vms, jobs, this.defaultBackend);
   }
 
   /** A directory vm-bhyve or a person made with a name Hivedesk refuses: listed, with why, never acted on. */
-  private async summary(name: string, status: StatusReader = (guest) => this.backend(guest).status(guest)): Promise<VmSummary> {
+  async summary(name: string, status: StatusReader = (guest) => this.backend(guest).status(guest)): Promise<VmSummary> {
     const valid = VmName.safeParse(name);
     if (!valid.success) throw new Error(`its name is not one Hivedesk accepts (${valid.error.issues[0]?.message ?? 'invalid'}); rename the directory and its .conf`);
     return this.describe(name, status);
@@ -110,6 +115,7 @@ export class VmService {
   /** Only a stopped guest, and its disks only when asked. */
   async deleteVm(name: string, deleteDisks: boolean): Promise<{ removed: string[]; kept: string[] }> {
     return this.exclusive(name, async () => {
+      await this.refuseHeld(name);
       const guest = await this.guest(name);
       if ((await this.backend(guest).status(guest)).state !== 'stopped') throw new AppError('conflict', `Stop ${name} before deleting it.`);
       const inDir = guest.disks.filter((d) => d.dev === 'file').map((d) => d.name);
@@ -140,13 +146,33 @@ export class VmService {
   /** One action per guest at a time: two Starts (a second window, the CLI) must not both pass the state check. */
   private act(name: string, action: 'start' | 'stop' | 'powerOff'): Promise<VmSummary> {
     return this.exclusive(name, async () => {
+      await this.refuseHeld(name);
       const guest = await this.guest(name);
       await this.backend(guest)[action](guest);
       return this.summary(name);
     });
   }
 
-  /** Runs `work` after every earlier action on this guest has settled (settings saves take turns with Start too). */
+  /**
+   * Only a stopped guest that no job holds: what clone, rename, rollback and a snapshot need.
+   * `doing` finishes "Stop web1 before …".
+   */
+  async requireStopped(name: string, doing: string): Promise<GuestConfig> {
+    await this.refuseHeld(name);
+    const guest = await this.guest(name);
+    const status = await this.backend(guest).status(guest);
+    if (status.state === 'locked') throw new AppError('conflict', `${name} is locked by ${status.lockedBy ?? 'another host'}: it may be running there.`);
+    if (status.state !== 'stopped') throw new AppError('conflict', `Stop ${name} before ${doing}.`);
+    return guest;
+  }
+
+  /** A job (a clone) is working on the guest or making it. */
+  async refuseHeld(name: string): Promise<void> {
+    const job = await this.jobs.holding(name);
+    if (job) throw new AppError('conflict', `${name} is held by the job “${job.title}” (${job.status}); wait for it, or cancel or clear it in Jobs.`);
+  }
+
+  /** One guest at a time in this process: an action, a settings save, a rename or a clone's start. */
   exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
     const previous = this.busy.get(name) ?? Promise.resolve();
     const next = previous.then(work);
@@ -181,13 +207,17 @@ export class VmService {
     };
   }
 
-  private async guest(name: string): Promise<GuestConfig> {
+  async guest(name: string): Promise<GuestConfig> {
     const doc = await this.store.read(name);
-    if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
+    if (!doc) {
+      // A guest a job is still making has no .conf yet: say so, not that there is none.
+      await this.refuseHeld(name);
+      throw new AppError('not_found', `There is no VM named ${name}.`);
+    }
     return toGuestConfig(name, doc, this.defaultBackend);
   }
 
-  private backend(guest: GuestConfig): Backend {
+  backend(guest: GuestConfig): Backend {
     const backend = this.backends[guest.backend];
     if (!backend) throw new AppError('unavailable', `The ${guest.backend} backend is not available on this host.`);
     return backend;
@@ -201,12 +231,12 @@ export class VmService {
   }
 }
 
-/** Shown next to the wizard's Name field; names that differ only in case are one name, as in vm-bhyve. */
-function nameTaken(name: string, holder: NameHolder): AppError {
+/** Shown next to the form's name field; names that differ only in case are one name, as in vm-bhyve. */
+export function nameTaken(name: string, holder: NameHolder, field = 'name'): AppError {
   const message = holder.guest
     ? `A VM named ${name} already exists.`
     : `The datastore already has a directory ${holder.name} (disks kept from a deleted VM?). Pick another name.`;
-  return new AppError('conflict', message, { name: message });
+  return new AppError('conflict', message, { [field]: message });
 }
 
 /** The reason goes next to the wizard's Install media field, and to the CLI. */

@@ -17,6 +17,8 @@ export type StatusReader = (guest: GuestConfig) => Promise<GuestStatus>;
  */
 export interface Backend {
   readonly id: BackendId;
+  /** Files in a guest's directory that belong to one run, not to the guest: a clone leaves them out. */
+  readonly runtimeFiles: readonly string[];
   /** A short description of how guests will run here, e.g. "KVM" or "TCG (no usable /dev/kvm)". */
   accelerator(): Promise<string>;
   /** The host commands that create the guest's disks, exactly as `create` runs them. */

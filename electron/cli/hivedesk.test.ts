@@ -71,7 +71,7 @@ test('plan install prints the handbook install the vm-bhyve way, one shell-quote
   ]);
   assert.equal(errors[0], `hivedesk: warning: the install media ${iso} does not exist: choose another ISO.`);
   assert.equal(errors[1], `hivedesk: warning: disk0 ${disk} does not exist: create it, or point disk0_name at the disk in Settings → Disks.`);
-  assert.match(errors.at(-1) ?? '', /^hivedesk: started detached, runs what follows: \S+ --import tsx \S+supervisor-main\.ts \S+ guestname$/);
+  assert.match(errors.at(-1) ?? '', /^hivedesk: started detached, runs what follows: \S+ --import \S+tsx\S+ \S+supervisor-main\.ts \S+ guestname$/);
 });
 
 test('plan start boots from the disk; start refuses what the plan warned about and runs nothing', async () => {

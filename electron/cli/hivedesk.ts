@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { quoteArgv } from '../../shared/shell-words.js';
-import { BackendId, type VmSummary } from '../../shared/api/vms.js';
+import type { Job } from '../../shared/api/jobs.js';
+import { SnapshotName, type SnapshotList } from '../../shared/api/lifecycle.js';
+import { BackendId, isUp, type VmSummary } from '../../shared/api/vms.js';
 import { HostPath, VmName } from '../../shared/validation.js';
-import { createCore } from '../app/core.js';
+import { type Core, createCore } from '../app/core.js';
+import { startAll } from '../lifecycle/startall.js';
 import { AppError } from '../errors.js';
 import { defaultDatastore } from '../app/host.js';
 import type { Plan } from '../backends/backend.js';
@@ -16,7 +19,12 @@ const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend bhyve|qemu
   start <vm>                 boot a guest
   install <vm> <iso>         boot a guest from an ISO until it fully stops
   stop <vm>                  press the guest's ACPI power button
-  poweroff <vm>              end the guest at once`;
+  poweroff <vm>              end the guest at once
+  startall                   start the guests marked "Start at boot", in order (what the boot unit runs)
+  clone <vm> <new-name>      copy a stopped guest as a new one (a job; waits for it)
+  rename <vm> <new-name>     give a stopped guest another name
+  snapshot <vm> [<name>]     take a ZFS snapshot of a stopped guest
+  snapshots <vm>             list a guest's ZFS snapshots`;
 
 class UsageError extends Error {}
 
@@ -29,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
   const core = await createCore({ datastore: resolve(values.datastore ?? defaultDatastore()), ...(backend ? { backend: backend.data } : {}) });
   const [command, ...rest] = positionals;
   const vm = () => parse(VmName, rest[command === 'plan' ? 1 : 0], 'VM name');
+  const newName = () => parse(VmName, rest[1], 'new name');
   const iso = (at: number) => parse(HostPath, rest[at], 'ISO path');
   switch (command) {
     case 'list':
@@ -45,6 +54,20 @@ async function main(argv: string[]): Promise<number> {
       return printVm(await core.vms.stopVm(vm()));
     case 'poweroff':
       return printVm(await core.vms.powerOffVm(vm()));
+    case 'startall':
+      return startAllGuests(core);
+    case 'clone':
+      return waitForJob(core, await core.lifecycle.cloneVm({ name: vm(), newName: newName() }));
+    case 'rename':
+      return printVm(await core.lifecycle.renameVm({ name: vm(), newName: newName() }));
+    case 'snapshot': {
+      const name = vm();
+      const snapshot = rest[1] === undefined ? undefined : parse(SnapshotName, rest[1], 'snapshot name');
+      const made = await core.snapshots.take({ name, snapshot });
+      return console.log(`${name}@${made.name}`), 0;
+    }
+    case 'snapshots':
+      return printSnapshots(await core.snapshots.list(vm()));
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -97,6 +120,40 @@ function printPlan(plan: Plan): number {
     if (command.supervisor) console.error(`hivedesk: started detached, runs what follows: ${quoteArgv(command.argv)}`);
     else console.log(quoteArgv(command.argv));
   }
+  return 0;
+}
+
+/** Exit status 1 when a guest did not start; each guest's outcome on its own line. */
+async function startAllGuests(core: Core): Promise<number> {
+  const setting = await core.autostart.get();
+  if (!setting.available && setting.mechanism === 'rc.conf') throw new AppError('unavailable', setting.reason ?? 'Start at boot is not available here.');
+  const failed = await startAll(setting, {
+    isUp: async (name) => isUp(await core.vms.state(name)),
+    start: async (name) => void (await core.vms.startVm(name)),
+    report: (line) => console.log(line),
+  });
+  return failed > 0 ? 1 : 0;
+}
+
+/** Follows the job to its end, one line per step; Ctrl-C cancels it (it removes what it made). */
+async function waitForJob(core: Core, started: Job): Promise<number> {
+  process.once('SIGINT', () => void core.jobs.cancel(started.id).catch(() => undefined));
+  let step = '';
+  for (;;) {
+    const job = (await core.jobs.list()).find((j) => j.id === started.id);
+    if (!job) throw new AppError('internal', `The job ${started.id} is gone.`);
+    if (job.step !== step) console.error(`hivedesk: ${job.title}: ${(step = job.step)}`);
+    if (job.status !== 'running') {
+      if (job.status === 'succeeded') return console.log(`${job.title}: done`), 0;
+      return console.error(`hivedesk: ${job.title}: ${job.status}${job.error ? `: ${job.error}` : ''}`), 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function printSnapshots(list: SnapshotList): number {
+  if (!list.supported) return console.error(`hivedesk: ${list.reason ?? 'no snapshots here'}`), 1;
+  for (const snapshot of list.snapshots) console.log(`${snapshot.name}\t${snapshot.createdAt}`);
   return 0;
 }
 

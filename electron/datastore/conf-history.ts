@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../host/atomic-write.js';
 import { exists } from './datastore.js';
 
-/** Hivedesk's own files in a guest's directory; vm-bhyve never looks into dot-directories. */
+/** Hivedesk's own files in a guest's directory (its history, the text it booted with); vm-bhyve never looks into dot-directories. */
+export const HIVEDESK_DIR_NAME = '.hivedesk';
+
 export function hivedeskDir(guestDir: string): string {
-  return join(guestDir, '.hivedesk');
+  return join(guestDir, HIVEDESK_DIR_NAME);
 }
 
 /** How many earlier versions of a .conf are kept; the oldest go first. */

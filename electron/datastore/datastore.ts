@@ -1,10 +1,10 @@
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from '../host/atomic-write.js';
 import { acquireFileLock } from '../host/file-lock.js';
 import { type ConfDocument, parseConf, serializeConf } from './conf.js';
 
-/** Taken by every Hivedesk process (GUI, browser mode, CLI) that creates a guest in this datastore. */
+/** Taken by every Hivedesk process (GUI, browser mode, CLI) that creates, clones or renames a guest in this datastore. */
 const CREATE_LOCK = '.hivedesk-create.lock';
 const CREATE_LOCK_WAIT_MS = 30_000;
 
@@ -69,14 +69,43 @@ export class Datastore {
    * names that differ only in case exactly one wins, whichever process they come from.
    */
   async create(name: string, doc: ConfDocument): Promise<void> {
-    const release = await acquireFileLock(join(this.root, CREATE_LOCK), CREATE_LOCK_WAIT_MS, 'creating a VM');
-    try {
+    await this.underCreateLock('creating a VM', async () => {
       await this.makeGuestDir(name);
       // Under the lock too, so a loser is told a VM has the name, not that a directory was left behind.
       await writeFileAtomic(this.confPath(name), serializeConf(doc)).catch(async (err: unknown) => {
         await this.removeNew(name);
         throw err;
       });
+    });
+  }
+
+  /**
+   * Takes a name for a guest still being made (a clone): its directory, made under the create
+   * lock, so no create, clone or rename can take the name meanwhile. Throws NameTakenError.
+   */
+  async reserve(name: string): Promise<void> {
+    await this.underCreateLock('cloning a VM', () => this.makeGuestDir(name));
+  }
+
+  /**
+   * Gives a guest a new name: `move` moves its directory (a rename, or `zfs rename` of its
+   * dataset), then its .conf takes the new name. Under the create lock, so a create of the new
+   * name cannot slip in. Throws NameTakenError, unless only the case of the name changes.
+   */
+  async rename(from: string, to: string, move: () => Promise<unknown>): Promise<void> {
+    await this.underCreateLock('renaming a VM', async () => {
+      const holder = await this.holderOf(to);
+      if (holder && holder.name !== from) throw new NameTakenError(holder);
+      await move();
+      await rename(join(this.guestDir(to), `${from}.conf`), this.confPath(to));
+    });
+  }
+
+  /** Every process that creates, clones or renames a guest in this datastore takes this lock. */
+  private async underCreateLock<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const release = await acquireFileLock(join(this.root, CREATE_LOCK), CREATE_LOCK_WAIT_MS, what);
+    try {
+      return await work();
     } finally {
       await release();
     }

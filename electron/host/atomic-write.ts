@@ -33,6 +33,11 @@ export async function writeFileAtomic(path: string, data: string, defaultMode = 
   await fsyncDir(dirname(path));
 }
 
+/** Whether a directory entry is one of writeFileAtomic's temp files (a writer's, live or dead). */
+export function isAtomicTemp(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
 /** `.<file>.<pid>@<host>.<random>.tmp`: it names its writer, so a dead writer's can be told from a live one's. */
 export function tempPath(path: string, pid = process.pid, host = THIS_HOST): string {
   return join(dirname(path), `.${basename(path)}.${pid}@${host}.${randomBytes(6).toString('hex')}.tmp`);

@@ -24,6 +24,8 @@ export interface RunResult {
   signal: string | null;
   stdout: string;
   stderr: string;
+  /** Why it never ran (spawn failed: the program is missing, not executable…). */
+  error?: string;
 }
 
 export interface RunningCommand {
@@ -75,7 +77,7 @@ export class HostRunner {
     const result = new Promise<RunResult>((resolve) => {
       child.on('close', (exitCode, signal) => {
         finish({ exitCode, signal, ...(spawnError ? { error: spawnError } : {}) });
-        resolve({ argv, exitCode, signal, stdout, stderr: spawnError ? `${stderr}${spawnError}` : stderr });
+        resolve({ argv, exitCode, signal, stdout, stderr: spawnError ? `${stderr}${spawnError}` : stderr, ...(spawnError ? { error: spawnError } : {}) });
       });
     });
     return { pid: child.pid, result };

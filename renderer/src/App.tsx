@@ -1,6 +1,9 @@
 import { useEffect } from 'react';
 import { subscribe } from './api/client.js';
 import { CommandLogPanel } from './host/CommandLogPanel.js';
+import { JobsButton } from './jobs/JobsButton.js';
+import { useJobs } from './stores/jobs.js';
+import { LifecycleDialogs } from './vm/lifecycle/LifecycleDialogs.js';
 import { HostBar } from './host/HostBar.js';
 import { OpenDatastoreButton } from './host/OpenDatastore.js';
 import { useActivity, watchActivityWhileVisible } from './stores/activity.js';
@@ -17,10 +20,12 @@ export function App() {
     void useVms.getState().load();
     void useHost.getState().load();
     void useConsoleBadges.getState().load();
+    void useJobs.getState().load();
     const unsubscribe = subscribe((event) => {
       if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
       if (event.name === 'onDidChangeConsoleBadges') useConsoleBadges.getState().receive(event.payload);
+      if (event.name === 'onDidChangeJobs') useJobs.getState().receive(event.payload);
       if (event.name === 'onDidSampleActivity') useActivity.getState().receive(event.payload);
       if (event.name === 'onDidOpenDatastore') {
         useActivity.getState().clear();
@@ -28,6 +33,7 @@ export function App() {
         // An empty datastore's first poll finds no change to send: the list must be asked for.
         void useVms.getState().load();
         void useConsoleBadges.getState().load();
+        void useJobs.getState().load();
       }
     });
     const unwatch = watchActivityWhileVisible();
@@ -44,9 +50,11 @@ export function App() {
       <HostBar>
         <NotifyToggle />
         <OpenDatastoreButton />
+        <JobsButton />
         <NewVmButton />
       </HostBar>
       <Workspace />
+      <LifecycleDialogs />
       <CommandLogPanel />
     </div>
   );

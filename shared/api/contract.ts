@@ -1,15 +1,17 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConsoleBadges, consoleBadgesApi } from './console-badges.js';
 import { displayApi } from './display.js';
 import { ActivitySample, activityApi } from './activity.js';
 import { consolesApi } from './consoles.js';
 import { datastoresApi, OpenedDatastore, VmConfigChange } from './datastores.js';
 import { CommandRecord, hostApi } from './host.js';
+import { Job, jobsApi } from './jobs.js';
+import { lifecycleApi } from './lifecycle.js';
 import { settingsApi } from './settings.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi, ...settingsApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi, ...settingsApi, ...lifecycleApi, ...jobsApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;
@@ -28,6 +30,8 @@ export const events = {
   onDidChangeVmConfig: VmConfigChange,
   onDidSampleActivity: ActivitySample,
   onDidOpenDatastore: OpenedDatastore,
+  /** Every job, whenever one starts, moves on or ends. */
+  onDidChangeJobs: z.array(Job),
 };
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -7,7 +7,8 @@ import { request } from './define.js';
 export const BackendId = z.enum(['qemu', 'bhyve']);
 export type BackendId = z.infer<typeof BackendId>;
 
-export const VmState = z.enum(['running', 'stopped', 'bootloader', 'locked']);
+/** `cloning`: a placeholder for a guest a job is still making; it cannot be acted on yet. */
+export const VmState = z.enum(['running', 'stopped', 'bootloader', 'locked', 'cloning']);
 export type VmState = z.infer<typeof VmState>;
 
 /** Up on this host: running, or still in its loader (whose console may already ask questions). */
@@ -32,6 +33,8 @@ export const VmSummary = z.object({
   lastFault: z.string().optional(),
   /** Settings saved while it runs, which apply at its next start (VmSettings field names); absent when none. */
   pendingRestart: z.array(z.string()).optional(),
+  /** The job working on this guest (cloning it, or making it): until it ends, nothing else may. */
+  job: z.object({ id: z.string(), title: z.string() }).optional(),
 });
 export type VmSummary = z.infer<typeof VmSummary>;
 

@@ -1,11 +1,10 @@
-import { open, readFile, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { CommandRecord } from '../../../shared/api/host.js';
+import { readFile } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError, configError } from '../../errors.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import { draftIdentity, identityFile, type IdentityDraft, storeIdentity } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
+import { CommandFileImporter, parseJson } from '../../host/command-file.js';
 import type { HostRunner } from '../../host/run.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { bhyvectlArgv, diskCreateArgv, diskGrowArgv } from './commands.js';
@@ -14,9 +13,10 @@ import { fileBytes } from '../../host/file-size.js';
 import { planBoot, planCommands, planFiles } from './plan.js';
 import { probeHost } from './probe.js';
 import { isRunning, readPid, readProcessTable, readProcessTitles, type TitledProcess, titledPid } from '../../host/process.js';
+import { ownScriptArgv } from '../../host/own-script.js';
 import { waitUntil } from '../../host/wait.js';
 import { HostView, type ReadProcessTitles } from './host-view.js';
-import { bhyveTitle, LastExit, presentRuntimeFiles, readText, runtimeFiles, supervisorTitle } from './runtime.js';
+import { bhyveTitle, LastExit, presentRuntimeFiles, readText, RUNTIME_FILE_NAMES, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 const START_WAIT_MS = 10_000;
@@ -28,8 +28,9 @@ const POWER_OFF_WAIT_MS = 15_000;
 /** FreeBSD hosts: each guest runs under a detached supervisor that loops loader + bhyve as vm-bhyve does. */
 export class BhyveBackend implements Backend {
   readonly id = 'bhyve' as const;
-  /** How far into each supervisor's command file the GUI's command log has read. */
-  private readonly commandOffsets = new Map<string, number>();
+  readonly runtimeFiles = RUNTIME_FILE_NAMES;
+  /** Shows the supervisors' commands in this process's command log. */
+  private readonly commands: CommandFileImporter;
   private table?: { at: number; rows: Promise<string | readonly TitledProcess[]> };
 
   constructor(
@@ -38,7 +39,9 @@ export class BhyveBackend implements Backend {
     private readonly settings: BhyveSettings,
     private readonly readTitles: ReadProcessTitles = readProcessTitles,
     private readonly readTable: () => Promise<TitledProcess[]> = readProcessTable,
-  ) {}
+  ) {
+    this.commands = new CommandFileImporter(runner.log);
+  }
 
   async accelerator(): Promise<string> {
     return 'bhyve (vmm)';
@@ -166,7 +169,7 @@ export class BhyveBackend implements Backend {
    */
   private async statusWith(guest: GuestConfig, host: HostView): Promise<GuestStatus> {
     const files = await presentRuntimeFiles(this.store.guestDir(guest.name));
-    if (files.commands) await this.importCommands(guest.name, files.commands);
+    if (files.commands) await this.commands.import(files.commands);
     const [lock, state, supervisorPid] = await Promise.all([
       files.lock ? readText(files.lock) : undefined,
       files.state ? readText(files.state) : undefined,
@@ -207,9 +210,8 @@ export class BhyveBackend implements Backend {
 
   /** The supervisor as a host command: this Node (or Electron as Node) running supervisor-main. */
   private supervisorCommand(name: string): PlannedCommand {
-    const script = fileURLToPath(new URL(`./supervisor-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
-    const loader = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    return { argv: [process.execPath, ...loader, script, this.store.root, name], why: `supervise ${name}: loader and bhyve for each boot, as vm-bhyve does`, supervisor: true };
+    const argv = [...ownScriptArgv(import.meta.url, './supervisor-main'), this.store.root, name];
+    return { argv, why: `supervise ${name}: loader and bhyve for each boot, as vm-bhyve does`, supervisor: true };
   }
 
   private context(guest: GuestConfig) {
@@ -232,40 +234,10 @@ export class BhyveBackend implements Backend {
     const last = await lastExit(files.lastExit);
     if (last?.fault) throw new AppError('host_command_failed', last.fault);
   }
-
-  /** Shows the supervisor's commands in this process's command log; opens the file only when it grew. */
-  private async importCommands(name: string, path: string): Promise<void> {
-    const offset = this.commandOffsets.get(name) ?? 0;
-    const size = await stat(path).then((s) => s.size, () => 0);
-    if (size <= offset) return;
-    const handle = await open(path, 'r').catch(() => undefined);
-    if (!handle) return;
-    try {
-      const buffer = Buffer.alloc(size - offset);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-      const text = buffer.subarray(0, bytesRead).toString('utf8');
-      const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-      this.commandOffsets.set(name, offset + Buffer.byteLength(complete));
-      for (const line of complete.split('\n').filter(Boolean)) {
-        const record = CommandRecord.safeParse(parseJson(line));
-        if (record.success) this.runner.log.import(record.data, path);
-      }
-    } finally {
-      await handle.close();
-    }
-  }
 }
 
 /** What the supervisor left about the last run; a damaged file reads as nothing known. */
 async function lastExit(path: string): Promise<LastExit | undefined> {
   const parsed = LastExit.safeParse(parseJson((await readFile(path, 'utf8').catch(() => undefined)) ?? ''));
   return parsed.success ? parsed.data : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -17,6 +17,7 @@ const RUNTIME_FILE = {
 } as const;
 
 type RuntimeFile = keyof typeof RUNTIME_FILE;
+export const RUNTIME_FILE_NAMES: readonly string[] = Object.values(RUNTIME_FILE);
 export type RuntimeFiles = Readonly<Record<RuntimeFile, string>>;
 
 export function runtimeFiles(guestDir: string): RuntimeFiles {

@@ -1,6 +1,7 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { isRunning, readPid } from '../../host/process.js';
 import { Datastore } from '../../datastore/datastore.js';
+import { appendCommandsTo } from '../../host/command-file.js';
 import { CommandLog } from '../../host/command-log.js';
 import { HostRunner } from '../../host/run.js';
 import { runtimeFiles, supervisorTitle } from './runtime.js';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const files = runtimeFiles(store.guestDir(name));
   const log = new CommandLog();
   // The GUI reads this file to show the supervisor's commands in its command log.
-  log.onDidRecord((record) => appendFileSync(files.commands, `${JSON.stringify(record)}\n`));
+  appendCommandsTo(log, files.commands);
   const other = await readPid(files.supervisorPid);
   if (isRunning(other, supervisorTitle(name))) throw new Error(`${name} already has a supervisor (pid ${other})`);
   writeFileSync(files.supervisorPid, `${process.pid}\n`);

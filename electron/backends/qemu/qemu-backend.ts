@@ -20,10 +20,13 @@ import { qmpExecute } from './qmp.js';
 
 const POWER_OFF_WAIT_MS = 5000;
 const PIDFILE = 'qemu.pid';
+const QMP_SOCKET = 'qmp.sock';
+const LOG = 'qemu.log';
 
 /** Linux hosts: one daemonized qemu-system-x86_64 per guest, found again through its pidfile. */
 export class QemuBackend implements Backend {
   readonly id = 'qemu' as const;
+  readonly runtimeFiles = [PIDFILE, QMP_SOCKET, LOG, 'console'];
   private accelChoice?: Promise<AccelChoice>;
 
   constructor(
@@ -112,7 +115,7 @@ export class QemuBackend implements Backend {
     if (plan.warnings.length) throw new AppError('invalid_input', plan.warnings.join(' '));
     await storeIdentity(this.store, guest.name, identity.values);
     const paths = this.paths(guest.name);
-    await this.store.removeRuntime(guest.name, 'qmp.sock');
+    await this.store.removeRuntime(guest.name, QMP_SOCKET);
     for (const command of plan.commands) await this.runner.check(command.argv);
     if (booted) await recordBootedConf(this.store.guestDir(guest.name), serializeConf(addIdentity(booted, identity.values)));
     await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));
@@ -147,9 +150,9 @@ export class QemuBackend implements Backend {
   private paths(name: string): QemuPaths {
     return {
       dir: this.store.guestDir(name),
-      qmpSocket: this.store.runtimePath(name, 'qmp.sock'),
+      qmpSocket: this.store.runtimePath(name, QMP_SOCKET),
       pidFile: this.store.runtimePath(name, PIDFILE),
-      logFile: this.store.runtimePath(name, 'qemu.log'),
+      logFile: this.store.runtimePath(name, LOG),
     };
   }
 
@@ -193,7 +196,7 @@ export class QemuBackend implements Backend {
 
   private async cleanup(name: string): Promise<void> {
     await this.store.removeRuntime(name, 'console');
-    await this.store.removeRuntime(name, 'qmp.sock');
+    await this.store.removeRuntime(name, QMP_SOCKET);
   }
 }
 

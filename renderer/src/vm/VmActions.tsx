@@ -1,6 +1,7 @@
 import { isUp, type VmSummary } from '../../../shared/api/vms.js';
 import { useVms } from '../stores/vms.js';
 import { useWorkspace } from '../stores/workspace.js';
+import { LifecycleActions } from './lifecycle/LifecycleActions.js';
 import type { Question } from './VmQuestions.js';
 
 interface Props {
@@ -16,9 +17,11 @@ export function VmActions({ vm, ask, settings = false }: Props) {
   const { run } = useVms.getState();
   const { open } = useWorkspace.getState();
   const running = isUp(vm.state);
+  // A job is cloning the guest, or making it (a placeholder): nothing may start or delete it meanwhile.
+  const held = !!vm.job;
   return (
     <div className="actions">
-      <button disabled={running || !!action} onClick={() => void run('startVm', vm.name)}>
+      <button disabled={running || !!action || held} onClick={() => void run('startVm', vm.name)}>
         Start
       </button>
       <button disabled={!running || !!action} title="Press the guest's power button (ACPI)" onClick={() => void run('stopVm', vm.name)}>
@@ -35,7 +38,8 @@ export function VmActions({ vm, ask, settings = false }: Props) {
           Settings
         </button>
       )}
-      <button disabled={vm.state !== 'stopped' || !!action} title="Delete this VM (asks first)" onClick={() => ask({ kind: 'delete', name: vm.name })}>
+      <LifecycleActions vm={vm} />
+      <button disabled={vm.state !== 'stopped' || !!action || held} title="Delete this VM (asks first)" onClick={() => ask({ kind: 'delete', name: vm.name })}>
         Delete
       </button>
     </div>

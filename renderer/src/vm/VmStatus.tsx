@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { useVms } from '../stores/vms.js';
 import { BadgeChip } from './console/BadgeChip.js';
+import { JobProgress } from './lifecycle/JobProgress.js';
 
 /** A guest's state, what is under way, and what went wrong: the same in its row and on its page. */
 export function VmStatus({ vm }: { vm: VmSummary }) {
@@ -14,6 +15,7 @@ export function VmStatus({ vm }: { vm: VmSummary }) {
       <span className={`state state-${vm.state}`}>{vm.state === 'locked' ? `locked by ${vm.lockedBy ?? '?'}` : vm.state}</span>
       <BadgeChip name={vm.name} />
       {action && <span className="busy"> ({pending(action)})</span>}
+      {vm.job && (vm.state === 'cloning' ? <JobProgress id={vm.job.id} /> : <span className="busy"> ({vm.job.title}…)</span>)}
       {!action && shuttingDown && <span className="busy"> (shutting down…)</span>}
       {slow && shuttingDown && <p className="hint">Still running after 30 s: the guest may ignore the power button. Power off ends it at once.</p>}
       {error && <p role="alert" className="error">{error.message}</p>}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ConsoleTabTools } from '../vm/console/ConsoleTabTools.js';
+import { JobsView } from '../jobs/JobsView.js';
 import { ConsoleView } from '../vm/console/ConsoleView.js';
 import { VmPage } from '../vm/page/VmPage.js';
 import { VmList } from '../vm/VmList.js';
@@ -47,6 +48,13 @@ const VIEWS: { [K in ViewKind]: ViewDef<ViewOf<K>> } = {
         <ConsoleView name={v.right.name} port={v.right.port} visible={visible} />
       </div>
     ),
+  },
+  jobs: {
+    title: () => 'Jobs',
+    label: () => 'Jobs',
+    closeLabel: () => 'Close Jobs',
+    closeHint: 'Close this tab (Delete); the jobs carry on',
+    render: () => <JobsView />,
   },
 };
 

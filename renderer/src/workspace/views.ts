@@ -11,7 +11,8 @@ export type View =
   | { kind: 'vm'; name: string }
   | ({ kind: 'console' } & ConsoleAt)
   /** Two consoles side by side. */
-  | { kind: 'split'; left: ConsoleAt; right: ConsoleAt };
+  | { kind: 'split'; left: ConsoleAt; right: ConsoleAt }
+  | { kind: 'jobs' };
 
 export type ViewKind = View['kind'];
 export type ViewOf<K extends ViewKind> = Extract<View, { kind: K }>;
@@ -27,6 +28,8 @@ export function viewId(view: View): string {
       return `console:${view.name}:${view.port}`;
     case 'split':
       return `split:${view.left.name}:${view.left.port}|${view.right.name}:${view.right.port}`;
+    case 'jobs':
+      return 'jobs';
   }
 }
 

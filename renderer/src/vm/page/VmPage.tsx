@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { useVms } from '../../stores/vms.js';
 import { useWorkspace } from '../../stores/workspace.js';
 import { ActivityGraph } from '../activity/ActivityGraph.js';
+import { AutostartSection } from '../lifecycle/AutostartSection.js';
+import { SnapshotsSection } from '../lifecycle/SnapshotsSection.js';
 import { VmActions } from '../VmActions.js';
 import { type Question, VmQuestion } from '../VmQuestions.js';
 import { SettingsPanel } from '../settings/SettingsPanel.js';
@@ -51,6 +53,12 @@ export function VmPage({ name }: { name: string }) {
         <h2 id={`vm-settings-${name}`}>Settings</h2>
         <SettingsPanel name={name} />
       </section>
+      {vm.state !== 'cloning' && (
+        <>
+          <AutostartSection name={name} />
+          <SnapshotsSection vm={vm} />
+        </>
+      )}
       {question && <VmQuestion question={question} onDone={() => setQuestion(undefined)} />}
     </article>
   );
