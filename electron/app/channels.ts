@@ -1,6 +1,7 @@
 import type { HostInfo } from '../../shared/api/host.js';
 import type { ConsoleManager } from '../consoles/manager.js';
 import type { CommandLog } from '../host/command-log.js';
+import type { HostSetup } from '../host-setup/service.js';
 import type { Handlers } from './dispatcher.js';
 import type { VmMonitor } from './vm-monitor.js';
 import type { VmService } from './vm-service.js';
@@ -10,6 +11,7 @@ export interface Services {
   monitor: VmMonitor;
   consoles: ConsoleManager;
   log: CommandLog;
+  hostSetup: HostSetup;
   hostInfo: () => Promise<HostInfo>;
   /** The WebSocket URL a terminal attaches to for a guest's port. */
   consoleUrl: (name: string, port: string) => string;
@@ -51,5 +53,8 @@ export function createHandlers(s: Services): Handlers {
       s.consoles.find(name, port)?.resize(cols, rows);
       return {};
     },
+    runHostChecks: async ({ areas }) => ({ checks: await s.hostSetup.checks(areas) }),
+    planHostFix: ({ id, options }) => s.hostSetup.plan(id, options),
+    runHostFix: ({ id, options, digest }) => s.hostSetup.run(id, options, digest),
   };
 }

@@ -6,6 +6,8 @@ import { QemuBackend } from '../backends/qemu/qemu-backend.js';
 import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
+import { createHostSetup } from '../host-setup/create.js';
+import type { HostSetup } from '../host-setup/service.js';
 import { type BackendSet, VmService } from './vm-service.js';
 
 export interface CoreOptions {
@@ -19,6 +21,7 @@ export interface Core {
   store: Datastore;
   vms: VmService;
   defaultBackend: Backend;
+  hostSetup: HostSetup;
 }
 
 export function hostBackend(platform = process.platform): BackendId {
@@ -36,5 +39,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const vms = new VmService(store, backends, id);
   const defaultBackend = backends[id];
   if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
-  return { log, store, vms, defaultBackend };
+  return { log, store, vms, defaultBackend, hostSetup: createHostSetup({ runner, store, backend: id }) };
 }

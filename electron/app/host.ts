@@ -28,7 +28,7 @@ export interface HostOptions extends CoreOptions {
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const { log, store, vms, defaultBackend } = await createCore(options);
+  const { log, store, vms, defaultBackend, hostSetup } = await createCore(options);
   const events = new EventHub();
   const consoles = new ConsoleManager(store, log, async (name) => isUp(await vms.state(name)), options.consoleInputBytesPerSecond);
   const monitor = new VmMonitor(
@@ -47,6 +47,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     monitor,
     consoles,
     log,
+    hostSetup,
     hostInfo: async () => ({
       backend: defaultBackend.id,
       accelerator: await defaultBackend.accelerator(),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,30 +8,15 @@ import { chooseAccelerator } from '../backends/qemu/accel.js';
 import { bhyveSettings } from '../backends/bhyve/settings.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
+import { hostSetupFixtures as fixtures, writeHostRoot } from '../testing/host-root.js';
 import { HostSetup } from './service.js';
 
-/**
- * A host described by its files (`hivedesk doctor --root DIR`): real configuration files from the fixtures, a
- * KVM guest's dmesg.boot. Nothing runs: checks that need a command say so, the others read the files.
- */
-const fixtures = join(import.meta.dirname, 'fixtures');
+/** A host described by its files (`hivedesk doctor --root DIR`): nothing runs; checks that need a command say so. */
 let root: string;
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'hivedesk-root-'));
-  for (const dir of ['etc', 'boot', 'var/run']) await mkdir(join(root, dir), { recursive: true });
-  const copies: [string, string][] = [
-    ['dmesg/kvm-guest-vtx-disabled-in-bios.txt', 'var/run/dmesg.boot'],
-    ['etc/rc.conf.laptop', 'etc/rc.conf'],
-    ['etc/loader.conf.laptop', 'boot/loader.conf'],
-    ['etc/sysctl.conf.laptop', 'etc/sysctl.conf'],
-    ['etc/login.conf.stock', 'etc/login.conf'],
-    ['etc/ttys.14', 'etc/ttys'],
-    ['etc/devfs.conf.stock', 'etc/devfs.conf'],
-  ];
-  for (const [from, to] of copies) await copyFile(join(fixtures, from), join(root, to));
-  await writeFile(join(root, 'etc/group'), 'wheel:*:0:root\noperator:*:5:root\ndialer:*:68:\nvboxusers:*:920:alice\n');
-  await writeFile(join(root, 'etc/passwd'), 'root:*:0:0::/root:/bin/sh\nalice:*:1001:1001::/home/alice:/bin/sh\n');
+  await writeHostRoot(root);
 });
 
 after(() => rm(root, { recursive: true, force: true }));

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { consolesApi } from './consoles.js';
 import { CommandRecord, hostApi } from './host.js';
+import { hostSetupApi } from './host-setup.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...hostSetupApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;

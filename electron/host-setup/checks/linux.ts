@@ -58,7 +58,7 @@ export function kvmCheck(runner: HostRunner, kvmPath = '/dev/kvm'): CheckDef {
 const kvmGroup: CheckDef = {
   id: 'linux-kvm-group',
   area,
-  title: 'You are in the kvm group',
+  title: 'The kvm group',
   explanation: '/dev/kvm is root:kvm 0660 on most distributions, so a user outside the kvm group gets TCG.',
   async run(ctx) {
     const group = await inGroup(ctx, 'kvm');

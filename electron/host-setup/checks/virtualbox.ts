@@ -60,7 +60,7 @@ const vboxnet: CheckDef = {
 const users: CheckDef = {
   id: 'vbox-group',
   area,
-  title: 'You are in vboxusers',
+  title: 'The vboxusers group',
   explanation: 'Only members of the vboxusers group may use VirtualBox.',
   async run(ctx) {
     const group = await inGroup(ctx, 'vboxusers');
