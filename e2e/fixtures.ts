@@ -53,8 +53,37 @@ async function killGuests(datastore: string): Promise<void> {
   }
 }
 
+/**
+ * Browser mode with the bhyve backend on the FreeBSD HOST SIMULATOR, `hostEnv` added to its environment. The
+ * sandbox is made first, so its hostfs/ (the host's files, a fresh install's) is there before Hivedesk looks.
+ */
+async function useSimulator(use: (sim: SimulatedFreeBsd) => Promise<void>, hostEnv: (root: string) => NodeJS.ProcessEnv, firmwareDir: (root: string) => string): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
+  const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
+  const iso = join(root, 'FreeBSD-14.2-RELEASE-amd64-disc1.iso');
+  await writeFile(iso, 'the simulator only checks that the ISO exists');
+  const env = {
+    ...process.env,
+    FREEBSD_SIM_ROOT: root,
+    PATH: `${simBin}:${process.env.PATH}`,
+    HIVEDESK_BHYVE_DEV_DIR: join(root, 'dev'),
+    HIVEDESK_BHYVE_FIRMWARE_DIR: firmwareDir(root),
+    HIVEDESK_PRIVILEGE: 'doas',
+    ...hostEnv(root),
+  };
+  execFileSync(join(simBin, 'kldstat'), { env, stdio: 'ignore' });
+  await mkdir(firmwareDir(root), { recursive: true });
+  const { child, url } = await startWebMode(datastore, ['--backend', 'bhyve'], env);
+  await use({ url, datastore, iso, root });
+  child.kill('SIGTERM');
+  await killGuests(datastore);
+  execFileSync(join(simBin, 'freebsd-sim-teardown'), { env });
+  await rm(datastore, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
+}
+
 /** A fresh browser-mode server and datastore per test, so tests cannot see each other's VMs. */
-export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArgs: string[] }>({
+export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; bareFreebsd: SimulatedFreeBsd; webArgs: string[] }>({
   /** Extra `npm run web` options for a test (`test.use({ webArgs: [...] })`). */
   webArgs: [[], { option: true }],
   app: async ({ webArgs }, use) => {
@@ -68,28 +97,13 @@ export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArg
     await rm(datastore, { recursive: true, force: true });
   },
   /** Browser mode with the bhyve backend on the FreeBSD HOST SIMULATOR (not FreeBSD: fake tools in a sandbox). */
-  freebsd: async ({}, use) => {
-    const root = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
-    const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
-    await mkdir(join(root, 'firmware'), { recursive: true });
-    const iso = join(root, 'FreeBSD-14.2-RELEASE-amd64-disc1.iso');
-    await writeFile(iso, 'the simulator only checks that the ISO exists');
-    const env = {
-      ...process.env,
-      FREEBSD_SIM_ROOT: root,
-      PATH: `${simBin}:${process.env.PATH}`,
-      HIVEDESK_BHYVE_DEV_DIR: join(root, 'dev'),
-      HIVEDESK_BHYVE_FIRMWARE_DIR: join(root, 'firmware'),
-      HIVEDESK_PRIVILEGE: 'doas',
-    };
-    const { child, url } = await startWebMode(datastore, ['--backend', 'bhyve'], env);
-    await use({ url, datastore, iso, root });
-    child.kill('SIGTERM');
-    await killGuests(datastore);
-    execFileSync(join(simBin, 'freebsd-sim-teardown'), { env });
-    await rm(datastore, { recursive: true, force: true });
-    await rm(root, { recursive: true, force: true });
-  },
+  freebsd: async ({}, use) => useSimulator(use, () => ({}), (root) => join(root, 'firmware')),
+  /**
+   * A bare simulated FreeBSD host, as after a fresh install: no vmm, no bridge, no firmware. Hivedesk reads its
+   * files under the simulator's hostfs/ (where pkg, sysrc and install write) and checks them for hiveuser.
+   */
+  bareFreebsd: async ({}, use) =>
+    useSimulator(use, (root) => ({ HIVEDESK_HOST_ROOT: join(root, 'hostfs'), HIVEDESK_USER: 'hiveuser' }), (root) => join(root, 'hostfs/usr/local/share/uefi-firmware')),
 });
 
 export { expect } from '@playwright/test';

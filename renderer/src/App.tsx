@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { subscribe } from './api/client.js';
 import { CommandLogPanel } from './host/CommandLogPanel.js';
 import { HostBar } from './host/HostBar.js';
+import { HostSetupButton } from './host/setup/HostSetupButton.js';
 import { useHost } from './stores/host.js';
 import { useVms } from './stores/vms.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
@@ -20,6 +21,7 @@ export function App() {
   return (
     <div className="app">
       <HostBar>
+        <HostSetupButton />
         <NewVmButton />
       </HostBar>
       <Workspace />

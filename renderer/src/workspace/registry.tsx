@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { HostSetupView } from '../host/setup/HostSetupView.js';
 import { ConsoleView } from '../vm/console/ConsoleView.js';
 import { VmPage } from '../vm/page/VmPage.js';
 import { VmList } from '../vm/VmList.js';
@@ -34,6 +35,12 @@ const VIEWS: { [K in ViewKind]: ViewDef<ViewOf<K>> } = {
     closeLabel: (v) => `Close console ${v.name}`,
     closeHint: 'Close this tab (Delete); the guest keeps running',
     render: (v, visible) => <ConsoleView name={v.name} port={v.port} visible={visible} />,
+  },
+  'host-setup': {
+    title: () => 'Host setup',
+    label: () => 'Host setup',
+    closeLabel: () => 'Close Host setup',
+    render: () => <HostSetupView />,
   },
 };
 

@@ -1,7 +1,7 @@
 import type { ConsolePort } from '../../../shared/api/consoles.js';
 
 /** Everything the workspace can show in a tab. A new kind of view is added here and in the registry. */
-export type View = { kind: 'machines' } | { kind: 'vm'; name: string } | { kind: 'console'; name: string; port: ConsolePort };
+export type View = { kind: 'machines' } | { kind: 'vm'; name: string } | { kind: 'console'; name: string; port: ConsolePort } | { kind: 'host-setup' };
 
 export type ViewKind = View['kind'];
 export type ViewOf<K extends ViewKind> = Extract<View, { kind: K }>;
@@ -15,7 +15,10 @@ export function viewId(view: View): string {
       return `vm:${view.name}`;
     case 'console':
       return `console:${view.name}:${view.port}`;
+    case 'host-setup':
+      return 'host-setup';
   }
 }
 
 export const MACHINES: View = { kind: 'machines' };
+export const HOST_SETUP: View = { kind: 'host-setup' };
