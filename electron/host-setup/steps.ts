@@ -2,8 +2,8 @@
 // sysrc, pkg, pw or a staged install, and group membership.
 
 import { groupMembership } from './parse/accounts.js';
-import { moduleState, sysctlValue } from './parse/kldstat.js';
-import { readShVars, sysrcEdit } from './parse/sh-vars.js';
+import { moduleState, sysctlValue } from './parse/kernel-state.js';
+import { readShVars, type ShVar, sysrcEdit } from './parse/sh-vars.js';
 import { type CheckDef, type CommandStep, type FileChange, missing, needsLiveHost, ok, type Outcome, type SetupContext, type Step, unknown } from './check.js';
 
 export type ConfigText = { ok: true; text: string } | { ok: false; outcome: Outcome };
@@ -38,24 +38,21 @@ export type RcConf = { ok: true; get(name: string): RcValue } | { ok: false; out
 /** rc.conf, with rc.conf.local after it (rc.subr reads both, the local one last). */
 export async function readRcConf(ctx: SetupContext): Promise<RcConf> {
   const files = ['/etc/rc.conf', '/etc/rc.conf.local'] as const;
-  const texts: string[] = [];
+  const read: { file: (typeof files)[number]; text: string; vars: ReadonlyMap<string, ShVar> }[] = [];
   for (const file of files) {
     const text = await configText(ctx, file);
     if (!text.ok) return text;
     const vars = readShVars(text.text);
     if (!vars.ok) return { ok: false, outcome: unknown(`Cannot read ${file}.`, [`${file}: ${vars.problem}`], { manual: `Fix ${file} by hand; Hivedesk does not edit a file it cannot read.` }) };
-    texts.push(text.text);
+    read.push({ file, text: text.text, vars: vars.vars });
   }
   return {
     ok: true,
     get(name) {
-      for (const [i, file] of [...files.entries()].reverse()) {
-        const text = texts[i] ?? '';
-        const vars = readShVars(text);
-        const found = vars.ok ? vars.vars.get(name) : undefined;
-        if (found) return { value: found.value, file, text, line: `${file}: ${text.split('\n')[found.line] ?? ''}` };
-      }
-      return { value: undefined, file: '/etc/rc.conf', text: texts[0] ?? '' };
+      const last = [...read].reverse().find((r) => r.vars.has(name));
+      const found = last?.vars.get(name);
+      if (!last || !found) return { value: undefined, file: '/etc/rc.conf', text: read[0]?.text ?? '' };
+      return { value: found.value, file: last.file, text: last.text, line: `${last.file}: ${last.text.split('\n')[found.line] ?? ''}` };
     },
   };
 }

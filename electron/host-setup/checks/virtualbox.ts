@@ -1,61 +1,12 @@
 // VirtualBox on a FreeBSD host, as the handbook's 24.5 prepares it.
 
 import { type DevfsConfLine, devfsConfEdit, devfsConfHas, type DevfsRule, readDevfsConf } from '../parse/devfs.js';
-import { readShVars } from '../parse/sh-vars.js';
 import { type CheckDef, missing, needsLiveHost, ok, unknown } from '../check.js';
-import { asRoot, configText, groupAdd, groupId, inGroup, installStep, moduleCheck, pkgInstall, readRcConf, sysrcStep } from '../steps.js';
+import { asRoot, configText, groupAdd, groupId, inGroup, installStep, moduleCheck } from '../steps.js';
+import { packageCheck, yesCheck } from './common.js';
 import { devfsGroupRule } from './devfs-rule.js';
 
 const area = 'virtualbox';
-
-const packages: CheckDef = {
-  id: 'vbox-package',
-  area,
-  title: 'VirtualBox',
-  explanation: 'VirtualBox for FreeBSD hosts is the virtualbox-ose package (VBoxManage, its kernel modules and the vboxusers group).',
-  async run(ctx) {
-    const present = await ctx.host.exists('/usr/local/bin/VBoxManage');
-    const evidence = [`/usr/local/bin/VBoxManage: ${present ? 'present' : 'missing'}`];
-    if (present) return ok('VirtualBox is installed.', evidence);
-    return missing('VirtualBox is not installed.', evidence, { fix: { steps: [pkgInstall(ctx, 'virtualbox-ose')] } });
-  },
-};
-
-const loaderConf: CheckDef = {
-  id: 'vbox-loader-conf',
-  area,
-  title: 'vboxdrv at boot',
-  explanation: 'vboxdrv_load="YES" in /boot/loader.conf loads VirtualBox\'s kernel driver at every boot.',
-  async run(ctx) {
-    const text = await configText(ctx, '/boot/loader.conf');
-    if (!text.ok) return text.outcome;
-    const vars = readShVars(text.text);
-    if (!vars.ok) return unknown('Cannot read /boot/loader.conf.', [`/boot/loader.conf: ${vars.problem}`]);
-    const value = vars.vars.get('vboxdrv_load')?.value;
-    const evidence = [`vboxdrv_load=${value ?? '(not set)'}`];
-    if (/^yes$/i.test(value ?? '')) return ok('vboxdrv loads at boot.', evidence);
-    const step = sysrcStep(ctx, '/boot/loader.conf', text.text, 'vboxdrv_load', 'YES');
-    if ('problem' in step) return missing('vboxdrv does not load at boot.', evidence, { manual: step.problem });
-    return missing('vboxdrv does not load at boot.', evidence, { fix: { steps: [step] } });
-  },
-};
-
-const vboxnet: CheckDef = {
-  id: 'vbox-vboxnet',
-  area,
-  title: 'Bridged and host-only networking',
-  explanation: 'vboxnet_enable="YES" in /etc/rc.conf loads the modules VirtualBox\'s bridged and host-only networks need (reboot after).',
-  async run(ctx) {
-    const rc = await readRcConf(ctx);
-    if (!rc.ok) return rc.outcome;
-    const current = rc.get('vboxnet_enable');
-    const evidence = [current.line ?? 'rc.conf: vboxnet_enable is not set'];
-    if (/^yes$/i.test(current.value ?? '')) return ok('vboxnet starts at boot.', evidence);
-    const step = sysrcStep(ctx, current.file, current.text, 'vboxnet_enable', 'YES');
-    if ('problem' in step) return missing('vboxnet does not start at boot.', evidence, { manual: step.problem });
-    return missing('vboxnet does not start at boot.', evidence, { fix: { steps: [step], warnings: ['Takes effect after a reboot.'] } });
-  },
-};
 
 const users: CheckDef = {
   id: 'vbox-group',
@@ -118,10 +69,17 @@ const usb: CheckDef = {
 };
 
 export const virtualboxChecks: CheckDef[] = [
-  packages,
+  packageCheck({ id: 'vbox-package', area, title: 'VirtualBox', explanation: 'VirtualBox for FreeBSD hosts is the virtualbox-ose package (VBoxManage, its kernel modules and the vboxusers group).' }, ['/usr/local/bin/VBoxManage'], ['virtualbox-ose'], 'VirtualBox'),
   moduleCheck({ id: 'vbox-vboxdrv', area, title: 'vboxdrv kernel module', explanation: 'VirtualBox runs guests through its vboxdrv kernel module (kldload vboxdrv).' }, 'vboxdrv'),
-  loaderConf,
-  vboxnet,
+  yesCheck({ id: 'vbox-loader-conf', area, title: 'vboxdrv at boot', explanation: 'vboxdrv_load="YES" in /boot/loader.conf loads VirtualBox\'s kernel driver at every boot.' }, '/boot/loader.conf', 'vboxdrv_load', {
+    on: 'vboxdrv loads at boot.',
+    off: 'vboxdrv does not load at boot.',
+  }),
+  yesCheck({ id: 'vbox-vboxnet', area, title: 'Bridged and host-only networking', explanation: 'vboxnet_enable="YES" in /etc/rc.conf loads the modules VirtualBox\'s bridged and host-only networks need (reboot after).' }, '/etc/rc.conf', 'vboxnet_enable', {
+    on: 'vboxnet starts at boot.',
+    off: 'vboxnet does not start at boot.',
+    warnings: ['Takes effect after a reboot.'],
+  }),
   users,
   netctl,
   devfsConfCheck({ id: 'vbox-devfs-conf', area, title: 'vboxnetctl permissions at boot', explanation: 'own/perm lines for vboxnetctl in /etc/devfs.conf keep it root:vboxusers 0660 after a reboot.' }, [

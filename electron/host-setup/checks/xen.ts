@@ -5,23 +5,11 @@ import { loginCapabilityEdit, readLoginCapability } from '../parse/login-conf.js
 import { readShVars } from '../parse/sh-vars.js';
 import { readTtys, ttysEdit } from '../parse/ttys.js';
 import { type CheckDef, missing, ok, type SetupContext, type Step, unknown } from '../check.js';
-import { asRoot, configText, installStep, liveSysctl, pkgInstall, readRcConf, sysrcStep } from '../steps.js';
+import { asRoot, configText, installStep, liveSysctl, sysrcStep } from '../steps.js';
+import { packageCheck, yesCheck } from './common.js';
 import { persistedBridge, sysctlConfCheck } from './persistence.js';
 
 const area = 'xen';
-
-const tools: CheckDef = {
-  id: 'xen-packages',
-  area,
-  title: 'Xen kernel and tools',
-  explanation: 'The Xen hypervisor (/boot/xen, package xen-kernel) and its tools (xl, package xen-tools) must be installed.',
-  async run(ctx) {
-    const [kernel, xl] = await Promise.all([ctx.host.exists('/boot/xen'), ctx.host.exists('/usr/local/sbin/xl')]);
-    const evidence = [`/boot/xen: ${kernel ? 'present' : 'missing'}`, `/usr/local/sbin/xl: ${xl ? 'present' : 'missing'}`];
-    if (kernel && xl) return ok('xen-kernel and xen-tools are installed.', evidence);
-    return missing('Xen is not installed.', evidence, { fix: { steps: [pkgInstall(ctx, 'xen-kernel', 'xen-tools')] } });
-  },
-};
 
 /** The Dom0 cmdline the handbook gives, sized to this host (a quarter of its memory, up to 8 GiB; up to 4 vCPUs). */
 async function dom0Cmdline(ctx: SetupContext): Promise<{ cmdline: string; warning?: string }> {
@@ -108,23 +96,6 @@ const console: CheckDef = {
   },
 };
 
-const xencommons: CheckDef = {
-  id: 'xen-xencommons',
-  area,
-  title: 'xencommons at boot',
-  explanation: 'xencommons_enable="YES" in /etc/rc.conf starts Xen\'s daemons (xenstored, xenconsoled) in Dom0.',
-  async run(ctx) {
-    const rc = await readRcConf(ctx);
-    if (!rc.ok) return rc.outcome;
-    const current = rc.get('xencommons_enable');
-    const evidence = [current.line ?? 'rc.conf: xencommons_enable is not set'];
-    if (/^yes$/i.test(current.value ?? '')) return ok('xencommons starts at boot.', evidence);
-    const step = sysrcStep(ctx, current.file, current.text, 'xencommons_enable', 'YES');
-    if ('problem' in step) return missing('xencommons does not start.', evidence, { manual: step.problem });
-    return missing('xencommons does not start.', evidence, { fix: { steps: [step] } });
-  },
-};
-
 const hardware: CheckDef = {
   id: 'xen-cpu',
   area,
@@ -159,13 +130,16 @@ const biosBoot: CheckDef = {
 };
 
 export const xenChecks: CheckDef[] = [
-  tools,
+  packageCheck({ id: 'xen-packages', area, title: 'Xen kernel and tools', explanation: 'The Xen hypervisor (/boot/xen, package xen-kernel) and its tools (xl, package xen-tools) must be installed.' }, ['/boot/xen', '/usr/local/sbin/xl'], ['xen-kernel', 'xen-tools'], 'Xen'),
   hardware,
   biosBoot,
   loaderConf,
   sysctlConfCheck({ id: 'xen-max-wired', area, title: 'Unlimited wired memory', explanation: 'vm.max_wired=-1 in /etc/sysctl.conf lifts the limit on wired pages, so DomUs with much memory can start.' }, 'vm.max_wired', '-1'),
   loginConf,
   console,
-  xencommons,
+  yesCheck({ id: 'xen-xencommons', area, title: 'xencommons at boot', explanation: 'xencommons_enable="YES" in /etc/rc.conf starts Xen\'s daemons (xenstored, xenconsoled) in Dom0.' }, '/etc/rc.conf', 'xencommons_enable', {
+    on: 'xencommons starts at boot.',
+    off: 'xencommons does not start at boot.',
+  }),
   { id: 'xen-bridge', area, title: 'Bridge for DomUs', explanation: 'DomUs join a bridge with the host\'s NIC: cloned_interfaces="bridge0" and ifconfig_bridge0="addm <nic> ..." in /etc/rc.conf.', run: (ctx) => persistedBridge(ctx, 'xen') },
 ];

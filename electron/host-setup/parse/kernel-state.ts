@@ -1,3 +1,5 @@
+// What the running kernel says: whether a module is in it, a sysctl's value.
+
 // `kldstat -q -m <module>`: exit 0 when the module is in the kernel (loaded or compiled in), 1 when it is not,
 // and nothing on stdout. Anything else (no kldstat, killed, another status) is not an answer.
 

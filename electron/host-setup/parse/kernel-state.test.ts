@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SIMULATOR_BIN } from '../../testing/simulated-bhyve.js';
-import { moduleState, sysctlValue } from './kldstat.js';
+import { moduleState, sysctlValue } from './kernel-state.js';
 
 test('kldstat -q -m: exit 0 loaded, exit 1 absent, anything else unknown', { timeout: 10_000 }, () => {
   assert.equal(moduleState('vmm', { exitCode: 0, stdout: '', stderr: '' }).state, 'loaded');
