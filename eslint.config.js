@@ -28,13 +28,13 @@ function sharedOnly(files, relative) {
 const boundaries = [
   {
     name: 'hivedesk/host-layer-below-app',
-    files: ['electron/{host,datastore,consoles,backends}/**/*.ts'],
+    files: ['electron/{host,datastore,consoles,backends,host-setup}/**/*.ts'],
     ignores: tests,
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
           regex: '^(\\.\\./)+(electron/)?app(/|$)',
-          message: 'host/, datastore/, consoles/ and backends/ sit below app/: move what they need to a leaf module (as AppError went to electron/errors.ts).',
+          message: 'host/, datastore/, consoles/, backends/ and host-setup/ sit below app/: move what they need to a leaf module (as AppError went to electron/errors.ts).',
         }],
       }],
     },

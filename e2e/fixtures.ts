@@ -53,8 +53,45 @@ async function killGuests(datastore: string): Promise<void> {
   }
 }
 
+/**
+ * Browser mode with the bhyve backend on the FreeBSD HOST SIMULATOR, `hostEnv` added to its environment. The
+ * sandbox is made first, so its hostfs/ (the host's files, a fresh install's) is there before Hivedesk looks.
+ */
+async function useSimulator(
+  use: (sim: SimulatedFreeBsd) => Promise<void>,
+  hostEnv: (root: string) => NodeJS.ProcessEnv,
+  firmwareDir: (root: string) => string,
+  /** The datastore is vm-bhyve's ZFS one (`zroot/vm`, mounted inside the sandbox) rather than a plain directory. */
+  zfs = false,
+): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
+  const datastore = zfs ? join(root, 'vm') : await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
+  const iso = join(root, 'FreeBSD-14.2-RELEASE-amd64-disc1.iso');
+  await writeFile(iso, 'the simulator only checks that the ISO exists');
+  const env = {
+    ...process.env,
+    FREEBSD_SIM_ROOT: root,
+    PATH: `${simBin}:${process.env.PATH}`,
+    HIVEDESK_BHYVE_DEV_DIR: join(root, 'dev'),
+    HIVEDESK_BHYVE_FIRMWARE_DIR: firmwareDir(root),
+    HIVEDESK_PRIVILEGE: 'doas',
+    ...(zfs ? { HIVEDESK_ZFS_DATASET: 'zroot/vm' } : {}),
+    ...hostEnv(root),
+  };
+  execFileSync(join(simBin, 'kldstat'), { env, stdio: 'ignore' });
+  await mkdir(firmwareDir(root), { recursive: true });
+  if (zfs) execFileSync(join(simBin, 'zfs'), ['create', '-o', `mountpoint=${datastore}`, 'zroot/vm'], { env });
+  const { child, url } = await startWebMode(datastore, ['--backend', 'bhyve'], env);
+  await use({ url, datastore, iso, root });
+  child.kill('SIGTERM');
+  await killGuests(datastore);
+  execFileSync(join(simBin, 'freebsd-sim-teardown'), { env });
+  await rm(datastore, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
+}
+
 /** A fresh browser-mode server and datastore per test, so tests cannot see each other's VMs. */
-export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArgs: string[]; freebsdZfs: boolean }>({
+export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; bareFreebsd: SimulatedFreeBsd; webArgs: string[]; freebsdZfs: boolean }>({
   /** Extra `npm run web` options for a test (`test.use({ webArgs: [...] })`). */
   webArgs: [[], { option: true }],
   /** The simulated host's datastore is vm-bhyve's ZFS one (`zroot/vm`, mounted inside the sandbox) rather than a plain directory. */
@@ -73,30 +110,13 @@ export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; webArg
     await rm(configHome, { recursive: true, force: true });
   },
   /** Browser mode with the bhyve backend on the FreeBSD HOST SIMULATOR (not FreeBSD: fake tools in a sandbox). */
-  freebsd: async ({ freebsdZfs }, use) => {
-    const root = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
-    const datastore = freebsdZfs ? join(root, 'vm') : await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
-    await mkdir(join(root, 'firmware'), { recursive: true });
-    const iso = join(root, 'FreeBSD-14.2-RELEASE-amd64-disc1.iso');
-    await writeFile(iso, 'the simulator only checks that the ISO exists');
-    const env = {
-      ...process.env,
-      FREEBSD_SIM_ROOT: root,
-      PATH: `${simBin}:${process.env.PATH}`,
-      HIVEDESK_BHYVE_DEV_DIR: join(root, 'dev'),
-      HIVEDESK_BHYVE_FIRMWARE_DIR: join(root, 'firmware'),
-      HIVEDESK_PRIVILEGE: 'doas',
-      ...(freebsdZfs ? { HIVEDESK_ZFS_DATASET: 'zroot/vm' } : {}),
-    };
-    if (freebsdZfs) execFileSync(join(simBin, 'zfs'), ['create', '-o', `mountpoint=${datastore}`, 'zroot/vm'], { env });
-    const { child, url } = await startWebMode(datastore, ['--backend', 'bhyve'], env);
-    await use({ url, datastore, iso, root });
-    child.kill('SIGTERM');
-    await killGuests(datastore);
-    execFileSync(join(simBin, 'freebsd-sim-teardown'), { env });
-    await rm(datastore, { recursive: true, force: true });
-    await rm(root, { recursive: true, force: true });
-  },
+  freebsd: async ({ freebsdZfs }, use) => useSimulator(use, () => ({}), (root) => join(root, 'firmware'), freebsdZfs),
+  /**
+   * A bare simulated FreeBSD host, as after a fresh install: no vmm, no bridge, no firmware. Hivedesk reads its
+   * files under the simulator's hostfs/ (where pkg, sysrc and install write) and checks them for hiveuser.
+   */
+  bareFreebsd: async ({}, use) =>
+    useSimulator(use, (root) => ({ HIVEDESK_HOST_ROOT: join(root, 'hostfs'), HIVEDESK_USER: 'hiveuser' }), (root) => join(root, 'hostfs/usr/local/share/uefi-firmware')),
 });
 
 export { expect } from '@playwright/test';

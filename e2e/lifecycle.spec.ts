@@ -126,7 +126,7 @@ test.describe('on a simulated FreeBSD host with vm-bhyve’s ZFS datastore', () 
     await page.screenshot({ path: shots('vm-page-zfs'), fullPage: true });
     await autostart.getByRole('button', { name: 'Save start at boot' }).click();
     await expect(autostart).toContainText('Order now: web1.');
-    expect(readFileSync(join(freebsd.root, 'state', 'rc.conf'), 'utf8')).toContain('vm_list="web1"');
+    expect(readFileSync(join(freebsd.root, 'hostfs', 'etc', 'rc.conf'), 'utf8')).toContain('vm_list="web1"');
 
     await vmPage.getByRole('button', { name: 'Clone…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Clone web1' });

@@ -21,12 +21,13 @@ async function refused(file: string, source: string): Promise<boolean> {
   return (await refusals(file, `import '${source}';\n`)).length > 0;
 }
 
-test('host/, datastore/, consoles/ and backends/ never import app/ (their tests may)', { timeout: 60_000 }, async () => {
+test('host/, datastore/, consoles/, backends/ and host-setup/ never import app/ (their tests may)', { timeout: 60_000 }, async () => {
   assert.equal(await refused('electron/host/probe.ts', '../app/core.js'), true);
   assert.equal(await refused('electron/datastore/probe.ts', '../app/vm-service.js'), true);
   assert.equal(await refused('electron/consoles/probe.ts', '../app/event-hub.js'), true);
   assert.equal(await refused('electron/backends/qemu/probe.ts', '../../app/host.js'), true);
   assert.equal(await refused('electron/backends/probe.ts', '../../electron/app/host.js'), true);
+  assert.equal(await refused('electron/host-setup/checks/probe.ts', '../../app/core.js'), true);
   assert.equal(await refused('electron/backends/qemu/probe.ts', '../../errors.js'), false);
   assert.equal(await refused('electron/backends/qemu/probe.test.ts', '../../app/host.js'), false);
   assert.equal(await refused('electron/app/probe.ts', '../host/run.js'), false);

@@ -4,6 +4,7 @@ import type { ConsoleManager } from '../consoles/manager.js';
 import type { CommandLog } from '../host/command-log.js';
 import type { LifecycleAction, LifecyclePlan } from '../../shared/api/lifecycle.js';
 import type { AutostartService } from './autostart-service.js';
+import type { HostSetup } from '../host-setup/service.js';
 import type { Handlers } from './dispatcher.js';
 import type { ActivitySampler } from './activity.js';
 import type { DatastoreSwitch } from './datastore-switch.js';
@@ -26,6 +27,7 @@ export interface Services {
   datastores: Pick<DatastoreSwitch, 'choices' | 'open'>;
   activity: Pick<ActivitySampler, 'watch'>;
   log: CommandLog;
+  hostSetup: HostSetup;
   hostInfo: () => Promise<HostInfo>;
   /** The WebSocket URL (token included) a tab opens for a path (a console, a display) with these parameters. */
   socketUrl: (path: string, params: Record<string, string>) => string;
@@ -99,6 +101,9 @@ export function createHandlers(s: Services): Handlers {
     resetUefiVars: ({ name }) => s.settings.resetUefiVars(name),
     planGrowDisk: ({ name, disk, size }) => s.settings.planGrow(name, disk, size),
     growDisk: ({ name, disk, size }) => s.settings.grow(name, disk, size),
+    runHostChecks: async ({ areas }) => ({ checks: await s.hostSetup.checks(areas) }),
+    planHostFix: ({ id, options }) => s.hostSetup.plan(id, options),
+    runHostFix: ({ id, options, digest }) => s.hostSetup.run(id, options, digest),
   };
 }
 

@@ -15,6 +15,8 @@ import { AutostartService } from './autostart-service.js';
 import { JobService } from './job-service.js';
 import { LifecycleService } from './lifecycle-service.js';
 import { SnapshotService } from './snapshot-service.js';
+import { createHostSetup } from '../host-setup/create.js';
+import type { HostSetup } from '../host-setup/service.js';
 import { type BackendSet, VmService } from './vm-service.js';
 
 export interface CoreOptions {
@@ -38,6 +40,7 @@ export interface Core {
   lifecycle: LifecycleService;
   snapshots: SnapshotService;
   autostart: AutostartService;
+  hostSetup: HostSetup;
 }
 
 export function hostBackend(platform = process.platform): BackendId {
@@ -64,5 +67,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const autostart = new AutostartService(autostartStore, vms);
   const lifecycle = new LifecycleService(store, vms, jobStore, jobs, zfs, autostart, runner);
   const settings = new SettingsService(store, backends, vms);
-  return { log, runner, store, vms, settings, defaultBackend, jobs, lifecycle, snapshots: new SnapshotService(vms, zfs), autostart };
+  const hostSetup = createHostSetup({ runner, store, backend: id });
+  return { log, runner, store, vms, settings, defaultBackend, jobs, lifecycle, snapshots: new SnapshotService(vms, zfs), autostart, hostSetup };
 }

@@ -87,6 +87,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     get autostart() {
       return current().core.autostart;
     },
+    get hostSetup() {
+      return current().core.hostSetup;
+    },
     datastores,
     log,
     socketUrl,

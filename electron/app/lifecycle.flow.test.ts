@@ -97,7 +97,7 @@ async function rootCommands(): Promise<string[]> {
 }
 
 async function rcConf(): Promise<string> {
-  return readFile(join(sim, 'state', 'rc.conf'), 'utf8').catch(() => '');
+  return readFile(join(sim, 'hostfs', 'etc', 'rc.conf'), 'utf8').catch(() => '');
 }
 
 const autostart = (name: string, enabled: boolean, order: number, delay = 5) => ({ name, enabled, order, delay });

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { quoteArgv } from '../../shared/shell-words.js';
@@ -5,12 +6,16 @@ import type { Job } from '../../shared/api/jobs.js';
 import { SnapshotName, type SnapshotList } from '../../shared/api/lifecycle.js';
 import { BackendId, isUp, type VmSummary } from '../../shared/api/vms.js';
 import { HostPath, VmName } from '../../shared/validation.js';
-import { type Core, createCore } from '../app/core.js';
+import { type HostCheck, NicName } from '../../shared/api/host-setup.js';
+import { type Core, createCore, hostBackend } from '../app/core.js';
 import { startAll } from '../lifecycle/startall.js';
 import { AppError } from '../errors.js';
 import { defaultDatastore } from '../app/host.js';
 import type { Plan } from '../backends/backend.js';
-import { HostCommandError } from '../host/run.js';
+import { Datastore } from '../datastore/datastore.js';
+import { CommandLog } from '../host/command-log.js';
+import { HostCommandError, HostRunner } from '../host/run.js';
+import { createHostSetup } from '../host-setup/create.js';
 
 const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend bhyve|qemu]
   list [--json]              the guests and their state
@@ -24,7 +29,10 @@ const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend bhyve|qemu
   clone <vm> <new-name>      copy a stopped guest as a new one (a job; waits for it)
   rename <vm> <new-name>     give a stopped guest another name
   snapshot <vm> [<name>]     take a ZFS snapshot of a stopped guest
-  snapshots <vm>             list a guest's ZFS snapshots`;
+  snapshots <vm>             list a guest's ZFS snapshots
+  doctor [--json] [--root DIR] [--xen] [--virtualbox] [--nic NIC]
+                             check what this host needs to run guests, with the fix for each
+                             (runs nothing that changes the host; exit 1 when something is missing)`;
 
 class UsageError extends Error {}
 
@@ -34,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || positionals.length === 0) return usage(values.help ? 0 : 2);
   const backend = values.backend === undefined ? undefined : BackendId.safeParse(values.backend);
   if (backend && !backend.success) throw new UsageError(`--backend must be bhyve or qemu, not "${values.backend}"`);
+  if (positionals[0] === 'doctor') return doctor(values, backend?.data ?? hostBackend());
   const core = await createCore({ datastore: resolve(values.datastore ?? defaultDatastore()), ...(backend ? { backend: backend.data } : {}) });
   const [command, ...rest] = positionals;
   const vm = () => parse(VmName, rest[command === 'plan' ? 1 : 0], 'VM name');
@@ -78,7 +87,16 @@ function parseCommandLine(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { datastore: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        datastore: { type: 'string' },
+        backend: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+        root: { type: 'string' },
+        xen: { type: 'boolean', default: false },
+        virtualbox: { type: 'boolean', default: false },
+        nic: { type: 'string' },
+      },
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -155,6 +173,32 @@ function printSnapshots(list: SnapshotList): number {
   if (!list.supported) return console.error(`hivedesk: ${list.reason ?? 'no snapshots here'}`), 1;
   for (const snapshot of list.snapshots) console.log(`${snapshot.name}\t${snapshot.createdAt}`);
   return 0;
+}
+
+type Values = ReturnType<typeof parseCommandLine>['values'];
+
+/** `hivedesk doctor`: the Host setup view's checks, read-only; under --root the host's files are read from DIR. */
+async function doctor(values: Values, backend: BackendId): Promise<number> {
+  const root = values.root === undefined ? undefined : resolve(values.root);
+  if (root !== undefined && !(await stat(root).then((s) => s.isDirectory(), () => false))) throw new UsageError(`--root ${values.root} is not a directory`);
+  const options = values.nic === undefined ? {} : { nic: parse(NicName, values.nic, 'NIC') };
+  const setup = createHostSetup({ runner: new HostRunner(new CommandLog()), store: new Datastore(resolve(values.datastore ?? defaultDatastore())), backend, ...(root ? { root } : {}) });
+  const areas = [...(values.xen ? ['xen' as const] : []), ...(values.virtualbox ? ['virtualbox' as const] : [])];
+  const checks = await setup.checks(areas, options);
+  if (values.json) console.log(JSON.stringify({ checks }, null, 2));
+  else printChecks(checks);
+  return checks.some((c) => c.status === 'missing') ? 1 : 0;
+}
+
+function printChecks(checks: HostCheck[]): void {
+  for (const check of checks) {
+    console.log(`${check.status.padEnd(8)} ${check.id}: ${check.title}. ${check.summary}`);
+    for (const line of check.evidence) console.log(`         | ${line}`);
+    for (const diff of check.fix?.diffs ?? []) console.log(diff.diff.replace(/^/gm, '         '));
+    for (const argv of check.fix?.commands ?? []) console.log(`         $ ${quoteArgv(argv)}`);
+    for (const warning of check.fix?.warnings ?? []) console.log(`         ! ${warning}`);
+    if (check.manual) console.log(`         by hand: ${check.manual}`);
+  }
 }
 
 function printVm(vm: VmSummary): number {

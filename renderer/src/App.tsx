@@ -8,6 +8,7 @@ import { HostBar } from './host/HostBar.js';
 import { OpenDatastoreButton } from './host/OpenDatastore.js';
 import { useActivity, watchActivityWhileVisible } from './stores/activity.js';
 import { useConsoleBadges } from './stores/console-badges.js';
+import { HostSetupButton } from './host/setup/HostSetupButton.js';
 import { useHost } from './stores/host.js';
 import { useVms } from './stores/vms.js';
 import { NotifyToggle } from './vm/console/BadgeChip.js';
@@ -51,6 +52,7 @@ export function App() {
         <NotifyToggle />
         <OpenDatastoreButton />
         <JobsButton />
+        <HostSetupButton />
         <NewVmButton />
       </HostBar>
       <Workspace />

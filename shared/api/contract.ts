@@ -6,12 +6,13 @@ import { consolesApi } from './consoles.js';
 import { datastoresApi, OpenedDatastore, VmConfigChange } from './datastores.js';
 import { CommandRecord, hostApi } from './host.js';
 import { Job, jobsApi } from './jobs.js';
+import { hostSetupApi } from './host-setup.js';
 import { lifecycleApi } from './lifecycle.js';
 import { settingsApi } from './settings.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi, ...settingsApi, ...lifecycleApi, ...jobsApi };
+export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi, ...settingsApi, ...lifecycleApi, ...jobsApi, ...hostSetupApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;

@@ -14,6 +14,7 @@ import os
 import re
 import select
 import shlex
+import shutil
 import signal
 import sys
 import termios
@@ -44,12 +45,26 @@ def init_root(root):
     ROOT = os.path.abspath(root)
     for d in ('dev/vmm', 'dev/zvol', 'state', 'control'):
         os.makedirs(os.path.join(ROOT, d), exist_ok=True)
+    hostfs = os.path.join(ROOT, 'hostfs')
+    if not os.path.isdir(hostfs):
+        # The host's own files (/etc/rc.conf, /var/run/dmesg.boot, ...): a fresh install's, once per sandbox.
+        shutil.copytree(os.path.join(os.path.dirname(LIB_FILE), 'hostfs'), hostfs + f'.{os.getpid()}.tmp')
+        with contextlib.suppress(OSError):  # another tool made it first
+            os.rename(hostfs + f'.{os.getpid()}.tmp', hostfs)
+        shutil.rmtree(hostfs + f'.{os.getpid()}.tmp', ignore_errors=True)
     return ROOT
 
 
 def p(*parts):
     """A path inside the sandbox."""
     return os.path.join(ROOT, *parts)
+
+
+def host_path(path):
+    """Where a FreeBSD path lives in the sandbox: paths inside it stay, anything else is under $ROOT/hostfs
+    (/etc/rc.conf is $ROOT/hostfs/etc/rc.conf), so a tool can never touch the Linux host's own files."""
+    path = os.path.abspath(path)
+    return path if path.startswith(ROOT + os.sep) else p('hostfs', path.lstrip('/'))
 
 
 def record():

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ConsoleTabTools } from '../vm/console/ConsoleTabTools.js';
 import { JobsView } from '../jobs/JobsView.js';
+import { HostSetupView } from '../host/setup/HostSetupView.js';
 import { ConsoleView } from '../vm/console/ConsoleView.js';
 import { VmPage } from '../vm/page/VmPage.js';
 import { VmList } from '../vm/VmList.js';
@@ -55,6 +56,12 @@ const VIEWS: { [K in ViewKind]: ViewDef<ViewOf<K>> } = {
     closeLabel: () => 'Close Jobs',
     closeHint: 'Close this tab (Delete); the jobs carry on',
     render: () => <JobsView />,
+  },
+  'host-setup': {
+    title: () => 'Host setup',
+    label: () => 'Host setup',
+    closeLabel: () => 'Close Host setup',
+    render: () => <HostSetupView />,
   },
 };
 

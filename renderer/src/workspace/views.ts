@@ -12,7 +12,8 @@ export type View =
   | ({ kind: 'console' } & ConsoleAt)
   /** Two consoles side by side. */
   | { kind: 'split'; left: ConsoleAt; right: ConsoleAt }
-  | { kind: 'jobs' };
+  | { kind: 'jobs' }
+  | { kind: 'host-setup' };
 
 export type ViewKind = View['kind'];
 export type ViewOf<K extends ViewKind> = Extract<View, { kind: K }>;
@@ -30,7 +31,10 @@ export function viewId(view: View): string {
       return `split:${view.left.name}:${view.left.port}|${view.right.name}:${view.right.port}`;
     case 'jobs':
       return 'jobs';
+    case 'host-setup':
+      return 'host-setup';
   }
 }
 
 export const MACHINES: View = { kind: 'machines' };
+export const HOST_SETUP: View = { kind: 'host-setup' };

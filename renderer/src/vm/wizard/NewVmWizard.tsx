@@ -8,6 +8,7 @@ import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
 import { useVms } from '../../stores/vms.js';
 import { CpuMemoryFields } from '../../ui/CpuMemoryFields.js';
+import { HostSetupHints } from '../../host/setup/HostSetupHints.js';
 import { Field } from '../../ui/Field.js';
 import { type FieldName, STEPS, stepOf } from './steps.js';
 
@@ -113,6 +114,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
               {(aria) => <input {...aria} placeholder="/path/to/installer.iso" spellCheck={false} {...register('installMedia')} />}
             </Field>
           )}
+          {step === 3 && <HostSetupHints profile={values.profile} onOpen={onClose} />}
           {step === 3 && <Summary values={values} plan={plan} />}
           {formError && <p role="alert" className="error">{formError}</p>}
         </div>
