@@ -1,9 +1,9 @@
-/** OS profiles: sensible defaults for the wizard, and the loader a bhyve host needs for them. */
+/** OS profiles: sensible defaults for the wizard. What a backend adds for each (a bhyve loader) is the backend's. */
 export const PROFILES = {
-  linux: { label: 'Linux', cpus: 2, memory: '2G', diskSize: '20G', bhyveLoader: 'uefi' },
-  freebsd: { label: 'FreeBSD', cpus: 2, memory: '2G', diskSize: '20G', bhyveLoader: 'bhyveload' },
-  windows: { label: 'Windows', cpus: 4, memory: '4G', diskSize: '64G', bhyveLoader: 'uefi' },
-  other: { label: 'Other', cpus: 1, memory: '512M', diskSize: '8G', bhyveLoader: 'uefi' },
+  linux: { label: 'Linux', cpus: 2, memory: '2G', diskSize: '20G' },
+  freebsd: { label: 'FreeBSD', cpus: 2, memory: '2G', diskSize: '20G' },
+  windows: { label: 'Windows', cpus: 4, memory: '4G', diskSize: '64G' },
+  other: { label: 'Other', cpus: 1, memory: '512M', diskSize: '8G' },
 } as const;
 
 export type ProfileId = keyof typeof PROFILES;

@@ -1,3 +1,4 @@
+import type { BackendInfo } from '../../shared/api/backends.js';
 import type { HostInfo } from '../../shared/api/host.js';
 import { WS_CONSOLE_PATH, WS_DISPLAY_PATH } from '../../shared/api/transport.js';
 import type { ConsoleManager } from '../consoles/manager.js';
@@ -29,6 +30,8 @@ export interface Services {
   log: CommandLog;
   hostSetup: HostSetup;
   hostInfo: () => Promise<HostInfo>;
+  /** The backend registry as this host has it. */
+  listBackends: () => BackendInfo[];
   /** The WebSocket URL (token included) a tab opens for a path (a console, a display) with these parameters. */
   socketUrl: (path: string, params: Record<string, string>) => string;
 }
@@ -72,6 +75,7 @@ export function createHandlers(s: Services): Handlers {
     cancelJob: ({ id }) => changed(s.jobs.cancel(id)),
     clearJob: ({ id }) => changed(s.jobs.clear(id)),
     getHostInfo: () => s.hostInfo(),
+    listBackends: async () => s.listBackends(),
     listCommands: async () => s.log.list(),
     openConsole: async ({ name, port }) => {
       await s.consoles.session(name, port);

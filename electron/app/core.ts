@@ -1,8 +1,8 @@
+import type { BackendInfo } from '../../shared/api/backends.js';
 import type { BackendId } from '../../shared/api/vms.js';
 import type { Backend } from '../backends/backend.js';
-import { BhyveBackend } from '../backends/bhyve/bhyve-backend.js';
 import { bhyveSettings } from '../backends/bhyve/settings.js';
-import { QemuBackend } from '../backends/qemu/qemu-backend.js';
+import { availability, BACKENDS, describeBackends, describeExit } from '../backends/registry.js';
 import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
@@ -36,6 +36,8 @@ export interface Core {
   vms: VmService;
   settings: SettingsService;
   defaultBackend: Backend;
+  /** Every backend of the registry, whether it can run guests here, and which is the host's. */
+  backends: BackendInfo[];
   jobs: JobService;
   lifecycle: LifecycleService;
   snapshots: SnapshotService;
@@ -49,15 +51,17 @@ export function hostBackend(platform = process.platform): BackendId {
 
 /** The host layer without a transport: shared by the GUI (both modes) and the CLI. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const log = options.log ?? new CommandLog();
+  const log = options.log ?? new CommandLog(undefined, describeExit);
   const runner = new HostRunner(log);
   const store = new Datastore(options.datastore);
   await store.init();
   const bhyve = { ...bhyveSettings(), ...(options.zfsDataset ? { zfsDataset: options.zfsDataset } : {}) };
-  const backends: BackendSet = { qemu: new QemuBackend(runner, store), bhyve: new BhyveBackend(runner, store, bhyve) };
+  const deps = { runner, store, env: process.env, ...(bhyve.zfsDataset ? { zfsDataset: bhyve.zfsDataset } : {}) };
+  const backends: BackendSet = Object.fromEntries(BACKENDS.map((entry) => [entry.id, entry.create(deps)]));
   const id = options.backend ?? hostBackend();
+  const here = await availability();
   const jobStore = new JobStore(store.root);
-  const vms = new VmService(store, backends, id, jobStore);
+  const vms = new VmService(store, backends, id, { jobs: jobStore, availability: here });
   const defaultBackend = backends[id];
   if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
   const jobs = new JobService(jobStore, runner);
@@ -68,5 +72,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const lifecycle = new LifecycleService(store, vms, jobStore, jobs, zfs, autostart, runner);
   const settings = new SettingsService(store, backends, vms);
   const hostSetup = createHostSetup({ runner, store, backend: id });
-  return { log, runner, store, vms, settings, defaultBackend, jobs, lifecycle, snapshots: new SnapshotService(vms, zfs), autostart, hostSetup };
+  return { log, runner, store, vms, settings, defaultBackend, backends: describeBackends(here, id), jobs, lifecycle, snapshots: new SnapshotService(vms, zfs), autostart, hostSetup };
 }

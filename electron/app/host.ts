@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsoleManager } from '../consoles/manager.js';
+import { describeExit } from '../backends/registry.js';
 import { readVmDir, type VmDirSource } from '../datastore/vm-dir.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
@@ -36,7 +37,7 @@ export interface HostOptions extends Omit<CoreOptions, 'log'>, OpenOptions {
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const log = new CommandLog();
+  const log = new CommandLog(undefined, describeExit);
   const events = new EventHub();
   log.onDidRecord((record) => events.emit('onDidRunCommand', record));
   const open = (location: { path: string; zfsDataset?: string }) => openDatastore(location, options, log, events);
@@ -90,6 +91,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     get hostSetup() {
       return current().core.hostSetup;
     },
+    listBackends: () => current().core.backends,
     datastores,
     log,
     socketUrl,

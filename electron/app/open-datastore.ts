@@ -38,8 +38,9 @@ export async function openDatastore(location: DatastoreLocation, options: OpenOp
   // A poll or a sample already under way when it closes must not reach the windows of the next one.
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => open && events.emit(name, payload);
   const consoles = new ConsoleManager({
-    store: core.store,
     log,
+    endpoint: (name, port) => core.vms.consoleEndpoint(name, port),
+    display: (name) => core.vms.display(name),
     runner: core.runner,
     isUp: async (name) => isUp(await core.vms.state(name)),
     ...(options.consoleInputBytesPerSecond ? { inputBytesPerSecond: options.consoleInputBytesPerSecond } : {}),

@@ -68,7 +68,7 @@ export class SettingsService {
   async preview(name: string, settings: VmSettings): Promise<SettingsPreview> {
     const edit = await this.edit(await this.read(name), settings);
     const start = await edit.current.backend.planStart(edit.guest).catch((err: unknown) => {
-      if (err instanceof AppError) return { commands: [], warnings: [err.message], notes: [] };
+      if (err instanceof AppError) return { commands: [], files: [], warnings: [err.message], notes: [] };
       throw err;
     });
     return { saveCommands: edit.commands, diff: confDiff(edit.current.text, serializeConf(edit.next)), start, notes: edit.notes, revision: confRevision(edit.current.text) };

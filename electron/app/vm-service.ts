@@ -1,36 +1,50 @@
 import { ConsolePort } from '../../shared/api/consoles.js';
 import { VmName } from '../../shared/validation.js';
 import { type BackendId, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
-import type { Backend, Plan, StatusReader } from '../backends/backend.js';
+import type { Backend, DeleteResult, Plan, StatusReader } from '../backends/backend.js';
+import type { Availability } from '../backends/entry.js';
+import { backendEntry } from '../backends/registry.js';
+import type { ConsoleEndpoint } from '../consoles/endpoint.js';
 import { type Datastore, type NameHolder, NameTakenError } from '../datastore/datastore.js';
-import { setValue } from '../datastore/conf.js';
+import { type ConfDocument, serializeConf, setValue } from '../datastore/conf.js';
 import { installMediaProblem } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { pendingRestart } from '../datastore/pending.js';
 import { AppError } from '../errors.js';
 import { JobStore } from '../jobs/job-store.js';
+import type { DisplayTarget } from '../consoles/display-target.js';
 import { withJobs } from './job-placeholders.js';
 
 export type BackendSet = Partial<Record<BackendId, Backend>>;
 
+export interface VmServiceOptions {
+  /** Jobs hold guests (a clone's source and target), whichever Hivedesk process started them. */
+  jobs?: JobStore;
+  /** Why a backend cannot make guests here (its tools are missing); a backend not named can. */
+  availability?: ReadonlyMap<BackendId, Availability>;
+}
+
 /** What the VM requests do; the handlers are thin and call this. */
 export class VmService {
   private readonly busy = new Map<string, Promise<void>>();
+  private readonly jobs: JobStore;
 
   constructor(
     private readonly store: Datastore,
     private readonly backends: BackendSet,
     readonly defaultBackend: BackendId,
-    /** Jobs hold guests (a clone's source and target), whichever Hivedesk process started them. */
-    private readonly jobs = new JobStore(store.root),
-  ) {}
+    private readonly options: VmServiceOptions = {},
+  ) {
+    this.jobs = options.jobs ?? new JobStore(store.root);
+  }
 
   /**
-   * One unreadable guest must not hide the others: it is listed with what went wrong. Each
-   * backend reads what its guests share on the host once per list, not once per guest.
+   * The datastore's guests and those the hypervisors here keep themselves (VirtualBox's). One unreadable guest must
+   * not hide the others: it is listed with what went wrong. Each backend reads what its guests share on the host once
+   * per list, not once per guest.
    */
   async listVms(): Promise<VmSummary[]> {
-    const names = await this.store.listNames();
+    const [names, registered] = await Promise.all([this.store.listNames(), this.registeredGuests()]);
     const readers = new Map<Backend, StatusReader>();
     const status: StatusReader = (guest) => {
       const backend = this.backend(guest);
@@ -38,7 +52,9 @@ export class VmService {
       readers.set(backend, reader);
       return reader(guest);
     };
-    const [vms, jobs] = await Promise.all([Promise.all(names.map((name) => this.summary(name, status).catch((err: Error) => this.unreadable(name, err)))), this.jobs.list()]);
+    const inStore = names.map((name) => this.summary(name, status).catch((err: Error) => this.unreadable(name, err)));
+    const elsewhere = registered.filter((guest) => !names.includes(guest.name)).map((guest) => this.registeredSummary(guest, status));
+    const [vms, jobs] = await Promise.all([Promise.all([...inStore, ...elsewhere]), this.jobs.list()]);
     return withJobs(vms, jobs, this.defaultBackend);
   }
 
@@ -46,27 +62,52 @@ export class VmService {
   async summary(name: string, status: StatusReader = (guest) => this.backend(guest).status(guest)): Promise<VmSummary> {
     const valid = VmName.safeParse(name);
     if (!valid.success) throw new Error(`its name is not one Hivedesk accepts (${valid.error.issues[0]?.message ?? 'invalid'}); rename the directory and its .conf`);
-    return this.describe(name, status);
+    const doc = await this.store.read(name);
+    if (doc) return this.describe(toGuestConfig(name, doc, this.defaultBackend), doc, status);
+    return this.describe(await this.guest(name), undefined, status);
   }
 
-  private unreadable(name: string, err: Error): VmSummary {
-    return { name, backend: this.defaultBackend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', disks: [], consoles: [], lastFault: `Hivedesk cannot read this guest: ${err.message}` };
+  /** A hypervisor's guest whose name Hivedesk refuses is listed with why, as a directory would be. */
+  private registeredSummary(guest: GuestConfig, status: StatusReader): Promise<VmSummary> {
+    const valid = VmName.safeParse(guest.name);
+    if (!valid.success) return Promise.resolve(this.unreadable(guest.name, new Error(`its name is not one Hivedesk accepts (${valid.error.issues[0]?.message ?? 'invalid'}); rename it in ${guest.backend}`), guest.backend));
+    return this.describe(guest, undefined, status).catch((err: Error) => this.unreadable(guest.name, err, guest.backend));
   }
 
+  /** Every guest the hypervisors here keep themselves; one whose registry cannot be read lists none (its command failed in the log). */
+  private async registeredGuests(): Promise<GuestConfig[]> {
+    const lists = await Promise.all(this.registries().map(async (backend) => (await backend.registry?.list().catch(() => [])) ?? []));
+    return lists.flat();
+  }
+
+  private registries(): Backend[] {
+    return Object.values(this.backends).filter((backend) => backend.registry !== undefined && this.options.availability?.get(backend.id)?.available !== false);
+  }
+
+  private unreadable(name: string, err: Error, backend = this.defaultBackend): VmSummary {
+    return { name, backend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', disks: [], consoles: [], lastFault: `Hivedesk cannot read this guest: ${err.message}` };
+  }
+
+  /** What `createVm` runs and writes (the guest's .conf, its disks, a registry's records), then what its first start would. */
   async planCreateVm(input: CreateVmInput): Promise<Plan> {
     await this.checkCreate(input);
-    const guest = toGuestConfig(input.name, newGuestDoc(input, this.defaultBackend), this.defaultBackend);
-    const backend = this.backend(guest);
+    const { guest, doc, backend } = this.newGuest(input);
     const start = await backend.planStart(guest);
-    return { ...start, commands: [...backend.planCreate(guest, [input.diskSize]), ...start.commands] };
+    const conf = backend.registry ? [] : [{ path: this.store.confPath(input.name), content: serializeConf(doc), why: `${input.name}'s settings, as vm-bhyve keeps them (its uuid and MAC are drawn anew when it is created)` }];
+    return { ...start, commands: [...backend.planCreate(guest, [input.diskSize]), ...start.commands], files: [...conf, ...start.files] };
   }
 
-  /** Checks first, so a refused request creates nothing; then the .conf, then the disks. */
+  /**
+   * Checks first, so a refused request creates nothing; then the .conf and the disks, or the hypervisor's own
+   * records for a guest it keeps itself.
+   */
   async createVm(input: CreateVmInput): Promise<VmSummary> {
     await this.checkCreate(input);
-    const doc = newGuestDoc(input, this.defaultBackend);
-    const guest = toGuestConfig(input.name, doc, this.defaultBackend);
-    const backend = this.backend(guest);
+    const { guest, doc, backend } = this.newGuest(input);
+    if (backend.registry) {
+      await backend.create(guest, [input.diskSize]);
+      return this.summary(input.name);
+    }
     await this.store.create(input.name, doc).catch((err: unknown) => {
       throw err instanceof NameTakenError ? nameTaken(input.name, err.holder) : err;
     });
@@ -88,7 +129,10 @@ export class VmService {
   /** vm-bhyve's `vm install`: boot with the ISO attached until the guest fully stops. */
   async installVm(name: string, installMedia: string): Promise<VmSummary> {
     const doc = await this.store.read(name);
-    if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
+    if (!doc) {
+      const guest = await this.guest(name);
+      throw new AppError('unavailable', `${guest.backend} keeps ${name}'s drives itself: attach the ISO to its DVD drive there, then start it.`);
+    }
     await refuseMedia(installMedia);
     await this.store.write(name, setValue(doc, KEY.installMedia, installMedia));
     try {
@@ -112,24 +156,32 @@ export class VmService {
     return this.act(name, 'powerOff');
   }
 
-  /** Only a stopped guest, and its disks only when asked. */
-  async deleteVm(name: string, deleteDisks: boolean): Promise<{ removed: string[]; kept: string[] }> {
+  /** Only a stopped guest, and its disks only when asked; its backend removes it. */
+  async deleteVm(name: string, deleteDisks: boolean): Promise<DeleteResult> {
     return this.exclusive(name, async () => {
       await this.refuseHeld(name);
       const guest = await this.guest(name);
-      if ((await this.backend(guest).status(guest)).state !== 'stopped') throw new AppError('conflict', `Stop ${name} before deleting it.`);
-      const inDir = guest.disks.filter((d) => d.dev === 'file').map((d) => d.name);
-      const outside = guest.disks.filter((d) => d.dev !== 'file').map((d) => d.name);
-      const keep = new Set(deleteDisks ? [] : inDir);
-      const removed = await this.store.remove(name, keep);
-      const dir = this.store.guestDir(name);
-      return { removed, kept: [...[...keep].map((f) => `${dir}/${f}`), ...outside] };
+      const backend = this.backend(guest);
+      if ((await backend.status(guest)).state !== 'stopped') throw new AppError('conflict', `Stop ${name} before deleting it.`);
+      return backend.delete(guest, deleteDisks);
     });
   }
 
   /** The serial ports a guest has, as its configuration says (running or not). */
   async consolePorts(name: string): Promise<ConsolePort[]> {
     return serialPorts(await this.guest(name));
+  }
+
+  /** How a running guest's port is reached, as its backend says. */
+  async consoleEndpoint(name: string, port: ConsolePort): Promise<ConsoleEndpoint> {
+    const guest = await this.guest(name);
+    return this.backend(guest).consoleEndpoint(guest, port);
+  }
+
+  /** Where a running guest's screen is served, as its backend says. */
+  async display(name: string): Promise<DisplayTarget> {
+    const guest = await this.guest(name);
+    return this.backend(guest).display(guest);
   }
 
   async state(name: string): Promise<VmSummary['state']> {
@@ -185,14 +237,12 @@ export class VmService {
     return next;
   }
 
-  private async describe(name: string, statusOf: StatusReader): Promise<VmSummary> {
-    const doc = await this.store.read(name);
-    if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
-    const guest = toGuestConfig(name, doc, this.defaultBackend);
+  /** `doc` is the guest's .conf; a guest a hypervisor keeps itself has none, and no settings pending. */
+  private async describe(guest: GuestConfig, doc: ConfDocument | undefined, statusOf: StatusReader): Promise<VmSummary> {
     const status = await statusOf(guest);
-    const pending = isUp(status.state) ? await pendingRestart(this.store.guestDir(name), doc, guest.backend) : [];
+    const pending = doc && isUp(status.state) ? await pendingRestart(this.store.guestDir(guest.name), doc, guest.backend) : [];
     return {
-      name,
+      name: guest.name,
       backend: guest.backend,
       state: status.state,
       cpus: guest.cpus,
@@ -207,14 +257,17 @@ export class VmService {
     };
   }
 
+  /** A guest of the datastore, else one a hypervisor here keeps itself. */
   async guest(name: string): Promise<GuestConfig> {
     const doc = await this.store.read(name);
-    if (!doc) {
-      // A guest a job is still making has no .conf yet: say so, not that there is none.
-      await this.refuseHeld(name);
-      throw new AppError('not_found', `There is no VM named ${name}.`);
+    if (doc) return toGuestConfig(name, doc, this.defaultBackend);
+    for (const backend of this.registries()) {
+      const guest = await backend.registry?.find(name);
+      if (guest) return guest;
     }
-    return toGuestConfig(name, doc, this.defaultBackend);
+    // A guest a job is still making has no .conf yet: say so, not that there is none.
+    await this.refuseHeld(name);
+    throw new AppError('not_found', `There is no VM named ${name}.`);
   }
 
   backend(guest: GuestConfig): Backend {
@@ -223,10 +276,23 @@ export class VmService {
     return backend;
   }
 
+  /** The new guest as its backend will make it: the common keys, and the ones its backend gives its profile. */
+  private newGuest(input: CreateVmInput): { guest: GuestConfig; doc: ConfDocument; backend: Backend } {
+    const id = input.backend ?? this.defaultBackend;
+    const here = this.options.availability?.get(id);
+    if (here && !here.available) throw new AppError('unavailable', `${backendEntry(id)?.label ?? id} cannot run guests on this host: ${here.reason}`, { backend: here.reason });
+    const doc = newGuestDoc(input, id, backendEntry(id)?.newGuestKeys(input.profile));
+    const guest = toGuestConfig(input.name, doc, id);
+    return { guest, doc, backend: this.backend(guest) };
+  }
+
   /** The checks a schema cannot make, early for the wizard; `store.create` checks the name again, atomically. */
   private async checkCreate(input: CreateVmInput): Promise<void> {
     const holder = await this.store.holderOf(input.name);
     if (holder) throw nameTaken(input.name, holder);
+    const registered = await Promise.all(this.registries().map(async (backend) => backend.registry?.find(input.name)));
+    const other = registered.find((guest) => guest !== undefined);
+    if (other) throw nameTaken(input.name, { name: other.name, guest: true });
     if (input.installMedia) await refuseMedia(input.installMedia);
   }
 }

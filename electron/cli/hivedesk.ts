@@ -12,12 +12,13 @@ import { startAll } from '../lifecycle/startall.js';
 import { AppError } from '../errors.js';
 import { defaultDatastore } from '../app/host.js';
 import type { Plan } from '../backends/backend.js';
+import { backendChoices, describeExit } from '../backends/registry.js';
 import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostCommandError, HostRunner } from '../host/run.js';
 import { createHostSetup } from '../host-setup/create.js';
 
-const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend bhyve|qemu]
+const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend ${backendChoices()}]
   list [--json]              the guests and their state
   plan start <vm>            print the host commands 'start' would run (runs nothing)
   plan install <vm> <iso>    print the host commands 'install' would run (runs nothing)
@@ -41,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv);
   if (values.help || positionals.length === 0) return usage(values.help ? 0 : 2);
   const backend = values.backend === undefined ? undefined : BackendId.safeParse(values.backend);
-  if (backend && !backend.success) throw new UsageError(`--backend must be bhyve or qemu, not "${values.backend}"`);
+  if (backend && !backend.success) throw new UsageError(`--backend must be one of ${backendChoices()}, not "${values.backend}"`);
   if (positionals[0] === 'doctor') return doctor(values, backend?.data ?? hostBackend());
   const core = await createCore({ datastore: resolve(values.datastore ?? defaultDatastore()), ...(backend ? { backend: backend.data } : {}) });
   const [command, ...rest] = positionals;
@@ -182,7 +183,7 @@ async function doctor(values: Values, backend: BackendId): Promise<number> {
   const root = values.root === undefined ? undefined : resolve(values.root);
   if (root !== undefined && !(await stat(root).then((s) => s.isDirectory(), () => false))) throw new UsageError(`--root ${values.root} is not a directory`);
   const options = values.nic === undefined ? {} : { nic: parse(NicName, values.nic, 'NIC') };
-  const setup = createHostSetup({ runner: new HostRunner(new CommandLog()), store: new Datastore(resolve(values.datastore ?? defaultDatastore())), backend, ...(root ? { root } : {}) });
+  const setup = createHostSetup({ runner: new HostRunner(new CommandLog(undefined, describeExit)), store: new Datastore(resolve(values.datastore ?? defaultDatastore())), backend, ...(root ? { root } : {}) });
   const areas = [...(values.xen ? ['xen' as const] : []), ...(values.virtualbox ? ['virtualbox' as const] : [])];
   const checks = await setup.checks(areas, options);
   if (values.json) console.log(JSON.stringify({ checks }, null, 2));

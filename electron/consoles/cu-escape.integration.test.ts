@@ -98,7 +98,7 @@ class ConsoleFixture {
     private readonly line: string,
     readonly guest: GuestSide,
   ) {
-    this.session = new ConsoleSession({ device: line, log: this.log });
+    this.session = new ConsoleSession({ endpoint: { kind: 'cu', device: line }, log: this.log });
     this.session.attach(this.screen);
   }
 

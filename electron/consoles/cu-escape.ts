@@ -1,3 +1,5 @@
+import type { LineInput } from './line-input.js';
+
 /**
  * All tabs of a serial port type into one cu, and cu takes its escape character `~`, typed at
  * a line start, as a command: `~.` or `~^D` hangs up the line for every tab; `~!`, `~$`, `~|`,
@@ -56,7 +58,7 @@ const SETTLE_MS = 200;
  * The way from the tabs' keys to one cu: closed while cu starts (the session holds keys back
  * meanwhile), then every key through a guard of its own, since each cu starts at a line start.
  */
-export class CuInput {
+export class CuInput implements LineInput {
   private readonly escapes = new CuEscapeGuard();
   private state: 'starting' | 'settling' | 'open' | 'closed' = 'starting';
   /** The end of cu's output so far, for a banner split across reads. */

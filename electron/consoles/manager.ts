@@ -1,21 +1,22 @@
-import { realpath } from 'node:fs/promises';
 import { ConsolePort } from '../../shared/api/consoles.js';
 import type { ConsoleBadgeChange, ConsoleBadges } from '../../shared/api/console-badges.js';
 import type { ConsoleHolder } from '../../shared/api/console-protocol.js';
 import { AppError } from '../errors.js';
 import { waitForExit } from '../host/process.js';
 import type { HostRunner } from '../host/run.js';
-import { type DisplayTarget, displayTarget } from './display-target.js';
+import type { DisplayTarget } from './display-target.js';
+import type { ConsoleEndpoint } from './endpoint.js';
 import { lineHolder } from './line-holder.js';
-import type { Datastore } from '../datastore/datastore.js';
 import type { CommandLog } from '../host/command-log.js';
 import { waitUntil } from '../host/wait.js';
-import { letCuOpen } from './cu-access.js';
 import { ConsoleSession } from './session.js';
 
 export interface ConsoleManagerOptions {
-  store: Datastore;
   log: CommandLog;
+  /** How a guest's port is reached, as its backend says (cu on a device, `xl console`, a socket). */
+  endpoint: (name: string, port: ConsolePort) => Promise<ConsoleEndpoint>;
+  /** Where a running guest's screen is served, as its backend says; on loopback only. */
+  display: (name: string) => Promise<DisplayTarget>;
   /** Whether the guest is up: a stopped guest's console file may name a pty that is now someone else's. */
   isUp: (name: string) => Promise<boolean>;
   /** Input speed of the guests' lines, bytes per second (see InputPacer); the real line's by default. */
@@ -44,45 +45,24 @@ export class ConsoleManager {
     if (existing) return existing;
     await this.ending.get(key);
     if (!(await this.o.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
-    const device = await this.device(name, port);
-    await letCuOpen(device);
+    const endpoint = await this.o.endpoint(name, port);
     const again = this.sessions.get(key);
     if (again) return again;
     const rate = this.o.inputBytesPerSecond ? { inputBytesPerSecond: this.o.inputBytesPerSecond } : {};
+    const device = endpoint.kind === 'cu' ? endpoint.device : undefined;
     const session: ConsoleSession = new ConsoleSession({
-      device,
+      endpoint,
       log: this.o.log,
       onEnd: () => {
         this.retire(key, session);
         this.badge({ name, port, badge: null });
       },
       onBadge: (badge) => this.badge({ name, port, badge }),
-      onHeld: () => void lineHolder(device, this.o.runner).then((holder) => session.setHeld(holder ?? null)),
+      ...(device === undefined ? {} : { onHeld: () => void lineHolder(device, this.o.runner).then((holder) => session.setHeld(holder ?? null)) }),
       ...rate,
     });
     this.sessions.set(key, session);
     return session;
-  }
-
-  /**
-   * The real path of a port's device, once it exists: a starting guest may not have written its
-   * console file yet, and a null-modem pair appears only when the loader or bhyve opens it. The
-   * real path, because cu may run as another user (uucp) that cannot pass through our directories.
-   */
-  private async device(name: string, port: ConsolePort): Promise<string> {
-    let listed: string | undefined;
-    let real: string | undefined;
-    await waitUntil(
-      async () => {
-        listed = (await this.o.store.readConsoles(name))[port];
-        real = listed === undefined ? undefined : await realpath(listed).catch(() => undefined);
-        return real !== undefined;
-      },
-      DEVICE_WAIT_MS,
-      100,
-    );
-    if (real) return real;
-    throw listed === undefined ? new AppError('conflict', `${name} has no ${port} console.`) : new AppError('unavailable', `The console device ${listed} did not appear.`);
   }
 
   /**
@@ -103,14 +83,10 @@ export class ConsoleManager {
     return holder;
   }
 
-  /** Where a running guest's screen is served (its console file's vnc= line), on loopback only. */
+  /** Where a running guest's screen is served, on loopback only. */
   async display(name: string): Promise<DisplayTarget> {
     if (!(await this.o.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to see its screen.`);
-    const listen = (await this.o.store.readConsoles(name)).vnc;
-    if (!listen) throw new AppError('not_found', `${name} has no screen: turn on its framebuffer (Settings, Display; on bhyve, UEFI guests only) and start it again.`);
-    const target = displayTarget(listen);
-    if (target instanceof Error) throw new AppError('unavailable', `${name}'s screen cannot be shown: ${target.message}.`);
-    return target;
+    return this.o.display(name);
   }
 
   /** The badges of the consoles open now. */
@@ -141,7 +117,7 @@ export class ConsoleManager {
     let settled = false;
     const done = () => (settled = true);
     start.then(done, done);
-    await waitUntil(async () => settled || (await this.o.isUp(name).catch(() => false)), DEVICE_WAIT_MS, 50);
+    await waitUntil(async () => settled || (await this.o.isUp(name).catch(() => false)), UP_WAIT_MS, 50);
     await this.openAll(name, ports);
   }
 
@@ -178,5 +154,5 @@ export class ConsoleManager {
   }
 }
 
-/** For the console file and then the device to appear (each could take seconds on a loaded host). */
-const DEVICE_WAIT_MS = 20_000;
+/** For a starting guest to come up (its loader may take seconds on a loaded host). */
+const UP_WAIT_MS = 20_000;

@@ -35,7 +35,7 @@ after(() => {
 
 test('one cu is shared: late viewers get the replay, input reaches the line, end() leaves no cu', async () => {
   const log = new CommandLog();
-  const session = new ConsoleSession({ device: line, log });
+  const session = new ConsoleSession({ endpoint: { kind: 'cu', device: line }, log });
   const first = new Screen();
   session.attach(first);
   await waitFor(async () => (await cuOn(line)).length > 0, 'cu to start');

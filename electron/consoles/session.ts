@@ -1,9 +1,10 @@
-import * as pty from 'node-pty';
 import { type ConsoleHolder, type ConsoleServerMessage, LINE_BYTES_PER_SECOND } from '../../shared/api/console-protocol.js';
 import type { CommandLog } from '../host/command-log.js';
 import type { ConsoleBadge } from '../../shared/api/console-badges.js';
 import { BadgeReader } from './badges.js';
-import { CuInput } from './cu-escape.js';
+import { type ConsoleEndpoint, endpointArgv } from './endpoint.js';
+import { type OpenLine, openLine } from './line.js';
+import type { LineInput } from './line-input.js';
 import { LINE_BUSY } from './line-holder.js';
 import { InputPacer } from './input-pacer.js';
 import { ReplayBuffer } from './replay-buffer.js';
@@ -47,23 +48,22 @@ const BATCH_MAX = 64 * 1024;
 const INPUT_QUEUE_MAX = 1024 * 1024;
 
 export interface SessionOptions {
-  device: string;
+  endpoint: ConsoleEndpoint;
   log: CommandLog;
-  cuPath?: string;
   onEnd?: () => void;
   /** What the console shows it is waiting for (a login prompt, a panic), when that changes. */
   onBadge?: (badge: ConsoleBadge | null) => void;
-  /** cu found the line held by another program; the session keeps trying meanwhile. */
+  /** cu found the line held by another program (cu endpoints only); the session keeps trying meanwhile. */
   onHeld?: () => void;
   /** How fast input reaches the line (see InputPacer); the line's own speed by default. */
   inputBytesPerSecond?: number;
 }
 
 /**
- * One `cu -l <device>` in a pty, shared by every viewer of a serial port. Viewers come and go;
- * only `end` (the guest stopped) kills cu. If cu itself exits, it is started again so one tab
- * cannot take the console from the others. A slow or vanished viewer never holds the others,
- * nor the guest: it is skipped, and catches up from the replay buffer when it can.
+ * One open line to a serial port (`cu -l <device>` or `xl console` in a pty, or a socket; see ConsoleEndpoint),
+ * shared by every viewer of that port. Viewers come and go; only `end` (the guest stopped) closes the line. If the
+ * line ends by itself, it is opened again so one tab cannot take the console from the others. A slow or vanished
+ * viewer never holds the others, nor the guest: it is skipped, and catches up from the replay buffer when it can.
  */
 export class ConsoleSession {
   private readonly replay = new ReplayBuffer();
@@ -71,9 +71,9 @@ export class ConsoleSession {
   private readonly viewers = new Set<Attached>();
   /** Keys wait here, in order, while no cu is ready for them, and go out at the line's pace. */
   private readonly pacer: InputPacer;
-  private process?: pty.IPty;
-  /** The way to the running cu: each new cu starts cooked and at a line start. */
-  private input?: CuInput;
+  private line?: OpenLine;
+  /** The way to the open line: each new one starts afresh (a new cu is cooked and at a line start). */
+  private input?: LineInput;
   private ended = false;
   private respawns = 0;
   /** Another program holds the line (what viewers were told, and tell a new one). */
@@ -86,7 +86,7 @@ export class ConsoleSession {
   private flushTimer?: NodeJS.Timeout;
   private lastFlush = 0;
   private exited!: () => void;
-  /** Settles once cu has exited for good: cu holds a UUCP lock on the line until then. */
+  /** Settles once the line is closed for good: cu holds a UUCP lock on the line until then. */
   readonly closed = new Promise<void>((resolve) => (this.exited = resolve));
 
   constructor(private readonly options: SessionOptions) {
@@ -100,12 +100,9 @@ export class ConsoleSession {
     this.spawn();
   }
 
-  get device(): string {
-    return this.options.device;
-  }
-
-  get argv(): string[] {
-    return [this.options.cuPath ?? 'cu', '-l', this.options.device, '-s', '115200'];
+  /** The serial device cu opens; other endpoints have none another program could hold. */
+  get device(): string | undefined {
+    return this.options.endpoint.kind === 'cu' ? this.options.endpoint.device : undefined;
   }
 
   attach(viewer: ConsoleViewer): ViewerHandle {
@@ -134,7 +131,7 @@ export class ConsoleSession {
 
   resize(cols: number, rows: number): void {
     this.size = { cols, rows };
-    this.process?.resize(cols, rows);
+    this.line?.resize(cols, rows);
   }
 
   get viewerCount(): number {
@@ -146,11 +143,11 @@ export class ConsoleSession {
     this.ended = true;
     this.pacer.clear();
     clearTimeout(this.flushTimer);
-    if (this.retry && !this.process) {
+    if (this.retry && !this.line) {
       clearTimeout(this.retry);
       this.retry = undefined;
     }
-    if (this.process) this.process.kill('SIGTERM');
+    if (this.line) this.line.close();
     else this.exited();
     for (const { viewer } of this.viewers) viewer.close(reason);
     this.viewers.clear();
@@ -159,44 +156,39 @@ export class ConsoleSession {
 
   private spawn(): void {
     this.retry = undefined;
-    const [file, ...args] = this.argv;
+    const argv = endpointArgv(this.options.endpoint);
     // The tries on a line someone else holds (every 2 s, maybe for hours) are one record in the log.
-    const finish = this.options.log.begin(this.argv, this.held ? `cu-held:${this.options.device}` : undefined);
+    const finish = argv && this.options.log.begin(argv, this.held ? `cu-held:${this.device}` : undefined);
     const started = Date.now();
-    // encoding null: output stays bytes, passed to every tab as read, never decoded and re-encoded.
-    const child = pty.spawn(file ?? 'cu', args, { name: 'xterm-256color', ...this.size, encoding: null, env: cuEnvironment() });
-    this.process = child;
     let connected = false;
     let said = '';
-    const input = (this.input = new CuInput(
-      (bytes) => child.write(bytes),
-      () => {
-        connected = true;
-        this.pacer.hold(false);
-        this.setHeld(undefined);
-      },
-    ));
-    child.onData((data: string | Buffer) => {
-      const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const { line, input } = openLine(this.options.endpoint, this.size, () => {
+      connected = true;
+      this.pacer.hold(false);
+      this.setHeld(undefined);
+    });
+    this.line = line;
+    this.input = input;
+    line.onData((bytes) => {
       input.watch(bytes);
       if (!connected) said = (said + bytes.toString('latin1')).slice(-512);
       this.receive(bytes);
     });
-    child.onExit(({ exitCode, signal }) => {
+    line.onEnd(({ exitCode, signal }) => {
       input.close();
       this.pacer.hold(true);
-      finish({ exitCode, signal: signal ? String(signal) : null });
-      this.process = undefined;
+      finish?.({ exitCode, signal });
+      this.line = undefined;
       if (this.ended) return this.exited();
       // Someone else's cu holds the line: wait for it, as long as it takes, without giving up.
-      if (!connected && LINE_BUSY.test(said)) {
+      if (!connected && this.device !== undefined && LINE_BUSY.test(said)) {
         this.options.onHeld?.();
         this.retry = setTimeout(() => (this.ended ? this.exited() : this.spawn()), HELD_RETRY_MS);
         return;
       }
       // Only quick successive exits count: a `~.` now and then over days must not end the console.
       if (Date.now() - started > STABLE_MS) this.respawns = 0;
-      if (++this.respawns > RESPAWN_LIMIT) return this.end(`cu keeps exiting (status ${exitCode}); see the command log`);
+      if (++this.respawns > RESPAWN_LIMIT) return this.end(argv ? `${argv.join(' ')} keeps exiting (status ${exitCode}); see the command log` : 'the console socket keeps closing');
       // "Line in use" clears when the previous holder of the lock exits: back off a little more each time.
       this.retry = setTimeout(() => (this.ended ? this.exited() : this.spawn()), 250 * this.respawns);
     });
@@ -212,7 +204,7 @@ export class ConsoleSession {
 
   /** Tries the line at once (its holder was just stopped), instead of at the next retry. */
   retryNow(): void {
-    if (this.ended || this.process || !this.retry) return;
+    if (this.ended || this.line || !this.retry) return;
     clearTimeout(this.retry);
     this.spawn();
   }
@@ -268,12 +260,3 @@ export class ConsoleSession {
   }
 }
 
-/**
- * cu's environment: FreeBSD's cu (tip) would take its escape and end-of-line characters from
- * ~/.tiprc or $REMOTE, which the escape guard cannot see; neither is passed on.
- */
-function cuEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'REMOTE' && key !== 'HOME') env[key] = value;
-  return { ...env, TERM: 'xterm-256color', HOME: '/nonexistent' };
-}

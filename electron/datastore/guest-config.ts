@@ -1,5 +1,4 @@
 import { BackendId, type CreateVmInput } from '../../shared/api/vms.js';
-import { PROFILES } from '../../shared/profiles.js';
 import { type ConfDocument, entries, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
 import { newMac, newUuid } from './identity.js';
 
@@ -228,11 +227,12 @@ function readGraphics(get: (key: string) => string | undefined): GraphicsConfig 
   };
 }
 
-/** A new guest's .conf, with the keys and spellings vm-bhyve's own templates use. */
-export function newGuestDoc(input: CreateVmInput, backend: BackendId): ConfDocument {
-  const profile = PROFILES[input.profile];
+/**
+ * A new guest's .conf, with the keys and spellings vm-bhyve's own templates use; `backendKeys` are the ones its
+ * backend gives this kind of guest (bhyve's loader), and win over the common ones.
+ */
+export function newGuestDoc(input: CreateVmInput, backend: BackendId, backendKeys: Readonly<Record<string, string>> = {}): ConfDocument {
   const values: [string, string][] = [
-    ['loader', profile.bhyveLoader],
     ['cpu', String(input.cpus)],
     ['memory', input.memory],
     ['network0_type', 'virtio-net'],
@@ -247,7 +247,9 @@ export function newGuestDoc(input: CreateVmInput, backend: BackendId): ConfDocum
     [KEY.profile, input.profile],
   ];
   if (input.installMedia) values.push([KEY.installMedia, input.installMedia]);
-  return values.reduce((doc, [k, v]) => setValue(doc, k, v), parseConf(''));
+  const first = Object.entries(backendKeys).filter(([key]) => !values.some(([k]) => k === key));
+  const merged = values.map(([key, value]): [string, string] => [key, backendKeys[key] ?? value]);
+  return [...first, ...merged].reduce((doc, [k, v]) => setValue(doc, k, v), parseConf(''));
 }
 
 /** `N[,sockets=S,cores=C,threads=T]`, as bhyve's -c and QEMU's -smp both take it; a topology must multiply out to N (bhyve exits otherwise). */

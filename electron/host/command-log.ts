@@ -2,6 +2,9 @@ import type { CommandRecord } from '../../shared/api/host.js';
 
 type Listener = (record: CommandRecord) => void;
 
+/** What a finished command's exit status means, where a backend knows its program (bhyve's exits). */
+export type DescribeExit = (argv: readonly string[], exitCode: number) => CommandRecord['outcome'];
+
 export interface CommandEnd {
   exitCode: number | null;
   signal: string | null;
@@ -22,7 +25,10 @@ export class CommandLog {
   private readonly repeating = new Map<string, { id: number; repeats: number }>();
   private nextId = 1;
 
-  constructor(private readonly capacity = 1000) {}
+  constructor(
+    private readonly capacity = 1000,
+    private readonly describe: DescribeExit = () => undefined,
+  ) {}
 
   /**
    * Call when a command starts; the returned function records how it ended. Runs that share a
@@ -77,7 +83,9 @@ export class CommandLog {
     return () => this.listeners.delete(listener);
   }
 
-  private store(record: CommandRecord): void {
+  private store(entry: CommandRecord): void {
+    const outcome = entry.running || entry.exitCode === null ? undefined : this.describe(entry.argv, entry.exitCode);
+    const record = outcome ? { ...entry, outcome } : entry;
     const at = this.records.findIndex((r) => r.id === record.id);
     if (at >= 0) this.records[at] = record;
     else this.records.push(record);

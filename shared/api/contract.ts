@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backendsApi } from './backends.js';
 import { ConsoleBadges, consoleBadgesApi } from './console-badges.js';
 import { displayApi } from './display.js';
 import { ActivitySample, activityApi } from './activity.js';
@@ -12,7 +13,7 @@ import { settingsApi } from './settings.js';
 import { VmChanges, vmsApi } from './vms.js';
 
 /** The whole API surface, in one place: every request the renderer can make. */
-export const api = { ...vmsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi, ...settingsApi, ...lifecycleApi, ...jobsApi, ...hostSetupApi };
+export const api = { ...vmsApi, ...backendsApi, ...hostApi, ...consolesApi, ...consoleBadgesApi, ...displayApi, ...datastoresApi, ...activityApi, ...settingsApi, ...lifecycleApi, ...jobsApi, ...hostSetupApi };
 export type Api = typeof api;
 export type Channel = keyof Api;
 export type Input<C extends Channel> = z.input<Api[C]['input']>;

@@ -78,10 +78,3 @@ export const hostSetupApi = {
   runHostFix: request(z.object({ id: CheckId, options: FixOptions.default({}), digest: z.string().regex(/^[0-9a-f]{64}$/) }), FixResult),
 };
 
-/** The checks a new bhyve guest with this loader depends on: the wizard links to the ones that fail. */
-export function checksForLoader(loader: string): string[] {
-  const base = ['bhyve-cpu', 'bhyve-vmm', 'bhyve-nmdm', 'bhyve-tap-up-on-open', 'bhyve-bridge', 'bhyve-console'];
-  if (loader.startsWith('uefi')) return [...base, 'bhyve-uefi-firmware'];
-  if (loader === 'grub') return [...base, 'bhyve-grub2'];
-  return base;
-}

@@ -15,6 +15,8 @@ export const CommandRecord = z.object({
   error: z.string().optional(),
   /** How often it ran: a command repeated every few seconds (sampling activity) is one record. */
   repeats: z.number().int().positive().optional(),
+  /** What its exit status means, where its backend says (bhyve's 1 is a poweroff, not a failure). */
+  outcome: z.object({ meaning: z.string(), fault: z.boolean() }).optional(),
 });
 export type CommandRecord = z.infer<typeof CommandRecord>;
 

@@ -4,7 +4,8 @@ import { PROFILE_IDS } from '../profiles.js';
 import { ConsolePort } from './consoles.js';
 import { request } from './define.js';
 
-export const BackendId = z.enum(['qemu', 'bhyve']);
+/** Every backend Hivedesk has; which ones this host can run is the backend registry's to say (listBackends). */
+export const BackendId = z.enum(['qemu', 'bhyve', 'xen', 'virtualbox']);
 export type BackendId = z.infer<typeof BackendId>;
 
 /** `cloning`: a placeholder for a guest a job is still making; it cannot be acted on yet. */
@@ -60,6 +61,8 @@ export const CreateVmInput = z.object({
   memory: MemorySize,
   diskSize: DiskSize,
   installMedia: z.union([HostPath, z.literal('').transform(() => undefined)]).optional(),
+  /** The hypervisor that runs it; the host's own backend when absent. */
+  backend: BackendId.optional(),
 });
 export type CreateVmForm = z.input<typeof CreateVmInput>;
 export type CreateVmInput = z.output<typeof CreateVmInput>;
@@ -91,12 +94,15 @@ export const PlanFile = z.object({
 });
 export type PlanFile = z.infer<typeof PlanFile>;
 
-/** A start's commands; warnings block it (a missing ISO), notes do not (what the network will be). */
+/**
+ * What an action runs and writes, before it runs: its commands in order, every file it writes with its content,
+ * and what a pre-flight found. Warnings block it (a missing ISO), notes do not (what the network will be).
+ */
 export const StartPlan = z.object({
   commands: z.array(PlannedCommand),
+  files: z.array(PlanFile),
   warnings: z.array(z.string()),
   notes: z.array(z.string()),
-  files: z.array(PlanFile).optional(),
 });
 export type StartPlan = z.infer<typeof StartPlan>;
 

@@ -6,7 +6,12 @@ import { draftIdentity, identityFile, type IdentityDraft, storeIdentity } from '
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import { CommandFileImporter, parseJson } from '../../host/command-file.js';
 import type { HostRunner } from '../../host/run.js';
-import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
+import type { ConsolePort } from '../../../shared/api/consoles.js';
+import { consoleFileDisplay, cuEndpoint } from '../../consoles/console-file.js';
+import type { DisplayTarget } from '../../consoles/display-target.js';
+import type { ConsoleEndpoint } from '../../consoles/endpoint.js';
+import type { Backend, DeleteResult, GuestStatus, Plan, StatusReader } from '../backend.js';
+import { deleteDatastoreGuest } from '../datastore-delete.js';
 import { bhyvectlArgv, diskCreateArgv, diskGrowArgv } from './commands.js';
 import { diskPath } from './guest-paths.js';
 import { fileBytes } from '../../host/file-size.js';
@@ -82,6 +87,20 @@ export class BhyveBackend implements Backend {
       return got.exitCode === 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
     }
     return fileBytes(this.diskPath(guest, index));
+  }
+
+  delete(guest: GuestConfig, deleteDisks: boolean): Promise<DeleteResult> {
+    return deleteDatastoreGuest(this.store, guest, deleteDisks);
+  }
+
+  /** cu on the device the guest's `console` file names for the port. */
+  consoleEndpoint(guest: GuestConfig, port: ConsolePort): Promise<ConsoleEndpoint> {
+    return cuEndpoint(this.store, guest.name, port);
+  }
+
+  /** The `vnc=` line of the guest's `console` file. */
+  display(guest: GuestConfig): Promise<DisplayTarget> {
+    return consoleFileDisplay(this.store, guest.name);
   }
 
   async runCommands(commands: PlannedCommand[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BHYVE_EXIT } from '../../../shared/bhyve-exit.js';
+import { BHYVE_EXIT } from './exit.js';
 import type { Datastore } from '../../datastore/datastore.js';
 import { removeKey, serializeConf } from '../../datastore/conf.js';
 import { forgetBootedConf, recordBootedConf } from '../../datastore/conf-history.js';

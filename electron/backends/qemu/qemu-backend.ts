@@ -9,7 +9,12 @@ import { keysNotApplied } from '../../datastore/key-catalog.js';
 import type { HostRunner } from '../../host/run.js';
 import { installMediaProblem } from '../../host/media.js';
 import { readPid, waitForExit } from '../../host/process.js';
-import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
+import type { ConsolePort } from '../../../shared/api/consoles.js';
+import { consoleFileDisplay, cuEndpoint } from '../../consoles/console-file.js';
+import type { DisplayTarget } from '../../consoles/display-target.js';
+import type { ConsoleEndpoint } from '../../consoles/endpoint.js';
+import type { Backend, DeleteResult, GuestStatus, Plan, StatusReader } from '../backend.js';
+import { deleteDatastoreGuest } from '../datastore-delete.js';
 import { duplicateMacs } from '../preflight.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, diskFile, type QemuPaths } from './argv.js';
@@ -67,6 +72,20 @@ export class QemuBackend implements Backend {
 
   diskBytes(guest: GuestConfig, index: number): Promise<number | undefined> {
     return fileBytes(this.diskPath(guest, index));
+  }
+
+  delete(guest: GuestConfig, deleteDisks: boolean): Promise<DeleteResult> {
+    return deleteDatastoreGuest(this.store, guest, deleteDisks);
+  }
+
+  /** cu on the device the guest's `console` file names for the port. */
+  consoleEndpoint(guest: GuestConfig, port: ConsolePort): Promise<ConsoleEndpoint> {
+    return cuEndpoint(this.store, guest.name, port);
+  }
+
+  /** The `vnc=` line of the guest's `console` file. */
+  display(guest: GuestConfig): Promise<DisplayTarget> {
+    return consoleFileDisplay(this.store, guest.name);
   }
 
   async runCommands(commands: PlannedCommand[]): Promise<void> {

@@ -1,23 +1,14 @@
 // A Linux host running guests under QEMU: qemu, KVM that really works (or TCG, said plainly), cu and the
 // uucp-readable pty it needs, and the kvm group.
 
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { onPath } from '../../host/on-path.js';
 import type { HostRunner } from '../../host/run.js';
 import { chooseAccelerator } from '../../backends/qemu/accel.js';
 import { type CheckDef, missing, ok, type SetupContext, type Step, unknown } from '../check.js';
 import { asRoot, inGroup, notInSession } from '../steps.js';
 
 const area = 'linux';
-
-async function onPath(program: string, path = process.env.PATH ?? ''): Promise<string | undefined> {
-  for (const dir of path.split(':').filter(Boolean)) {
-    const candidate = join(dir, program);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
-  }
-  return undefined;
-}
 
 /** apt-get, when this is a Debian-like host: the packages the README names. */
 async function aptInstall(ctx: SetupContext, ...packages: string[]): Promise<Step | undefined> {

@@ -1,16 +1,14 @@
 import { useState } from 'react';
 import { quoteArgv } from '../../../shared/shell-words.js';
 import type { CommandRecord } from '../../../shared/api/host.js';
-import { BHYVE_EXIT, programOf } from '../../../shared/bhyve-exit.js';
 import { useHost } from '../stores/host.js';
 
-/** bhyve's exit status is how a guest ended (1 = powered off), so it is named, and only 3 and 4 are failures. */
+/** Where the backend knows what an exit status means (bhyve's 1 = powered off), it is named, and judged by that. */
 function outcome(c: CommandRecord): { text: string; bad: boolean } {
   if (c.error) return { text: `failed to start: ${c.error}`, bad: true };
   if (c.running) return { text: 'running', bad: false };
   if (c.exitCode === null) return { text: c.signal ? `killed by ${c.signal}` : 'ended', bad: true };
-  const bhyve = programOf(c.argv) === 'bhyve' ? BHYVE_EXIT[c.exitCode] : undefined;
-  if (bhyve) return { text: `exit ${c.exitCode} (${bhyve.meaning})`, bad: bhyve.fault };
+  if (c.outcome) return { text: `exit ${c.exitCode} (${c.outcome.meaning})`, bad: c.outcome.fault };
   return { text: `exit ${c.exitCode}`, bad: c.exitCode !== 0 };
 }
 

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { BackendInfo } from '../../../shared/api/backends.js';
 import type { DatastoreChoices, OpenDatastoreInput } from '../../../shared/api/datastores.js';
 import type { Result } from '../../../shared/api/errors.js';
 import type { CommandRecord, HostInfo } from '../../../shared/api/host.js';
@@ -6,6 +7,8 @@ import { invoke } from '../api/client.js';
 
 interface HostState {
   info?: HostInfo;
+  /** The backend registry as this host has it: what the wizard offers, and what each backend's guests can do. */
+  backends: BackendInfo[];
   commands: CommandRecord[];
   load(): Promise<void>;
   addCommand(record: CommandRecord): void;
@@ -19,10 +22,12 @@ const KEEP = 500;
 
 export const useHost = create<HostState>()((set) => ({
   commands: [],
+  backends: [],
   async load() {
-    const [info, commands] = await Promise.all([invoke('getHostInfo', {}), invoke('listCommands', {})]);
+    const [info, backends, commands] = await Promise.all([invoke('getHostInfo', {}), invoke('listBackends', {}), invoke('listCommands', {})]);
     set({
       ...(info.ok ? { info: info.value } : {}),
+      ...(backends.ok ? { backends: backends.value } : {}),
       ...(commands.ok ? { commands: commands.value.slice(-KEEP) } : {}),
     });
   },

@@ -1,24 +1,23 @@
 import { useEffect, useState } from 'react';
-import { checksForLoader, type HostCheck } from '../../../../shared/api/host-setup.js';
-import { PROFILES, type ProfileId } from '../../../../shared/profiles.js';
+import type { BackendInfo } from '../../../../shared/api/backends.js';
+import { CheckArea, type HostCheck } from '../../../../shared/api/host-setup.js';
+import type { ProfileId } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
-import { useHost } from '../../stores/host.js';
 import { useHostSetup } from '../../stores/host-setup.js';
 import { useWorkspace } from '../../stores/workspace.js';
 import { HOST_SETUP } from '../../workspace/views.js';
 import './host-setup.css';
 
-const QEMU_CHECKS = ['linux-qemu', 'linux-kvm', 'linux-cu'];
-
 /** In the New VM wizard: the host checks this guest depends on that fail, each a link to its Fix. */
-export function HostSetupHints({ profile, onOpen }: { profile: ProfileId; onOpen: () => void }) {
-  const backend = useHost((s) => s.info?.backend);
+export function HostSetupHints({ profile, backend, onOpen }: { profile: ProfileId; backend: BackendInfo | undefined; onOpen: () => void }) {
   const [failing, setFailing] = useState<HostCheck[]>([]);
   useEffect(() => {
     if (!backend) return;
-    const relevant = backend === 'bhyve' ? checksForLoader(PROFILES[profile].bhyveLoader) : QEMU_CHECKS;
+    const relevant = backend.hostChecks[profile];
+    // Xen's and VirtualBox's checks are an area of their own, run only when asked for.
+    const area = CheckArea.safeParse(backend.id);
     let current = true;
-    void invoke('runHostChecks', {}).then((result) => {
+    void invoke('runHostChecks', area.success ? { areas: [area.data] } : {}).then((result) => {
       if (current && result.ok) setFailing(result.value.checks.filter((c) => relevant.includes(c.id) && c.status !== 'ok'));
     });
     return () => {

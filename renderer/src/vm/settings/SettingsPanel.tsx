@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { type SettingsView, VmSettings, type VmSettingsForm } from '../../../../shared/api/settings.js';
 import { isUp } from '../../../../shared/api/vms.js';
+import { useHost } from '../../stores/host.js';
 import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { useVms } from '../../stores/vms.js';
 import { AdvancedSection } from './AdvancedSection.js';
@@ -12,7 +13,7 @@ import { ConsoleSection } from './ConsoleSection.js';
 import { CpuMemorySection } from './CpuMemorySection.js';
 import { DisksSection } from './DisksSection.js';
 import { DisplaySection } from './DisplaySection.js';
-import { SECTIONS, type SectionProps, sectionDomId, toForm } from './form.js';
+import { SECTIONS, type SectionId, type SectionProps, sectionDomId, toForm } from './form.js';
 import { GeneralSection } from './GeneralSection.js';
 import { NetworkSection } from './NetworkSection.js';
 import { SettingsHistory } from './SettingsHistory.js';
@@ -38,6 +39,10 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
   const pendingNow = vm ? (vm.pendingRestart ?? []) : view.pending;
   const [stale, setStale] = useState(false);
   const store = useSettings.getState();
+  // Only the sections the guest's backend applies (Xen has no bhyve_options); all of them until the registry is known.
+  const applies = useHost((s) => s.backends.find((b) => b.id === view.backend)?.settingsSections);
+  const sections = SECTIONS.filter((section) => !applies || applies.includes(section.id));
+  const shown = (id: SectionId) => sections.some((section) => section.id === id);
 
   useEffect(() => {
     const schedule = (values: VmSettingsForm) => {
@@ -62,7 +67,7 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
     <div className="settings">
       <nav className="settings-nav" aria-label={`Sections of ${name}'s settings`}>
         <ul>
-          {SECTIONS.map((s) => (
+          {sections.map((s) => (
             <li key={s.id}>
               <button type="button" className="link" onClick={() => document.getElementById(sectionDomId(name, s.id))?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>
                 {s.title}
@@ -87,14 +92,14 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
             <span className="hint">Reload shows the file as it is now; your edits here are dropped.</span>
           </div>
         )}
-        <GeneralSection {...props} />
-        <CpuMemorySection {...props} />
-        <BootSection {...props} />
-        <DisksSection {...props} />
-        <NetworkSection {...props} />
-        <DisplaySection {...props} />
-        <ConsoleSection {...props} />
-        <AdvancedSection {...props} />
+        {shown('general') && <GeneralSection {...props} />}
+        {shown('cpu') && <CpuMemorySection {...props} />}
+        {shown('boot') && <BootSection {...props} />}
+        {shown('disks') && <DisksSection {...props} />}
+        {shown('network') && <NetworkSection {...props} />}
+        {shown('display') && <DisplaySection {...props} />}
+        {shown('console') && <ConsoleSection {...props} />}
+        {shown('advanced') && <AdvancedSection {...props} />}
         <footer className="settings-actions">
           {saveError && !conflict && !saveError.fields && <p className="error" role="alert">{saveError.message}</p>}
           {saved && !dirty && (

@@ -1,4 +1,5 @@
 import type { UseFormReturn } from 'react-hook-form';
+import type { SettingsSectionId } from '../../../../shared/api/backends.js';
 import type { SettingsView, VmSettings, VmSettingsForm } from '../../../../shared/api/settings.js';
 
 export type SettingsFormApi = UseFormReturn<VmSettingsForm, unknown, VmSettings>;
@@ -32,7 +33,7 @@ export function toForm(s: VmSettings): VmSettingsForm {
 }
 
 /** The sections, in the order a person expects them; the nav and the form share it. */
-export const SECTIONS = [
+export const SECTIONS: readonly { id: SettingsSectionId; title: string }[] = [
   { id: 'general', title: 'General' },
   { id: 'cpu', title: 'CPU & memory' },
   { id: 'boot', title: 'Boot & firmware' },
@@ -41,9 +42,9 @@ export const SECTIONS = [
   { id: 'display', title: 'Display' },
   { id: 'console', title: 'Console' },
   { id: 'advanced', title: 'Advanced' },
-] as const;
+];
 
-export type SectionId = (typeof SECTIONS)[number]['id'];
+export type SectionId = SettingsSectionId;
 
 export function sectionDomId(name: string, id: SectionId): string {
   return `settings-${name}-${id}`;

@@ -6,7 +6,9 @@ import type { ApiError } from '../../../../shared/api/errors.js';
 import { CreateVmInput, type CreateVmForm, type StartPlan } from '../../../../shared/api/vms.js';
 import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
+import { useHost } from '../../stores/host.js';
 import { useVms } from '../../stores/vms.js';
+import { BackendChoice } from './BackendChoice.js';
 import { CpuMemoryFields } from '../../ui/CpuMemoryFields.js';
 import { HostSetupHints } from '../../host/setup/HostSetupHints.js';
 import { Field } from '../../ui/Field.js';
@@ -17,13 +19,16 @@ const DEFAULTS: CreateVmForm = { name: '', profile: 'linux', cpus: '2', memory: 
 export function NewVmWizard({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState(0);
-  const [plan, setPlan] = useState<StartPlan>({ commands: [], warnings: [], notes: [] });
+  const [plan, setPlan] = useState<StartPlan>({ commands: [], files: [], warnings: [], notes: [] });
   const [formError, setFormError] = useState<string>();
   const [working, setWorking] = useState(false);
   const form = useForm<CreateVmForm, unknown, CreateVmInput>({ resolver: zodResolver(CreateVmInput), defaultValues: DEFAULTS, mode: 'onTouched' });
   const { register, trigger, setError, getValues, setValue, formState, watch } = form;
   const errors = formState.errors;
   const profile = watch('profile');
+  const backends = useHost((s) => s.backends);
+  const chosen = watch('backend');
+  const backend = backends.find((b) => (chosen ? b.id === chosen : b.default));
 
   useEffect(() => dialog.current?.showModal(), []);
   useEffect(() => {
@@ -88,6 +93,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
               <Field id="vm-name" label="Name" hint="2–31 letters, digits, “.”, “_” or “-”; it names the directory and the bhyve device." error={errors.name?.message}>
                 {(aria) => <input {...aria} autoFocus autoComplete="off" spellCheck={false} {...register('name')} />}
               </Field>
+              <BackendChoice backends={backends} register={register('backend')} error={errors.backend?.message} />
               <Field id="vm-profile" label="Operating system" hint="Sets sensible defaults for the next step." error={errors.profile?.message}>
                 {(aria) => (
                   <select {...aria} {...register('profile')}>
@@ -114,8 +120,8 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
               {(aria) => <input {...aria} placeholder="/path/to/installer.iso" spellCheck={false} {...register('installMedia')} />}
             </Field>
           )}
-          {step === 3 && <HostSetupHints profile={values.profile} onOpen={onClose} />}
-          {step === 3 && <Summary values={values} plan={plan} />}
+          {step === 3 && <HostSetupHints profile={values.profile} backend={backend} onOpen={onClose} />}
+          {step === 3 && <Summary values={values} backend={backend?.label} plan={plan} />}
           {formError && <p role="alert" className="error">{formError}</p>}
         </div>
         <footer className="actions">
@@ -142,13 +148,19 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
   );
 }
 
-function Summary({ values, plan }: { values: CreateVmForm; plan: StartPlan }) {
+function Summary({ values, backend, plan }: { values: CreateVmForm; backend: string | undefined; plan: StartPlan }) {
   const text = plan.commands.map((c) => quoteArgv(c.argv)).join('\n');
   return (
     <div className="summary">
       <dl>
         <dt>Name</dt>
         <dd>{values.name}</dd>
+        {backend && (
+          <>
+            <dt>Hypervisor</dt>
+            <dd>{backend}</dd>
+          </>
+        )}
         <dt>Operating system</dt>
         <dd>{PROFILES[values.profile].label}</dd>
         <dt>CPUs</dt>
@@ -173,7 +185,7 @@ function Summary({ values, plan }: { values: CreateVmForm; plan: StartPlan }) {
       <button type="button" onClick={() => void navigator.clipboard?.writeText(text)}>
         Copy commands
       </button>
-      {plan.files && plan.files.length > 0 && (
+      {plan.files.length > 0 && (
         <ul className="plan" aria-label="Files that will be written">
           {plan.files.map((f, i) => (
             <li key={i}>

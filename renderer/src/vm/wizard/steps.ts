@@ -3,7 +3,7 @@ import type { CreateVmForm } from '../../../../shared/api/vms.js';
 export type FieldName = keyof CreateVmForm;
 
 export const STEPS: { title: string; fields: FieldName[] }[] = [
-  { title: 'Name and OS', fields: ['name', 'profile'] },
+  { title: 'Name and OS', fields: ['name', 'backend', 'profile'] },
   { title: 'Resources', fields: ['cpus', 'memory', 'diskSize'] },
   { title: 'Install media', fields: ['installMedia'] },
   { title: 'Summary', fields: [] },

@@ -1,0 +1,18 @@
+import { ALL_SECTIONS, AVAILABLE, type BackendEntry } from '../entry.js';
+import { BhyveBackend } from './bhyve-backend.js';
+import { describeBhyveExit } from './exit.js';
+import { BHYVE_LOADER, checksForLoader } from './profile-defaults.js';
+import { bhyveSettings } from './settings.js';
+
+/** bhyve on FreeBSD (handbook 24.6), laid out as vm-bhyve lays it out. */
+export const bhyveEntry: BackendEntry = {
+  id: 'bhyve',
+  label: 'bhyve',
+  guests: 'datastore',
+  settingsSections: ALL_SECTIONS,
+  available: async (host) => (host.platform === 'freebsd' || (await host.hasProgram('bhyve')) ? AVAILABLE : { available: false, reason: 'bhyve is FreeBSD’s hypervisor: this host has no bhyve(8).' }),
+  create: ({ runner, store, env, zfsDataset }) => new BhyveBackend(runner, store, { ...bhyveSettings(env), ...(zfsDataset ? { zfsDataset } : {}) }),
+  newGuestKeys: (profile) => ({ loader: BHYVE_LOADER[profile] }),
+  hostChecks: (profile) => checksForLoader(BHYVE_LOADER[profile]),
+  describeExit: describeBhyveExit,
+};

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { PROFILE_IDS } from '../profiles.js';
+import { request } from './define.js';
+import { BackendId } from './vms.js';
+
+/** The sections of a guest's Settings page; a backend names the ones it applies. */
+export const SettingsSectionId = z.enum(['general', 'cpu', 'boot', 'disks', 'network', 'display', 'console', 'advanced']);
+export type SettingsSectionId = z.infer<typeof SettingsSectionId>;
+
+/** One backend as the backend registry describes it to the wizard and the guest's page. */
+export const BackendInfo = z.object({
+  id: BackendId,
+  label: z.string(),
+  /** Its tools are on this host; `reason` says what is missing when not. */
+  available: z.boolean(),
+  reason: z.string().optional(),
+  /** The host's backend: new guests get it unless another is chosen. */
+  default: z.boolean(),
+  /** Where its guests are kept: the datastore's .conf files, or the hypervisor's own registry (VirtualBox). */
+  guests: z.enum(['datastore', 'hypervisor']),
+  /** The Host setup checks a guest of each profile depends on here. */
+  hostChecks: z.record(z.enum(PROFILE_IDS), z.array(z.string())),
+  /** The Settings sections it applies; none when the hypervisor keeps the settings itself. */
+  settingsSections: z.array(SettingsSectionId),
+});
+export type BackendInfo = z.infer<typeof BackendInfo>;
+
+export const backendsApi = {
+  listBackends: request(z.object({}), z.array(BackendInfo)),
+};
