@@ -12,8 +12,8 @@ import type { DisplayTarget } from '../../consoles/display-target.js';
 import type { ConsoleEndpoint } from '../../consoles/endpoint.js';
 import type { Backend, DeleteResult, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { deleteDatastoreGuest } from '../datastore-delete.js';
-import { bhyvectlArgv, diskCreateArgv, diskGrowArgv } from './commands.js';
-import { diskPath } from './guest-paths.js';
+import { diskCreateArgv, diskGrowArgv, diskPath } from '../disks.js';
+import { bhyvectlArgv } from './commands.js';
 import { fileBytes } from '../../host/file-size.js';
 import { planBoot, planCommands, planFiles } from './plan.js';
 import { probeHost } from './probe.js';
@@ -73,7 +73,7 @@ export class BhyveBackend implements Backend {
   }
 
   diskPath(guest: GuestConfig, index: number): string {
-    return diskPath(guest, index, this.context(guest), this.settings.paths);
+    return diskPath(guest, index, this.context(guest), this.settings.paths.devDir);
   }
 
   /** A file's length, or a zvol's volsize as zfs reports it (the zvol device's own size is not portable). */

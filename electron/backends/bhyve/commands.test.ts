@@ -7,7 +7,8 @@ import { parseConf } from '../../datastore/conf.js';
 import { type GuestConfig, toGuestConfig } from '../../datastore/guest-config.js';
 import { checkWithSimulatedBhyve } from '../../testing/simulated-bhyve.js';
 import { WINDOWS_EXAMPLE_CONF } from '../../testing/vm-bhyve-examples.js';
-import { bhyveArgv as buildBhyveArgv, bhyvectlArgv, diskCreateArgv, diskGrowArgv, kldloadArgv, tapUpOnOpenArgv } from './commands.js';
+import { diskCreateArgv, diskGrowArgv } from '../disks.js';
+import { bhyveArgv as buildBhyveArgv, bhyvectlArgv, kldloadArgv, tapUpOnOpenArgv } from './commands.js';
 import { type BhyveRunContext, FREEBSD_PATHS, consolePorts, firmwareFor, nmdmDevice, uefiVarsTemplate } from './guest-paths.js';
 import { bhyveloadArgv, deviceMap, grubBhyveArgv, grubCfg } from './loaders.js';
 

@@ -5,7 +5,7 @@
 // loaders.ts, the network in network.ts.
 
 import { cpuSpec, type GuestConfig } from '../../datastore/guest-config.js';
-import { type BhyveHostPaths, type BhyveRunContext, diskPath, isUefiLoader, nmdmDevice, optionPath, zvolDataset } from './guest-paths.js';
+import { type BhyveHostPaths, type BhyveRunContext, isUefiLoader, nmdmDevice, optionPath } from './guest-paths.js';
 import { installDevice, pciDevices } from './pci-devices.js';
 
 /** The bhyve command line. vm-run runs `bhyve ${_devices} $@ ${_iso_dev} ${_comstring} ${_name}` (devices before options since vm-bhyve PR #56); the name is last. */
@@ -52,49 +52,6 @@ function bootrom(guest: GuestConfig, ctx: BhyveRunContext): string {
 /** bhyvectl(8) as the handbook writes it: `bhyvectl --destroy --vm=<name>` (getopt_long takes either order). */
 export function bhyvectlArgv(action: 'destroy' | 'force-poweroff' | 'force-reset', name: string): string[] {
   return ['bhyvectl', `--${action}`, `--vm=${name}`];
-}
-
-const SIZE_RE = /^[1-9][0-9]*[KMGTP]?$/i;
-
-/**
- * Commands that create disk N, as vm-bhyve's `vm create`/`vm add` do: a sparse file made private
- * (`truncate -s <size> <path>`, `chmod 600 <path>`), or a zvol with volmode=dev so the host does not taste it
- * (`zfs create -V <size> -o volmode=dev <dataset>/<name>`, `-sV` for sparse-zvol; vm-bhyve passes the size as its own
- * argument, the handbook's `-V16G` is the same to getopt). With primarycacheMetadata the zvol also gets the
- * handbook's `zfs set primarycache=metadata` (not vm-bhyve's default, so off unless asked). custom and iscsi disks
- * name existing storage: nothing to create.
- */
-export function diskCreateArgv(
-  guest: GuestConfig,
-  diskIndex: number,
-  size: string,
-  ctx: BhyveRunContext,
-  options: { primarycacheMetadata?: boolean } = {},
-): string[][] {
-  const disk = guest.disks[diskIndex];
-  if (!disk) throw new RangeError(`${guest.name} has no disk${diskIndex}`);
-  if (!SIZE_RE.test(size)) throw new RangeError(`invalid disk size "${size}": use a number with K, M, G or T`);
-  if (disk.dev === 'custom' || disk.dev === 'iscsi') return [];
-  if (disk.dev !== 'zvol' && disk.dev !== 'sparse-zvol') {
-    const path = diskPath(guest, diskIndex, ctx);
-    return [['truncate', '-s', size, path], ['chmod', '600', path]];
-  }
-  const volume = `${zvolDataset(ctx)}/${disk.name}`;
-  const create = ['zfs', 'create', disk.dev === 'sparse-zvol' ? '-sV' : '-V', size, '-o', 'volmode=dev', volume];
-  return options.primarycacheMetadata ? [create, ['zfs', 'set', 'primarycache=metadata', volume]] : [create];
-}
-
-/**
- * Commands that grow disk N to `size`: `truncate -s` for a file, `zfs set volsize=` for a zvol. The caller checks
- * that the size grows (truncate would cut a file). custom and iscsi disks are storage Hivedesk did not make.
- */
-export function diskGrowArgv(guest: GuestConfig, diskIndex: number, size: string, ctx: BhyveRunContext): string[] {
-  const disk = guest.disks[diskIndex];
-  if (!disk) throw new RangeError(`${guest.name} has no disk${diskIndex}`);
-  if (!SIZE_RE.test(size)) throw new RangeError(`invalid disk size "${size}": use a number with K, M, G or T`);
-  if (disk.dev === 'zvol' || disk.dev === 'sparse-zvol') return ['zfs', 'set', `volsize=${size}`, `${zvolDataset(ctx)}/${disk.name}`];
-  if (disk.dev === 'custom' || disk.dev === 'iscsi') throw new RangeError(`disk${diskIndex} is ${disk.dev} storage that Hivedesk did not make: grow it where it lives`);
-  return ['truncate', '-s', size, diskPath(guest, diskIndex, ctx)];
 }
 
 /** Taps come up when bhyve opens them, so a guest's link is up without another ifconfig. */

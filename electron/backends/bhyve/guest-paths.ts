@@ -92,29 +92,6 @@ export function consolePorts(guest: GuestConfig, paths: BhyveHostPaths): Array<{
   }));
 }
 
-/** vm::get_disk_path: zvols under /dev/zvol/<dataset>, custom is a full path, anything else a file in the guest dir. */
-export function diskPath(guest: GuestConfig, index: number, ctx: BhyveRunContext, paths: BhyveHostPaths = FREEBSD_PATHS): string {
-  const disk = guest.disks[index];
-  if (!disk) throw new RangeError(`${guest.name} has no disk${index}`);
-  switch (disk.dev) {
-    case 'zvol':
-    case 'sparse-zvol':
-      return `${paths.devDir}/zvol/${zvolDataset(ctx)}/${disk.name}`;
-    case 'custom':
-      return disk.name;
-    case 'iscsi':
-    case '9p':
-      throw new RangeError(`disk${index} of ${guest.name} is a disk${index}_dev="${disk.dev}" disk, which Hivedesk cannot attach yet: start it with vm-bhyve's \`vm start\``);
-    default:
-      return `${ctx.guestDir}/${disk.name}`;
-  }
-}
-
-export function zvolDataset(ctx: BhyveRunContext): string {
-  if (!ctx.zvolDataset) throw new RangeError('a zvol disk needs the ZFS dataset that holds the guest');
-  return ctx.zvolDataset;
-}
-
 /** bhyve splits device options on commas and has no escape, so a comma in a path would inject options. */
 export function optionPath(path: string, what: string): string {
   if (path.includes(',')) throw new RangeError(`${what} path ${path} contains a comma, which bhyve would read as another option: rename it`);

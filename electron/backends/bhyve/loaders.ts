@@ -3,7 +3,8 @@
 
 import type { PlanFile } from '../../../shared/api/vms.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
-import { type BhyveHostPaths, type BhyveRunContext, FREEBSD_PATHS, diskPath, installMedia, loadsFromMedia, nmdmDevice } from './guest-paths.js';
+import { type BhyveHostPaths, type BhyveRunContext, FREEBSD_PATHS, installMedia, loadsFromMedia, nmdmDevice } from './guest-paths.js';
+import { diskPath } from '../disks.js';
 
 /** The loader's console: vm-bhyve gives bhyveload and grub-bhyve the first port's A side (`-c ${_com}`). */
 function loaderConsole(guest: GuestConfig, paths: BhyveHostPaths): string[] {
@@ -19,7 +20,7 @@ function loaderWired(guest: GuestConfig): string[] {
 /** vm-guest: "non-uefi loaders require a boot disk device"; disk0 is it. */
 function bootDisk(guest: GuestConfig, ctx: BhyveRunContext, paths: BhyveHostPaths = FREEBSD_PATHS): string {
   if (guest.disks.length === 0) throw new RangeError(`${guest.name} needs a boot disk for loader "${guest.loader}"`);
-  return diskPath(guest, 0, ctx, paths);
+  return diskPath(guest, 0, ctx, paths.devDir);
 }
 
 function checkLoader(guest: GuestConfig, loader: string): void {
@@ -62,7 +63,7 @@ function grubCfgPath(ctx: BhyveRunContext): string {
 export function deviceMap(guest: GuestConfig, ctx: BhyveRunContext, paths: BhyveHostPaths = FREEBSD_PATHS): string {
   bootDisk(guest, ctx, paths);
   const cd = loadsFromMedia(ctx) ? [`(cd0) ${installMedia(guest)}`] : [];
-  const hd = guest.disks.map((_, i) => `(hd${i}) ${diskPath(guest, i, ctx, paths)}`);
+  const hd = guest.disks.map((_, i) => `(hd${i}) ${diskPath(guest, i, ctx, paths.devDir)}`);
   return lines([...cd, ...hd]);
 }
 

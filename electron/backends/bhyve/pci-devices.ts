@@ -2,7 +2,8 @@
 // vm::bhyve_device_*), so a guest moved between vm-bhyve and Hivedesk sees the same hardware. Pure.
 
 import { checkedMac, type GraphicsConfig, type GuestConfig } from '../../datastore/guest-config.js';
-import { type BhyveHostPaths, type BhyveRunContext, diskPath, installMedia, loadsFromMedia, optionPath, pciSlot } from './guest-paths.js';
+import { type BhyveHostPaths, type BhyveRunContext, installMedia, loadsFromMedia, optionPath, pciSlot } from './guest-paths.js';
+import { diskPath } from '../disks.js';
 import { PciCursor } from './slots.js';
 
 export interface PciPlan {
@@ -47,7 +48,7 @@ function diskDevices(guest: GuestConfig, ctx: BhyveRunContext, paths: BhyveHostP
   let ahci: string[] = [];
   guest.disks.forEach((disk, i) => {
     cursor.fitFunction();
-    const device = `${optionPath(diskPath(guest, i, ctx, paths), `disk${i}`)}${disk.opts ? `,${disk.opts}` : ''}`;
+    const device = `${optionPath(diskPath(guest, i, ctx, paths.devDir), `disk${i}`)}${disk.opts ? `,${disk.opts}` : ''}`;
     if (guest.ahciDeviceLimit > 1 && (disk.type === 'ahci-hd' || disk.type === 'ahci-cd')) {
       ahci.push(`${disk.type === 'ahci-cd' ? 'cd' : 'hd'}:${device}`);
       if (ahci.length >= guest.ahciDeviceLimit) {

@@ -2,12 +2,13 @@ import type { PlanFile, PlannedCommand } from '../../../shared/api/vms.js';
 import type { MacOwners } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import { keysNotApplied } from '../../datastore/key-catalog.js';
+import { diskPath } from '../disks.js';
 import { duplicateMacs } from '../preflight.js';
+import { chooseVncPort, type VncFacts } from '../vnc-ports.js';
 import { bhyveArgv, bhyvectlArgv, kldloadArgv } from './commands.js';
 import {
   type BhyveRunContext,
   consolePorts,
-  diskPath,
   firmwareFor,
   isUefiLoader,
   loadsFromMedia,
@@ -20,14 +21,10 @@ import { virtConsoleSocket } from './pci-devices.js';
 import { type BhyveSettings, privileged } from './settings.js';
 
 /** What the host looks like right now; gathered by probe.ts so the planner stays pure. */
-export interface HostFacts extends NetworkFacts {
+export interface HostFacts extends NetworkFacts, VncFacts {
   modules: { vmm: boolean; nmdm: boolean };
   /** Paths (firmware, ISO, disks, vars, null.iso) that exist. */
   existing: Set<string>;
-  /** TCP ports something listens on, on any address (`netstat -an`, as vm-bhyve reads it). */
-  listeningPorts: ReadonlySet<number>;
-  /** The VNC ports of this datastore's other running guests (the vnc= line of their `console` file), port -> guest. */
-  guestVncPorts: ReadonlyMap<number, string>;
   /** Every NIC MAC in the datastore. */
   macs: MacOwners;
 }
@@ -65,16 +62,12 @@ export interface PlanInput {
   facts: HostFacts;
 }
 
-/** vm::find_available_net_port searches 200 ports from 5900. */
-const VNC_FIRST_PORT = 5900;
-const VNC_PORTS = 200;
-
 /** Builds the plan; bad guest configuration throws a RangeError whose message says what to change. */
 export function planBoot({ guest, guestDir, datastoreDir, settings, facts }: PlanInput): BootPlan {
   const uefi = isUefiLoader(guest.loader);
   const c: Cmd = (argv, why) => ({ argv: privileged(settings, argv), why });
   const network = planNetwork(guest, facts, c);
-  const vnc = chooseVncPort(guest, uefi, facts);
+  const vnc = vncPort(guest, uefi, facts);
   const ctx: BhyveRunContext = {
     guestDir,
     installing: guest.installMedia !== undefined,
@@ -145,26 +138,9 @@ function varsSetup(guest: GuestConfig, ctx: BhyveRunContext, settings: BhyveSett
   return [{ argv: ['cp', uefiVarsTemplate(settings.paths), ctx.varsFile], why: `${guest.name}'s own UEFI variables` }];
 }
 
-/**
- * graphics_port, or vm::find_available_net_port's choice: the first port from 5900 that nothing listens on, on any
- * address. Unlike vm-bhyve, a port another guest of the datastore has taken but does not listen on yet (it waits in
- * its loader) counts as used too.
- */
-function chooseVncPort(guest: GuestConfig, uefi: boolean, facts: HostFacts): { port?: number; warnings: string[] } {
-  if (!guest.graphics || !uefi) return { warnings: [] };
-  const user = (port: number) => {
-    const other = facts.guestVncPorts.get(port);
-    if (other) return `${other}, which is running`;
-    return facts.listeningPorts.has(port) ? 'another program on this host' : undefined;
-  };
-  const fixed = guest.graphics.port;
-  if (fixed !== undefined) {
-    const by = user(fixed);
-    return { port: fixed, warnings: by ? [`VNC port ${fixed} (graphics_port) is already used by ${by}: pick another port in Settings → Display, or clear it so Hivedesk picks a free one.`] : [] };
-  }
-  const free = Array.from({ length: VNC_PORTS }, (_, i) => VNC_FIRST_PORT + i).find((port) => !user(port));
-  if (free !== undefined) return { port: free, warnings: [] };
-  return { port: VNC_FIRST_PORT, warnings: [`No VNC port from ${VNC_FIRST_PORT} to ${VNC_FIRST_PORT + VNC_PORTS - 1} is free for ${guest.name}'s display: set a free graphics_port in Settings → Display, or turn graphics off.`] };
+/** graphics_port, or a free port (see chooseVncPort); only a UEFI guest with graphics has a framebuffer. */
+function vncPort(guest: GuestConfig, uefi: boolean, facts: HostFacts): { port?: number; warnings: string[] } {
+  return guest.graphics && uefi ? chooseVncPort(guest.name, guest.graphics.port, facts) : { warnings: [] };
 }
 
 /** What would make a start fail: a plan shows these, a start refuses them. */
@@ -181,7 +157,7 @@ function preflight(guest: GuestConfig, ctx: BhyveRunContext, uefi: boolean, sett
     ...(ctx.installing ? missing(guest.installMedia, 'the install media', 'choose another ISO') : []),
     ...(guest.nullIso && guest.loader === 'uefi' ? missing(ctx.nullIso, "nulliso_fix's empty CD", 'put an empty ISO there, or turn nulliso_fix off') : []),
     ...guest.disks.flatMap((disk, i) =>
-      disk.dev === 'file' || disk.dev === 'custom' ? missing(diskPath(guest, i, ctx, settings.paths), `disk${i}`, `create it, or point disk${i}_name at the disk in Settings → Disks`) : [],
+      disk.dev === 'file' || disk.dev === 'custom' ? missing(diskPath(guest, i, ctx, settings.paths.devDir), `disk${i}`, `create it, or point disk${i}_name at the disk in Settings → Disks`) : [],
     ),
   ];
 }

@@ -4,10 +4,12 @@ import { Datastore, exists } from '../../datastore/datastore.js';
 import { macOwners } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
-import { diskPath, firmwareFor, nullIsoPath, uefiVarsTemplate } from './guest-paths.js';
+import { diskPath } from '../disks.js';
+import { firmwareFor, nullIsoPath, uefiVarsTemplate } from './guest-paths.js';
 import type { HostFacts } from './plan.js';
 import type { BhyveSettings } from './settings.js';
 import { readSwitch, viidGroup } from './switches.js';
+import { vncPortsInUse } from '../vnc-ports.js';
 
 const PROBE_MS = 5000;
 
@@ -26,7 +28,7 @@ export async function probeHost(runner: HostRunner, settings: BhyveSettings, gue
     readFile(`${datastoreDir}/.config/system.conf`, 'utf8').then(parseConf, () => undefined),
     existingPaths(settings, guest, guestDir, datastoreDir, store),
     macOwners(store),
-    guest.graphics ? vncPortsInUse(runner, store, guest.name) : { listening: new Set<number>(), guests: new Map<number, string>() },
+    guest.graphics ? vncPortsInUse(runner, store, guest.name) : { listeningPorts: new Set<number>(), guestVncPorts: new Map<number, string>() },
   ]);
   const bridges = await switchBridges(runner, guest, systemConf);
   return {
@@ -37,8 +39,7 @@ export async function probeHost(runner: HostRunner, settings: BhyveSettings, gue
     ...(systemConf !== undefined ? { systemConf } : {}),
     switchBridges: bridges.bridges,
     bridgeMtus: bridges.mtus,
-    listeningPorts: ports.listening,
-    guestVncPorts: ports.guests,
+    ...ports,
     macs,
   };
 }
@@ -49,7 +50,7 @@ export async function probeHost(runner: HostRunner, settings: BhyveSettings, gue
  */
 async function existingPaths(settings: BhyveSettings, guest: GuestConfig, guestDir: string, datastoreDir: string, store: Datastore): Promise<Set<string>> {
   const ctx = { guestDir, installing: false, taps: [], acpiFlag: true };
-  const created = guest.disks.flatMap((d, i) => (d.dev === 'file' ? [diskPath(guest, i, ctx, settings.paths)] : []));
+  const created = guest.disks.flatMap((d, i) => (d.dev === 'file' ? [diskPath(guest, i, ctx, settings.paths.devDir)] : []));
   const creating = !(await exists(store.confPath(guest.name)));
   const candidates = [
     firmwareFor(guest.loader, settings.paths, datastoreDir),
@@ -57,7 +58,7 @@ async function existingPaths(settings: BhyveSettings, guest: GuestConfig, guestD
     `${guestDir}/uefi-vars.fd`,
     nullIsoPath(datastoreDir),
     ...(guest.installMedia ? [guest.installMedia] : []),
-    ...guest.disks.flatMap((d, i) => (d.dev === 'file' || d.dev === 'custom' ? [diskPath(guest, i, ctx, settings.paths)] : [])),
+    ...guest.disks.flatMap((d, i) => (d.dev === 'file' || d.dev === 'custom' ? [diskPath(guest, i, ctx, settings.paths.devDir)] : [])),
   ];
   const found = await Promise.all(candidates.map(async (path) => ((await exists(path)) ? path : undefined)));
   return new Set([...found.filter((p): p is string => p !== undefined), ...(creating ? created : [])]);
@@ -85,27 +86,4 @@ async function switchBridges(runner: HostRunner, guest: GuestConfig, systemConf:
     }),
   );
   return { bridges, mtus: new Map(mtus) };
-}
-
-/**
- * The TCP ports something listens on (vm::find_available_net_port: `netstat -an`, the port being the last
- * '.'-separated part of the local address, whatever the address), and the VNC ports the datastore's other running
- * guests hold (vm-bhyve and Hivedesk both write them to the guest's `console` file).
- */
-async function vncPortsInUse(runner: HostRunner, store: Datastore, self: string): Promise<{ listening: Set<number>; guests: Map<number, string> }> {
-  const [netstat, names] = await Promise.all([runner.run(['netstat', '-an', '-p', 'tcp'], { timeoutMs: PROBE_MS }), store.listNames()]);
-  const listening = new Set(
-    netstat.stdout
-      .split('\n')
-      .filter((line) => /\bLISTEN\b/.test(line))
-      .map((line) => Number(line.trim().split(/\s+/)[3]?.split('.').at(-1))),
-  );
-  const others = names.filter((name) => name !== self);
-  const vnc = await Promise.all(others.map((name) => store.readVnc(name)));
-  const guests = new Map<number, string>();
-  vnc.forEach((address, i) => {
-    const port = Number(address?.split(':').at(-1));
-    if (port) guests.set(port, others[i] as string);
-  });
-  return { listening, guests };
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { privilegePrefix } from '../../host/privilege.js';
 import { FREEBSD_PATHS, type BhyveHostPaths } from './guest-paths.js';
 
 /** Host facts the bhyve backend needs; FreeBSD's defaults, overridable so tests can use a sandbox. */
@@ -17,13 +18,9 @@ export interface BhyveSettings {
   zfsDataset?: string;
 }
 
-const PRIVILEGE: Record<string, string[]> = { doas: ['doas'], sudo: ['sudo', '-n'], none: [] };
-
 export function bhyveSettings(env: NodeJS.ProcessEnv = process.env): BhyveSettings {
   const devDir = env.HIVEDESK_BHYVE_DEV_DIR ?? FREEBSD_PATHS.devDir;
-  const privilegeName = env.HIVEDESK_PRIVILEGE ?? (process.getuid?.() === 0 ? 'none' : 'doas');
-  const privilege = PRIVILEGE[privilegeName];
-  if (!privilege) throw new Error(`HIVEDESK_PRIVILEGE must be doas, sudo or none, not "${privilegeName}"`);
+  const privilege = privilegePrefix(env);
   return {
     paths: { devDir, firmwareDir: env.HIVEDESK_BHYVE_FIRMWARE_DIR ?? FREEBSD_PATHS.firmwareDir },
     vmmDir: `${devDir}/vmm`,
