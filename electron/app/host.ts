@@ -31,7 +31,7 @@ export function defaultDatastore(env = process.env): string {
 export interface HostOptions extends Omit<CoreOptions, 'log'>, OpenOptions {
   /** Where a datastore opened at run time is remembered for the next start; without it nothing is. */
   settingsFile?: string;
-  /** Where rc.conf's vm_dir comes from: sysrc on a bhyve host, /etc/rc.conf itself elsewhere. */
+  /** Where rc.conf's vm_dir comes from: sysrc on a FreeBSD host (bhyve, Xen, VirtualBox), /etc/rc.conf itself elsewhere. */
   vmDirSource?: VmDirSource;
 }
 
@@ -42,7 +42,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   log.onDidRecord((record) => events.emit('onDidRunCommand', record));
   const open = (location: { path: string; zfsDataset?: string }) => openDatastore(location, options, log, events);
   const runner = new HostRunner(log);
-  const vmDirSource = options.vmDirSource ?? { sysrc: (options.backend ?? hostBackend()) === 'bhyve' };
+  const vmDirSource = options.vmDirSource ?? { sysrc: (options.backend ?? hostBackend()) !== 'qemu' };
   const { settingsFile } = options;
   const datastores = new DatastoreSwitch(await open({ path: options.datastore, ...(options.zfsDataset ? { zfsDataset: options.zfsDataset } : {}) }), {
     open,

@@ -8,7 +8,7 @@ import { HostSetup } from './service.js';
 export interface HostSetupFor {
   runner: HostRunner;
   store: Datastore;
-  /** bhyve: this is (or stands for) a FreeBSD host; qemu: a Linux one. */
+  /** qemu: a Linux host; bhyve, Xen and VirtualBox: (a stand-in for) a FreeBSD one, as the handbook hosts them. */
   backend: BackendId;
   /** `doctor --root DIR`: read the files under DIR and run nothing. */
   root?: string;
@@ -21,7 +21,7 @@ export interface HostSetupFor {
  */
 export function createHostSetup({ runner, store, backend, root, env = process.env }: HostSetupFor): HostSetup {
   return new HostSetup({
-    kind: backend === 'bhyve' || root !== undefined ? 'freebsd' : 'linux',
+    kind: backend === 'qemu' && root === undefined ? 'linux' : 'freebsd',
     root: root ?? env.HIVEDESK_HOST_ROOT ?? '/',
     runner,
     live: root === undefined,

@@ -10,3 +10,8 @@ export function privilegePrefix(env: NodeJS.ProcessEnv = process.env): string[] 
   if (!prefix) throw new Error(`HIVEDESK_PRIVILEGE must be doas, sudo or none, not "${name}"`);
   return prefix;
 }
+
+/** The command with the prefix when its program is one that needs root; never through a shell. */
+export function asRootWhen(needsRoot: ReadonlySet<string>, prefix: readonly string[], argv: string[]): string[] {
+  return needsRoot.has(argv[0] ?? '') ? [...prefix, ...argv] : argv;
+}

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VmSummary } from '../../shared/api/vms.js';
+import type { BackendId, VmSummary } from '../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../app/dispatcher.js';
 import { createHost, type Host } from '../app/host.js';
 import { SIMULATOR_BIN } from './simulated-bhyve.js';
@@ -11,8 +11,8 @@ import { waitFor } from './support.js';
 
 /**
  * Hivedesk's host layer on a sandbox of the FreeBSD HOST SIMULATOR (e2e/freebsd-host-simulator: fake bhyve,
- * bhyvectl, ifconfig… that keep FreeBSD-like state; not FreeBSD), as the bhyve flow tests use it. It points this
- * process's environment at the sandbox, so one test file holds one.
+ * bhyvectl, xl, VBoxManage, ifconfig… that keep FreeBSD-like state; not FreeBSD), as the flow tests use it, with
+ * `backend` as the host's backend. It points this process's environment at the sandbox, so one test file holds one.
  */
 export class SimulatedBhyveHost {
   private constructor(
@@ -23,7 +23,7 @@ export class SimulatedBhyveHost {
     readonly handlers: Handlers,
   ) {}
 
-  static async start(): Promise<SimulatedBhyveHost> {
+  static async start(backend: BackendId = 'bhyve'): Promise<SimulatedBhyveHost> {
     const sim = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
     const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-bhyve-'));
     Object.assign(process.env, {
@@ -35,7 +35,7 @@ export class SimulatedBhyveHost {
       HIVEDESK_HOSTNAME: 'hivedesk-test-host',
     });
     await mkdir(join(sim, 'firmware'), { recursive: true });
-    const host = await createHost({ datastore, backend: 'bhyve' });
+    const host = await createHost({ datastore, backend });
     return new SimulatedBhyveHost(sim, datastore, host, host.handlers(() => 'ws://unused'));
   }
 

@@ -26,6 +26,8 @@ SIM_DIR = os.path.dirname(os.path.dirname(LIB_FILE))
 PROG = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else 'freebsd-sim'
 ROOT = None
 MB = 1 << 20
+# A process the simulator renamed (argv[0] is its title) has no sys.executable: Python finds itself from argv[0].
+PYTHON = sys.executable or os.readlink('/proc/self/exe')
 
 
 # --- basics -----------------------------------------------------------------
@@ -244,7 +246,7 @@ def spawn_detached(argv, log):
                 os.dup2(null, 1)
                 os.dup2(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), 2)
                 os.closerange(3, 1024)
-                os.execv(sys.executable, argv)
+                os.execv(PYTHON, argv)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
@@ -321,28 +323,39 @@ def ensure_nmdm(path):
         return None
     if not kld_loaded('nmdm'):
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
-    a, b = p('dev', f'nmdm{unit}A'), p('dev', f'nmdm{unit}B')
-    pidfile = p('state', f'nmdm{unit}.pid')
-    with locked(f'.nmdm{unit}.lock'):
+    return ensure_pair(f'nmdm{unit}', p('dev', f'nmdm{unit}A'), p('dev', f'nmdm{unit}B'))
+
+
+def ensure_pair(label, a, b, keep=False):
+    """A pair of linked ptys (what nmdm(4) is; a fake Xen domain's console pty and xl console's end of it too): a
+    relay process titled `freebsd-sim-nmdm: <label>` keeps them, its pid in state/<label>.pid. Returns (a, b).
+    `keep`: see nmdm_relay."""
+    pidfile = p('state', f'{label}.pid')
+    with locked(f'.{label}.lock'):
         if read_pid(pidfile) and os.path.exists(a) and os.path.exists(b):
             return a, b
         for f in (pidfile, a, b):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f)
-        spawn_detached([f'freebsd-sim-nmdm: nmdm{unit}', LIB_FILE, 'nmdm-relay', a, b, pidfile],
-                       p('state', f'nmdm{unit}.log'))
+        spawn_detached([f'freebsd-sim-nmdm: {label}', LIB_FILE, 'nmdm-relay', a, b, pidfile] + (['keep'] if keep else []),
+                       p('state', f'{label}.log'))
         deadline = time.time() + 5
         while not (read_pid(pidfile) and os.path.exists(a) and os.path.exists(b)):
             if time.time() > deadline:
-                raise OSError(errno.EIO, f'nmdm relay for {path} did not start (see state/nmdm{unit}.log)')
+                raise OSError(errno.EIO, f'pty relay {label} did not start (see state/{label}.log)')
             time.sleep(0.01)
     return a, b
 
 
-def nmdm_relay(a_link, b_link, pidfile):
+RELAY_KEEP = 64 * 1024
+
+
+def nmdm_relay(a_link, b_link, pidfile, keep=False):
     """Body of the pair process. Two real ptys; bytes written on one slave come out of the other.
     Like nmdm(4), bytes are dropped while nobody has the other side open (so cu sees only output
-    produced after it connected) and the pair survives any number of opens and closes."""
+    produced after it connected) and the pair survives any number of opens and closes. With `keep`,
+    what A writes while B is closed waits (its last 64 KiB) for B to open, as xenconsoled keeps a
+    domain's console output for the next `xl console`."""
     masters = []
     for link in (a_link, b_link):
         master, slave = os.openpty()
@@ -361,7 +374,12 @@ def nmdm_relay(a_link, b_link, pidfile):
         poller.register(master, select.POLLIN)
         return not any(ev & select.POLLHUP for _, ev in poller.poll(0))
 
+    kept = b''
     while True:
+        if kept and slave_open(masters[1]):
+            with contextlib.suppress(OSError):
+                os.write(masters[1], kept)
+            kept = b''
         poller = select.poll()
         for m in masters:
             if slave_open(m):
@@ -377,6 +395,8 @@ def nmdm_relay(a_link, b_link, pidfile):
             if data and slave_open(other):
                 with contextlib.suppress(OSError):  # full: dropped, like a UART without flow control
                     os.write(other, data)
+            elif data and keep and other == masters[1]:
+                kept = (kept + data)[-RELAY_KEEP:]
 
 
 # --- consoles -------------------------------------------------------------------------
@@ -506,7 +526,7 @@ def _is_sim_process(pid, root):
     except OSError:
         return False
     args = cmd.split(b'\0')
-    return (args[0].startswith((b'bhyve: ', b'freebsd-sim-nmdm: '))  # renamed by the simulator
+    return (args[0].startswith((b'bhyve: ', b'freebsd-sim-nmdm: ', b'freebsd-sim-domain: '))  # renamed by the simulator
             or len(args) > 1 and os.path.dirname(args[1]) == os.path.join(SIM_DIR, 'bin').encode())
 
 
@@ -540,8 +560,8 @@ def teardown(root):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) == 5 and sys.argv[1] == 'nmdm-relay':
+    if len(sys.argv) in (5, 6) and sys.argv[1] == 'nmdm-relay':
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-        nmdm_relay(*sys.argv[2:])
+        nmdm_relay(*sys.argv[2:5], keep=sys.argv[5:] == ['keep'])
     else:
-        sys.exit('usage: freebsd_sim.py nmdm-relay <A link> <B link> <pidfile>')
+        sys.exit('usage: freebsd_sim.py nmdm-relay <A link> <B link> <pidfile> [keep]')

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { privilegePrefix } from '../../host/privilege.js';
+import { asRootWhen, privilegePrefix } from '../../host/privilege.js';
 import { FREEBSD_PATHS, type BhyveHostPaths } from './guest-paths.js';
 
 /** Host facts the bhyve backend needs; FreeBSD's defaults, overridable so tests can use a sandbox. */
@@ -35,5 +35,5 @@ const NEEDS_ROOT = new Set(['bhyve', 'bhyvectl', 'bhyveload', 'grub-bhyve', 'ifc
 
 /** Adds the privilege prefix to a command that needs it; never through a shell. */
 export function privileged(settings: BhyveSettings, argv: string[]): string[] {
-  return NEEDS_ROOT.has(argv[0] ?? '') ? [...settings.privilege, ...argv] : argv;
+  return asRootWhen(NEEDS_ROOT, settings.privilege, argv);
 }

@@ -1,0 +1,19 @@
+import { AVAILABLE, type BackendEntry } from '../entry.js';
+import { xenSettings } from './settings.js';
+import { XenBackend } from './xen-backend.js';
+
+const XEN_CHECKS = ['xen-packages', 'xen-cpu', 'xen-bios-boot', 'xen-loader-conf', 'xen-max-wired', 'xen-login-conf', 'xen-console', 'xen-xencommons', 'xen-bridge'];
+
+/** Xen with FreeBSD as Dom0 (handbook 24.7), through xl. */
+export const xenEntry: BackendEntry = {
+  id: 'xen',
+  label: 'Xen',
+  guests: 'datastore',
+  // bhyve_options, the host bridge and wired memory (Advanced) are bhyve's.
+  settingsSections: ['general', 'cpu', 'boot', 'disks', 'network', 'display', 'console'],
+  available: async (host) => ((await host.hasProgram('xl')) ? AVAILABLE : { available: false, reason: 'xl is not installed (sysutils/xen-tools), so this host is no Xen Dom0.' }),
+  create: ({ runner, store, env, zfsDataset }) => new XenBackend(runner, store, xenSettings(env, zfsDataset)),
+  // The handbook's DomUs join bridge0, which its Dom0 setup makes (cloned_interfaces="bridge0").
+  newGuestKeys: () => ({ network0_switch: 'bridge0' }),
+  hostChecks: () => XEN_CHECKS,
+};
