@@ -4,6 +4,7 @@ import type { ConfDiff, HistoryEntry, SettingsPreview, SettingsView, VmSettings 
 import { isUp, type PlannedCommand } from '../../shared/api/vms.js';
 import { formatBytes, parseSizeMiB } from '../../shared/validation.js';
 import type { Backend } from '../backends/backend.js';
+import { backendEntry } from '../backends/registry.js';
 import { type ConfDocument, entries, parseConf, serializeConf } from '../datastore/conf.js';
 import { ConfHistory, confRevision, idTime, setAside } from '../datastore/conf-history.js';
 import { type Datastore, exists } from '../datastore/datastore.js';
@@ -161,7 +162,10 @@ export class SettingsService {
 
   private async read(name: string): Promise<Current> {
     const doc = await this.store.read(name);
-    if (!doc) throw new AppError('not_found', `There is no VM named ${name}.`);
+    if (!doc) {
+      const guest = await this.vms.guest(name);
+      throw new AppError('unavailable', `${backendEntry(guest.backend)?.label ?? guest.backend} keeps ${name}'s settings itself: change them there (VBoxManage modifyvm ${name}, or its own window).`);
+    }
     const guest = toGuestConfig(name, doc, this.vms.defaultBackend);
     const backend = this.backends[guest.backend];
     if (!backend) throw new AppError('unavailable', `The ${guest.backend} backend is not available on this host.`);

@@ -288,11 +288,12 @@ export class VmService {
 
   /** The checks a schema cannot make, early for the wizard; `store.create` checks the name again, atomically. */
   private async checkCreate(input: CreateVmInput): Promise<void> {
-    const holder = await this.store.holderOf(input.name);
-    if (holder) throw nameTaken(input.name, holder);
+    // A hypervisor's machine first: its folder in the datastore would otherwise read as a directory left behind.
     const registered = await Promise.all(this.registries().map(async (backend) => backend.registry?.find(input.name)));
     const other = registered.find((guest) => guest !== undefined);
     if (other) throw nameTaken(input.name, { name: other.name, guest: true });
+    const holder = await this.store.holderOf(input.name);
+    if (holder) throw nameTaken(input.name, holder);
     if (input.installMedia) await refuseMedia(input.installMedia);
   }
 }

@@ -6,10 +6,11 @@ import type { ExitMeaning } from './backend.js';
 import { bhyveEntry } from './bhyve/entry.js';
 import type { Availability, BackendEntry, HostProbe } from './entry.js';
 import { qemuEntry } from './qemu/entry.js';
+import { virtualboxEntry } from './virtualbox/entry.js';
 import { xenEntry } from './xen/entry.js';
 
 /** Every backend, in one place: main makes them from here, the CLI's usage and the wizard's choice list them. */
-export const BACKENDS: readonly BackendEntry[] = [bhyveEntry, qemuEntry, xenEntry];
+export const BACKENDS: readonly BackendEntry[] = [bhyveEntry, qemuEntry, xenEntry, virtualboxEntry];
 
 export function backendEntry(id: BackendId): BackendEntry | undefined {
   return BACKENDS.find((entry) => entry.id === id);

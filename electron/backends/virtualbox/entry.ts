@@ -1,0 +1,16 @@
+import { AVAILABLE, type BackendEntry } from '../entry.js';
+import { VirtualBoxBackend } from './virtualbox-backend.js';
+
+/** VirtualBox on a FreeBSD host (handbook 24.5), through VBoxManage. */
+export const virtualboxEntry: BackendEntry = {
+  id: 'virtualbox',
+  label: 'VirtualBox',
+  guests: 'hypervisor',
+  // VirtualBox keeps a machine's settings; they are changed there (VBoxManage modifyvm, or its own window).
+  settingsSections: [],
+  available: async (host) => ((await host.hasProgram('VBoxManage')) ? AVAILABLE : { available: false, reason: 'VBoxManage is not installed (emulators/virtualbox-ose).' }),
+  create: ({ runner, store }) => new VirtualBoxBackend(runner, store),
+  // VirtualBox's own disk format.
+  newGuestKeys: () => ({ disk0_name: 'disk0.vdi' }),
+  hostChecks: () => ['vbox-package', 'vbox-vboxdrv', 'vbox-group', 'vbox-loader-conf'],
+};
