@@ -93,6 +93,8 @@ export class VmService {
     await this.checkCreate(input);
     const { guest, doc, backend } = this.newGuest(input);
     const start = await backend.planStart(guest);
+    const missing = this.unavailable(input);
+    if (missing) start.warnings.unshift(missing);
     const conf = backend.registry ? [] : [{ path: this.store.confPath(input.name), content: serializeConf(doc), why: `${input.name}'s settings, as vm-bhyve keeps them (its uuid and MAC are drawn anew when it is created)` }];
     return { ...start, commands: [...backend.planCreate(guest, [input.diskSize]), ...start.commands], files: [...conf, ...start.files] };
   }
@@ -102,6 +104,8 @@ export class VmService {
    * records for a guest it keeps itself.
    */
   async createVm(input: CreateVmInput): Promise<VmSummary> {
+    const missing = this.unavailable(input);
+    if (missing) throw new AppError('unavailable', missing, { backend: missing });
     await this.checkCreate(input);
     const { guest, doc, backend } = this.newGuest(input);
     if (backend.registry) {
@@ -279,11 +283,19 @@ export class VmService {
   /** The new guest as its backend will make it: the common keys, and the ones its backend gives its profile. */
   private newGuest(input: CreateVmInput): { guest: GuestConfig; doc: ConfDocument; backend: Backend } {
     const id = input.backend ?? this.defaultBackend;
-    const here = this.options.availability?.get(id);
-    if (here && !here.available) throw new AppError('unavailable', `${backendEntry(id)?.label ?? id} cannot run guests on this host: ${here.reason}`, { backend: here.reason });
     const doc = newGuestDoc(input, id, backendEntry(id)?.newGuestKeys(input.profile));
     const guest = toGuestConfig(input.name, doc, id);
     return { guest, doc, backend: this.backend(guest) };
+  }
+
+  /**
+   * Why another backend than the host's cannot make a guest here (its tools are missing). The host's own is never
+   * refused (its guests are planned and kept here even where it cannot run them), and a plan only warns.
+   */
+  private unavailable(input: CreateVmInput): string | undefined {
+    const id = input.backend ?? this.defaultBackend;
+    const here = this.options.availability?.get(id);
+    return id !== this.defaultBackend && here && !here.available ? `${backendEntry(id)?.label ?? id} cannot run guests on this host: ${here.reason}` : undefined;
   }
 
   /** The checks a schema cannot make, early for the wizard; `store.create` checks the name again, atomically. */

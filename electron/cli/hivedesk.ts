@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { quoteArgv } from '../../shared/shell-words.js';
 import type { Job } from '../../shared/api/jobs.js';
 import { SnapshotName, type SnapshotList } from '../../shared/api/lifecycle.js';
-import { BackendId, isUp, type VmSummary } from '../../shared/api/vms.js';
+import { z } from 'zod';
+import { BackendId, CreateVmInput, isUp, StartPlan, type VmSummary } from '../../shared/api/vms.js';
+import { PROFILE_IDS, PROFILES } from '../../shared/profiles.js';
 import { HostPath, VmName } from '../../shared/validation.js';
 import { type HostCheck, NicName } from '../../shared/api/host-setup.js';
 import { type Core, createCore, hostBackend } from '../app/core.js';
@@ -20,8 +22,12 @@ import { createHostSetup } from '../host-setup/create.js';
 
 const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend ${backendChoices()}]
   list [--json]              the guests and their state
+  create <vm> [--profile P] [--cpus N] [--memory SIZE] [--disk-size SIZE] [--install-media ISO]
+                             make a guest as the New VM wizard does (P: ${PROFILE_IDS.join('|')})
+  plan create <vm> [...]     print the commands and files 'create' would run and write (runs nothing)
   plan start <vm>            print the host commands 'start' would run (runs nothing)
   plan install <vm> <iso>    print the host commands 'install' would run (runs nothing)
+                             plan --json prints {commands, files: [{path, content}], warnings, notes}
   start <vm>                 boot a guest
   install <vm> <iso>         boot a guest from an ISO until it fully stops
   stop <vm>                  press the guest's ACPI power button
@@ -47,15 +53,21 @@ async function main(argv: string[]): Promise<number> {
   const core = await createCore({ datastore: resolve(values.datastore ?? defaultDatastore()), ...(backend ? { backend: backend.data } : {}) });
   const [command, ...rest] = positionals;
   const vm = () => parse(VmName, rest[command === 'plan' ? 1 : 0], 'VM name');
+  const json = values.json ?? false;
   const newName = () => parse(VmName, rest[1], 'new name');
   const iso = (at: number) => parse(HostPath, rest[at], 'ISO path');
   switch (command) {
     case 'list':
-      return printList(await core.vms.listVms(), values.json ?? false);
-    case 'plan':
-      if (rest[0] === 'start') return printPlan(await core.vms.planStartVm(vm()));
-      if (rest[0] === 'install') return printPlan(await core.vms.planStartVm(vm(), iso(2)));
-      throw new UsageError(`plan takes 'start <vm>' or 'install <vm> <iso>'`);
+      return printList(await core.vms.listVms(), json);
+    case 'create':
+      return printVm(await core.vms.createVm(createInput(values, vm(), backend?.data)), json);
+    case 'plan': {
+      const show = (plan: Plan) => (json ? printJson(StartPlan.parse(plan)) : printPlan(plan));
+      if (rest[0] === 'create') return show(await core.vms.planCreateVm(createInput(values, vm(), backend?.data)));
+      if (rest[0] === 'start') return show(await core.vms.planStartVm(vm()));
+      if (rest[0] === 'install') return show(await core.vms.planStartVm(vm(), iso(2)));
+      throw new UsageError(`plan takes 'create <vm>', 'start <vm>' or 'install <vm> <iso>'`);
+    }
     case 'start':
       return printVm(await core.vms.startVm(vm()));
     case 'install':
@@ -97,6 +109,11 @@ function parseCommandLine(argv: string[]) {
         xen: { type: 'boolean', default: false },
         virtualbox: { type: 'boolean', default: false },
         nic: { type: 'string' },
+        profile: { type: 'string' },
+        cpus: { type: 'string' },
+        memory: { type: 'string' },
+        'disk-size': { type: 'string' },
+        'install-media': { type: 'string' },
       },
     });
   } catch (err) {
@@ -202,9 +219,36 @@ function printChecks(checks: HostCheck[]): void {
   }
 }
 
-function printVm(vm: VmSummary): number {
-  console.log(`${vm.name}: ${vm.state}`);
+function printVm(vm: VmSummary, json = false): number {
+  console.log(json ? JSON.stringify(vm, null, 2) : `${vm.name}: ${vm.state}`);
   return 0;
+}
+
+function printJson(value: unknown): number {
+  console.log(JSON.stringify(value, null, 2));
+  return 0;
+}
+
+/**
+ * `create` as the wizard fills it in: the profile's CPUs, memory and disk size unless given, checked by the same
+ * schema main checks every request with.
+ */
+function createInput(values: Values, name: string, backend: BackendId | undefined): CreateVmInput {
+  const profile = parse(z.enum(PROFILE_IDS), values.profile ?? 'linux', 'profile');
+  const defaults = PROFILES[profile];
+  const input = CreateVmInput.safeParse({
+    name,
+    profile,
+    cpus: values.cpus ?? String(defaults.cpus),
+    memory: values.memory ?? defaults.memory,
+    diskSize: values['disk-size'] ?? defaults.diskSize,
+    installMedia: values['install-media'] ?? '',
+    ...(backend ? { backend } : {}),
+  });
+  if (input.success) return input.data;
+  const issue = input.error.issues[0];
+  const option: Record<string, string> = { cpus: '--cpus', memory: '--memory', diskSize: '--disk-size', installMedia: '--install-media' };
+  throw new UsageError(`${option[String(issue?.path[0])] ?? String(issue?.path[0] ?? 'create')}: ${issue?.message ?? 'invalid'}`);
 }
 
 main(process.argv.slice(2)).then(

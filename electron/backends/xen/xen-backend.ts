@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../host/atomic-write.js';
 import { parseJson } from '../../host/command-file.js';
 import { fileBytes } from '../../host/file-size.js';
 import type { HostRunner } from '../../host/run.js';
-import type { Backend, DeleteResult, GuestStatus, StatusReader } from '../backend.js';
+import type { Backend, DeleteResult, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { deleteDatastoreGuest } from '../datastore-delete.js';
 import { type DiskPlace, diskCreateArgv, diskGrowArgv, diskPath } from '../disks.js';
 import { configPathOf, planXenStart, type XenStartPlan } from './plan.js';
@@ -84,8 +84,9 @@ export class XenBackend implements Backend {
     for (const command of commands) await this.runner.check(command.argv);
   }
 
-  async planStart(guest: GuestConfig): Promise<XenStartPlan> {
-    return (await this.prepareStart(guest)).plan;
+  async planStart(guest: GuestConfig): Promise<Plan> {
+    const { commands, files, warnings, notes } = (await this.prepareStart(guest)).plan;
+    return { commands, files, warnings, notes };
   }
 
   /** The plan for the guest with the uuid and MACs its first start adds, as the other backends draw them. */
