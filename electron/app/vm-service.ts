@@ -216,7 +216,10 @@ export class VmService {
   async requireStopped(name: string, doing: string): Promise<GuestConfig> {
     await this.refuseHeld(name);
     const guest = await this.guest(name);
-    const status = await this.backend(guest).status(guest);
+    const backend = this.backend(guest);
+    // These work on the datastore's directories and datasets; a hypervisor that keeps its guests does them itself.
+    if (backend.registry) throw new AppError('unavailable', `${backendEntry(guest.backend)?.label ?? guest.backend} keeps ${name} itself: do ${doing} there.`);
+    const status = await backend.status(guest);
     if (status.state === 'locked') throw new AppError('conflict', `${name} is locked by ${status.lockedBy ?? 'another host'}: it may be running there.`);
     if (status.state !== 'stopped') throw new AppError('conflict', `Stop ${name} before ${doing}.`);
     return guest;

@@ -7,6 +7,8 @@ import { readMachine, type VboxMachine } from './machine.js';
 import { listArgv, showvminfoArgv } from './vboxmanage.js';
 
 const RUN_MS = 15_000;
+/** A `list vms` answers what is asked within this time (a list pass, a request right after it). */
+const FRESH_MS = 500;
 
 /**
  * VirtualBox's own list of machines (`VBoxManage list vms`), each read with `showvminfo --machinereadable`. The list
@@ -15,6 +17,7 @@ const RUN_MS = 15_000;
  */
 export class VboxRegistry implements GuestRegistry {
   private readonly cache = new Map<string, { mtimeMs: number; machine: VboxMachine }>();
+  private listed?: { at: number; machines: Promise<VboxMachine[]> };
 
   constructor(private readonly runner: HostRunner) {}
 
@@ -24,6 +27,11 @@ export class VboxRegistry implements GuestRegistry {
 
   async find(name: string): Promise<GuestConfig | undefined> {
     return (await this.machine(name))?.guest;
+  }
+
+  /** After Hivedesk changed VirtualBox's machines (made, removed one): the next question lists them anew. */
+  invalidate(): void {
+    this.listed = undefined;
   }
 
   /** One machine, read now (its run-time facts, such as the VRDE port it got, are not in its settings file). */
@@ -43,7 +51,16 @@ export class VboxRegistry implements GuestRegistry {
     return new Set(parseVmList(listed.stdout).map((vm) => vm.name));
   }
 
-  private async machines(): Promise<VboxMachine[]> {
+  /** Asked by every guest of a list pass and by each request: one `list vms` answers those within FRESH_MS. */
+  private machines(): Promise<VboxMachine[]> {
+    if (this.listed && Date.now() - this.listed.at < FRESH_MS) return this.listed.machines;
+    const machines = this.readMachines();
+    this.listed = { at: Date.now(), machines };
+    machines.catch(() => (this.listed = undefined));
+    return machines;
+  }
+
+  private async readMachines(): Promise<VboxMachine[]> {
     const listed = await this.runner.run(listArgv('vms'), { timeoutMs: RUN_MS, logKey: 'virtualbox: machines (list vms)' });
     if (listed.exitCode !== 0) throw new Error(`VBoxManage list vms failed: ${listed.stderr.trim() || `exit status ${listed.exitCode}`}`);
     const vms = parseVmList(listed.stdout);

@@ -68,12 +68,16 @@ export class VirtualBoxBackend implements Backend {
   /** A machine half made is unregistered again, with its files. */
   async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
     const [register, ...rest] = this.planCreate(guest, diskSizes);
-    if (register) await this.runner.check(register.argv);
     try {
-      await this.runCommands(rest);
-    } catch (err) {
-      await this.runner.run(unregistervmArgv(guest.name, true));
-      throw err;
+      if (register) await this.runner.check(register.argv);
+      try {
+        await this.runCommands(rest);
+      } catch (err) {
+        await this.runner.run(unregistervmArgv(guest.name, true));
+        throw err;
+      }
+    } finally {
+      this.registry.invalidate();
     }
   }
 
@@ -86,7 +90,11 @@ export class VirtualBoxBackend implements Backend {
     const folder = machineFolder(this.store.root, guest.name);
     const disks = guest.disks.map((disk) => disk.name);
     const before = await listing(folder);
-    await this.runner.check(unregistervmArgv(guest.name, deleteDisks));
+    try {
+      await this.runner.check(unregistervmArgv(guest.name, deleteDisks));
+    } finally {
+      this.registry.invalidate();
+    }
     const leftover = before.filter((path) => deleteDisks || !disks.includes(path));
     await Promise.all(leftover.map((path) => rm(path, { recursive: true, force: true })));
     await rmdir(folder).catch(() => undefined); // only once empty: kept disks stay in it

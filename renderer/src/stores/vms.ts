@@ -3,6 +3,7 @@ import type { ApiError } from '../../../shared/api/errors.js';
 import { applyVmChanges, EMPTY_VM_LIST, VmFeed, type VmListCopy } from '../../../shared/api/vm-feed.js';
 import type { VmChanges } from '../../../shared/api/vms.js';
 import { invoke } from '../api/client.js';
+import { afterReply } from './action-reply.js';
 
 type Action = 'startVm' | 'stopVm' | 'powerOffVm';
 
@@ -54,14 +55,18 @@ export const useVms = create<VmsState>()((set, get) => {
       await get().load();
     },
     async run(action, name) {
+      const before = get().byName[name];
       set((s) => ({ busy: { ...s.busy, [name]: action }, errors: { ...s.errors, [name]: undefined } }));
       const result = await invoke(action, { name });
-      set((s) => ({
-        busy: { ...s.busy, [name]: undefined },
-        errors: { ...s.errors, [name]: result.ok ? undefined : result.error },
-        byName: result.ok ? { ...s.byName, [name]: result.value } : s.byName,
-        shuttingDown: { ...s.shuttingDown, [name]: action === 'stopVm' && result.ok && result.value.state !== 'stopped' },
-      }));
+      set((s) => {
+        const vm = afterReply(before, s.byName[name], result.ok ? result.value : undefined);
+        return {
+          busy: { ...s.busy, [name]: undefined },
+          errors: { ...s.errors, [name]: result.ok ? undefined : result.error },
+          byName: vm ? { ...s.byName, [name]: vm } : s.byName,
+          shuttingDown: { ...s.shuttingDown, [name]: action === 'stopVm' && result.ok && vm?.state !== 'stopped' },
+        };
+      });
     },
   };
 });
