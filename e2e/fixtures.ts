@@ -63,6 +63,8 @@ async function useSimulator(
   firmwareDir: (root: string) => string,
   /** The datastore is vm-bhyve's ZFS one (`zroot/vm`, mounted inside the sandbox) rather than a plain directory. */
   zfs = false,
+  /** The host's backend: bhyve, or the simulator's Xen Dom0 (xl) or VirtualBox (VBoxManage). */
+  backend: 'bhyve' | 'xen' | 'virtualbox' = 'bhyve',
 ): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
   const datastore = zfs ? join(root, 'vm') : await mkdtemp(join(tmpdir(), 'hivedesk-e2e-bhyve-'));
@@ -81,7 +83,9 @@ async function useSimulator(
   execFileSync(join(simBin, 'kldstat'), { env, stdio: 'ignore' });
   await mkdir(firmwareDir(root), { recursive: true });
   if (zfs) execFileSync(join(simBin, 'zfs'), ['create', '-o', `mountpoint=${datastore}`, 'zroot/vm'], { env });
-  const { child, url } = await startWebMode(datastore, ['--backend', 'bhyve'], env);
+  // The handbook's Dom0 has the bridge its DomUs join (24.7.2: cloned_interfaces="bridge0").
+  if (backend === 'xen') execFileSync(join(simBin, 'ifconfig'), ['bridge0', 'create', 'up'], { env });
+  const { child, url } = await startWebMode(datastore, ['--backend', backend], env);
   await use({ url, datastore, iso, root });
   child.kill('SIGTERM');
   await killGuests(datastore);
@@ -91,7 +95,7 @@ async function useSimulator(
 }
 
 /** A fresh browser-mode server and datastore per test, so tests cannot see each other's VMs. */
-export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; bareFreebsd: SimulatedFreeBsd; webArgs: string[]; freebsdZfs: boolean }>({
+export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; bareFreebsd: SimulatedFreeBsd; xenDom0: SimulatedFreeBsd; virtualboxHost: SimulatedFreeBsd; webArgs: string[]; freebsdZfs: boolean }>({
   /** Extra `npm run web` options for a test (`test.use({ webArgs: [...] })`). */
   webArgs: [[], { option: true }],
   /** The simulated host's datastore is vm-bhyve's ZFS one (`zroot/vm`, mounted inside the sandbox) rather than a plain directory. */
@@ -117,6 +121,10 @@ export const test = base.extend<{ app: WebApp; freebsd: SimulatedFreeBsd; bareFr
    */
   bareFreebsd: async ({}, use) =>
     useSimulator(use, (root) => ({ HIVEDESK_HOST_ROOT: join(root, 'hostfs'), HIVEDESK_USER: 'hiveuser' }), (root) => join(root, 'hostfs/usr/local/share/uefi-firmware')),
+  /** A Xen Dom0 on the FreeBSD HOST SIMULATOR (its fake xl): browser mode with the Xen backend. */
+  xenDom0: async ({}, use) => useSimulator(use, () => ({}), (root) => join(root, 'firmware'), false, 'xen'),
+  /** VirtualBox on the FreeBSD HOST SIMULATOR (its fake VBoxManage): browser mode with the VirtualBox backend. */
+  virtualboxHost: async ({}, use) => useSimulator(use, () => ({}), (root) => join(root, 'firmware'), false, 'virtualbox'),
 });
 
 export { expect } from '@playwright/test';
