@@ -95,6 +95,8 @@ test('without the VNC extension pack the screen is an "open in VirtualBox", said
 
 test("a machine made outside Hivedesk is listed; its settings are VirtualBox's; delete keeps its disk unless asked", { timeout: 60_000 }, async () => {
   vbox('createvm', '--name', 'byhand', '--ostype', 'Linux_64', '--basefolder', rig.datastore, '--register');
+  // Made outside Hivedesk: seen at the next list of VirtualBox's machines (each answers for half a second).
+  await waitFor(async () => (await call<VmSummary[]>('listVms', {})).some((vm) => vm.name === 'byhand'), 'byhand to be listed');
   const listed = await rig.vm('byhand');
   assert.equal(listed.backend, 'virtualbox');
   assert.equal(listed.profile, 'linux');
