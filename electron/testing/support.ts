@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import type { ConsoleServerMessage } from '../../shared/api/console-protocol.js';
 import type { ConsoleViewer } from '../consoles/session.js';
 import { waitUntil } from '../host/wait.js';
@@ -52,4 +53,16 @@ export async function pidsWithArg(arg: string): Promise<{ pid: number; argv: str
     if (argv.includes(arg)) found.push({ pid: Number(entry), argv });
   }
   return found;
+}
+
+/** The first bytes a TCP server sends (a VNC server's RFB version line). */
+export function firstBytes(port: number, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, host);
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString('latin1'));
+    });
+    socket.once('error', reject);
+  });
 }

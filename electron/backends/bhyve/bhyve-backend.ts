@@ -6,12 +6,8 @@ import { draftIdentity, identityFile, type IdentityDraft, storeIdentity } from '
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import { CommandFileImporter, parseJson } from '../../host/command-file.js';
 import type { HostRunner } from '../../host/run.js';
-import type { ConsolePort } from '../../../shared/api/consoles.js';
-import { consoleFileDisplay, cuEndpoint } from '../../consoles/console-file.js';
-import type { DisplayTarget } from '../../consoles/display-target.js';
-import type { ConsoleEndpoint } from '../../consoles/endpoint.js';
-import type { Backend, DeleteResult, GuestStatus, Plan, StatusReader } from '../backend.js';
-import { deleteDatastoreGuest } from '../datastore-delete.js';
+import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
+import { DatastoreBackend } from '../datastore-backend.js';
 import { diskCreateArgv, diskGrowArgv, diskPath } from '../disks.js';
 import { bhyvectlArgv } from './commands.js';
 import { fileBytes } from '../../host/file-size.js';
@@ -31,7 +27,7 @@ const TABLE_FRESH_MS = 1_000;
 const POWER_OFF_WAIT_MS = 15_000;
 
 /** FreeBSD hosts: each guest runs under a detached supervisor that loops loader + bhyve as vm-bhyve does. */
-export class BhyveBackend implements Backend {
+export class BhyveBackend extends DatastoreBackend implements Backend {
   readonly id = 'bhyve' as const;
   readonly runtimeFiles = RUNTIME_FILE_NAMES;
   /** Shows the supervisors' commands in this process's command log. */
@@ -39,25 +35,18 @@ export class BhyveBackend implements Backend {
   private table?: { at: number; rows: Promise<string | readonly TitledProcess[]> };
 
   constructor(
-    private readonly runner: HostRunner,
-    private readonly store: Datastore,
+    runner: HostRunner,
+    store: Datastore,
     private readonly settings: BhyveSettings,
     private readonly readTitles: ReadProcessTitles = readProcessTitles,
     private readonly readTable: () => Promise<TitledProcess[]> = readProcessTable,
   ) {
+    super(runner, store);
     this.commands = new CommandFileImporter(runner.log);
   }
 
   async accelerator(): Promise<string> {
     return 'bhyve (vmm)';
-  }
-
-  planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[] {
-    return guest.disks.flatMap((_, i) => this.planCreateDisk(guest, i, diskSizes[i] ?? '1G'));
-  }
-
-  async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
-    await this.runCommands(this.planCreate(guest, diskSizes));
   }
 
   planCreateDisk(guest: GuestConfig, index: number, size: string): PlannedCommand[] {
@@ -87,24 +76,6 @@ export class BhyveBackend implements Backend {
       return got.exitCode === 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
     }
     return fileBytes(this.diskPath(guest, index));
-  }
-
-  delete(guest: GuestConfig, deleteDisks: boolean): Promise<DeleteResult> {
-    return deleteDatastoreGuest(this.store, guest, deleteDisks);
-  }
-
-  /** cu on the device the guest's `console` file names for the port. */
-  consoleEndpoint(guest: GuestConfig, port: ConsolePort): Promise<ConsoleEndpoint> {
-    return cuEndpoint(this.store, guest.name, port);
-  }
-
-  /** The `vnc=` line of the guest's `console` file. */
-  display(guest: GuestConfig): Promise<DisplayTarget> {
-    return consoleFileDisplay(this.store, guest.name);
-  }
-
-  async runCommands(commands: PlannedCommand[]): Promise<void> {
-    for (const command of commands) await this.runner.check(command.argv);
   }
 
   async planStart(guest: GuestConfig): Promise<Plan> {

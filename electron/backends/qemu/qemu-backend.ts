@@ -1,20 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { AppError, configError } from '../../errors.js';
-import type { Datastore } from '../../datastore/datastore.js';
 import { exists } from '../../datastore/datastore.js';
 import { addIdentity, draftIdentity, identityFile, type IdentityDraft, macOwners, storeIdentity } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import { keysNotApplied } from '../../datastore/key-catalog.js';
-import type { HostRunner } from '../../host/run.js';
 import { installMediaProblem } from '../../host/media.js';
 import { readPid, waitForExit } from '../../host/process.js';
-import type { ConsolePort } from '../../../shared/api/consoles.js';
-import { consoleFileDisplay, cuEndpoint } from '../../consoles/console-file.js';
-import type { DisplayTarget } from '../../consoles/display-target.js';
-import type { ConsoleEndpoint } from '../../consoles/endpoint.js';
-import type { Backend, DeleteResult, GuestStatus, Plan, StatusReader } from '../backend.js';
-import { deleteDatastoreGuest } from '../datastore-delete.js';
+import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
+import { DatastoreBackend } from '../datastore-backend.js';
 import { duplicateMacs } from '../preflight.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, diskFile, type QemuPaths } from './argv.js';
@@ -29,26 +23,13 @@ const QMP_SOCKET = 'qmp.sock';
 const LOG = 'qemu.log';
 
 /** Linux hosts: one daemonized qemu-system-x86_64 per guest, found again through its pidfile. */
-export class QemuBackend implements Backend {
+export class QemuBackend extends DatastoreBackend implements Backend {
   readonly id = 'qemu' as const;
   readonly runtimeFiles = [PIDFILE, QMP_SOCKET, LOG, 'console'];
   private accelChoice?: Promise<AccelChoice>;
 
-  constructor(
-    private readonly runner: HostRunner,
-    private readonly store: Datastore,
-  ) {}
-
   async accelerator(): Promise<string> {
     return (await this.accel()).reason;
-  }
-
-  planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[] {
-    return guest.disks.flatMap((_, i) => this.planCreateDisk(guest, i, diskSizes[i] ?? '1G'));
-  }
-
-  async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
-    await this.runCommands(this.planCreate(guest, diskSizes));
   }
 
   /** Disks are sparse raw files; custom disks are storage that exists already. */
@@ -72,24 +53,6 @@ export class QemuBackend implements Backend {
 
   diskBytes(guest: GuestConfig, index: number): Promise<number | undefined> {
     return fileBytes(this.diskPath(guest, index));
-  }
-
-  delete(guest: GuestConfig, deleteDisks: boolean): Promise<DeleteResult> {
-    return deleteDatastoreGuest(this.store, guest, deleteDisks);
-  }
-
-  /** cu on the device the guest's `console` file names for the port. */
-  consoleEndpoint(guest: GuestConfig, port: ConsolePort): Promise<ConsoleEndpoint> {
-    return cuEndpoint(this.store, guest.name, port);
-  }
-
-  /** The `vnc=` line of the guest's `console` file. */
-  display(guest: GuestConfig): Promise<DisplayTarget> {
-    return consoleFileDisplay(this.store, guest.name);
-  }
-
-  async runCommands(commands: PlannedCommand[]): Promise<void> {
-    for (const command of commands) await this.runner.check(command.argv);
   }
 
   async planStart(guest: GuestConfig): Promise<Plan> {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { StartPlan, VmSummary } from '../../../shared/api/vms.js';
@@ -10,7 +9,7 @@ import { dispatch } from '../../app/dispatcher.js';
 import type { Host } from '../../app/host.js';
 import { SIMULATOR_BIN } from '../../testing/simulated-bhyve.js';
 import { SimulatedBhyveHost } from '../../testing/simulated-bhyve-host.js';
-import { Screen, waitFor } from '../../testing/support.js';
+import { firstBytes, Screen, waitFor } from '../../testing/support.js';
 
 /**
  * The VirtualBox backend's flows on the FreeBSD HOST SIMULATOR's fake VBoxManage (e2e/freebsd-host-simulator: it
@@ -74,7 +73,7 @@ test('a machine made, started, watched and stopped with VBoxManage, listed from 
 
   const target = await host.consoles.display('vbfbsd');
   assert.ok('port' in target && target.host === '127.0.0.1' && target.port >= 5900 && target.port <= 5999);
-  assert.equal(await greeting(target.port), 'RFB 003.008\n', "VRDE served as VNC by VirtualBox's VNC extension pack");
+  assert.equal(await firstBytes(target.port), 'RFB 003.008\n', "VRDE served as VNC by VirtualBox's VNC extension pack");
 
   await call('stopVm', { name: 'vbfbsd' });
   await waitFor(async () => (await rig.vm('vbfbsd')).state === 'stopped', 'vbfbsd to power off');
@@ -116,14 +115,3 @@ test("a machine made outside Hivedesk is listed; its settings are VirtualBox's; 
   assert.equal(taken.error.message, 'A VM named byhand already exists.');
 });
 
-/** The first line a VNC server sends. */
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString('latin1'));
-    });
-    socket.once('error', reject);
-  });
-}

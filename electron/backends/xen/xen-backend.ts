@@ -2,8 +2,6 @@ import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ConsolePort } from '../../../shared/api/consoles.js';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
-import { consoleFileDisplay } from '../../consoles/console-file.js';
-import type { DisplayTarget } from '../../consoles/display-target.js';
 import type { ConsoleEndpoint } from '../../consoles/endpoint.js';
 import { getValue, removeKey, serializeConf } from '../../datastore/conf.js';
 import { addIdentity, draftIdentity, identityFile, type IdentityDraft, storeIdentity } from '../../datastore/first-start.js';
@@ -15,8 +13,8 @@ import { writeFileAtomic } from '../../host/atomic-write.js';
 import { parseJson } from '../../host/command-file.js';
 import { fileBytes } from '../../host/file-size.js';
 import type { HostRunner } from '../../host/run.js';
-import type { Backend, DeleteResult, GuestStatus, Plan, StatusReader } from '../backend.js';
-import { deleteDatastoreGuest } from '../datastore-delete.js';
+import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
+import { DatastoreBackend } from '../datastore-backend.js';
 import { type DiskPlace, diskCreateArgv, diskGrowArgv, diskPath } from '../disks.js';
 import { configPathOf, planXenStart, type XenStartPlan } from './plan.js';
 import { probeXenHost } from './probe.js';
@@ -36,30 +34,20 @@ const XL_CONSOLE_DETACH = 0x1d;
  * `xl create` makes the domain, and xl's own daemon restarts it on a reboot. Hivedesk learns a run has ended when the
  * domain has gone from `xl list`, and then does what the handbook does by hand: removes the install media.
  */
-export class XenBackend implements Backend {
+export class XenBackend extends DatastoreBackend implements Backend {
   readonly id = 'xen' as const;
   readonly runtimeFiles = ['console', 'xl.cfg', RUN_FILE];
 
   constructor(
-    private readonly runner: HostRunner,
-    private readonly store: Datastore,
+    runner: HostRunner,
+    store: Datastore,
     private readonly settings: XenSettings,
-  ) {}
+  ) {
+    super(runner, store);
+  }
 
   async accelerator(): Promise<string> {
     return 'Xen (HVM domains)';
-  }
-
-  planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[] {
-    return guest.disks.flatMap((_, i) => this.planCreateDisk(guest, i, diskSizes[i] ?? '1G'));
-  }
-
-  async create(guest: GuestConfig, diskSizes: string[]): Promise<void> {
-    await this.runCommands(this.planCreate(guest, diskSizes));
-  }
-
-  delete(guest: GuestConfig, deleteDisks: boolean): Promise<DeleteResult> {
-    return deleteDatastoreGuest(this.store, guest, deleteDisks);
   }
 
   /** truncate, or `zfs create -V <size> -o volmode=dev` (handbook 24.7.3's `-V20G`, the same to getopt). */
@@ -78,10 +66,6 @@ export class XenBackend implements Backend {
 
   diskBytes(guest: GuestConfig, index: number): Promise<number | undefined> {
     return fileBytes(this.diskPath(guest, index));
-  }
-
-  async runCommands(commands: PlannedCommand[]): Promise<void> {
-    for (const command of commands) await this.runner.check(command.argv);
   }
 
   async planStart(guest: GuestConfig): Promise<Plan> {
@@ -150,14 +134,9 @@ export class XenBackend implements Backend {
   }
 
   /** `xl console <dom>` in a pty: the serial port `serial = "pty"` gives the domain. */
-  async consoleEndpoint(guest: GuestConfig, port: ConsolePort): Promise<ConsoleEndpoint> {
+  override async consoleEndpoint(guest: GuestConfig, port: ConsolePort): Promise<ConsoleEndpoint> {
     if (port !== 'com1') throw new AppError('not_found', `${guest.name} has one serial console on Xen, com1 (xl console).`);
     return { kind: 'pty', argv: privileged(this.settings, xlDomainArgv('console', guest.name)), detachKey: XL_CONSOLE_DETACH };
-  }
-
-  /** The domain's VNC server, from the `vnc=` line the start wrote. */
-  display(guest: GuestConfig): Promise<DisplayTarget> {
-    return consoleFileDisplay(this.store, guest.name);
   }
 
   /** `xl list -l` (JSON on Xen 4.x), else the table `xl list` prints; either fails on a host that is not a Dom0. */

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { StartPlan, VmSummary } from '../../../shared/api/vms.js';
 import type { Host } from '../../app/host.js';
 import { SIMULATOR_BIN } from '../../testing/simulated-bhyve.js';
 import { SimulatedBhyveHost } from '../../testing/simulated-bhyve-host.js';
-import { Screen, waitFor } from '../../testing/support.js';
+import { firstBytes, Screen, waitFor } from '../../testing/support.js';
 
 /**
  * The Xen backend's flows on the FreeBSD HOST SIMULATOR's fake `xl` (e2e/freebsd-host-simulator: it reads xl.cfg as
@@ -70,7 +69,7 @@ test('install a DomU as the handbook does: the plan shows xl.cfg, xl create runs
   // The screen: the domain's VNC server on the port the console file names, reached through the same display path.
   const target = await host.consoles.display('xenfbsd');
   assert.ok('port' in target && target.host === '127.0.0.1');
-  assert.equal(await greeting(target.port), 'RFB 003.008\n');
+  assert.equal(await firstBytes(target.port), 'RFB 003.008\n');
 
   await call('stopVm', { name: 'xenfbsd' });
   await waitFor(async () => (await rig.vm('xenfbsd')).state === 'stopped', 'xenfbsd to shut down');
@@ -108,14 +107,3 @@ test('power off is xl destroy; delete removes the guest and, when asked, its dis
   assert.ok(!(await call<VmSummary[]>('listVms', {})).some((v) => v.name === 'xenoff'));
 });
 
-/** The first line a VNC server sends. */
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString('latin1'));
-    });
-    socket.once('error', reject);
-  });
-}
