@@ -29,7 +29,8 @@ function readOnly(argv: string[]): boolean {
   const [tool, ...args] = argv;
   if (tool === 'kldstat') return true;
   if (tool === 'sysctl') return args.every((a) => !a.includes('='));
-  if (tool === 'ifconfig') return args.length === 0 || (args.length === 1 && (args[0] === '-l' || !args[0]?.startsWith('-')));
+  // `ifconfig -g <group>` lists a group's members: how vm-bhyve finds a switch's bridge.
+  if (tool === 'ifconfig') return args.length === 0 || (args.length === 1 && (args[0] === '-l' || !args[0]?.startsWith('-'))) || (args.length === 2 && args[0] === '-g');
   return false;
 }
 
