@@ -42,6 +42,7 @@ export async function openDatastore(location: DatastoreLocation, options: OpenOp
     log,
     runner: core.runner,
     isUp: async (name) => isUp(await core.vms.state(name)),
+    serialLogWriter: (name) => core.vms.serialLogWriter(name),
     ...(options.consoleInputBytesPerSecond ? { inputBytesPerSecond: options.consoleInputBytesPerSecond } : {}),
     onBadges: (badges) => emit('onDidChangeConsoleBadges', badges),
   });

@@ -1,3 +1,4 @@
+import type { SerialLogWriter } from '../consoles/serial-log.js';
 import { ConsolePort } from '../../shared/api/consoles.js';
 import { VmName } from '../../shared/validation.js';
 import { type BackendId, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
@@ -135,6 +136,10 @@ export class VmService {
   async state(name: string): Promise<VmSummary['state']> {
     const guest = await this.guest(name);
     return (await this.backend(guest).status(guest)).state;
+  }
+
+  async serialLogWriter(name: string): Promise<SerialLogWriter> {
+    return this.backend(await this.guest(name)).serialLogWriter;
   }
 
   /** The process that runs the guest, for its activity; undefined when it does not run here. */

@@ -1,3 +1,4 @@
+import type { SerialLogWriter } from '../consoles/serial-log.js';
 import type { BackendId, PlannedCommand, StartPlan, VmState } from '../../shared/api/vms.js';
 import type { GuestConfig } from '../datastore/guest-config.js';
 
@@ -19,6 +20,8 @@ export interface Backend {
   readonly id: BackendId;
   /** Files in a guest's directory that belong to one run, not to the guest: a clone leaves them out. */
   readonly runtimeFiles: readonly string[];
+  /** Who keeps the serial log from power-on: the hypervisor itself, or Hivedesk's console while it is open. */
+  readonly serialLogWriter: SerialLogWriter;
   /** A short description of how guests will run here, e.g. "KVM" or "TCG (no usable /dev/kvm)". */
   accelerator(): Promise<string>;
   /** The host commands that create the guest's disks, exactly as `create` runs them. */

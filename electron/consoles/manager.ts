@@ -12,6 +12,8 @@ import type { CommandLog } from '../host/command-log.js';
 import { waitUntil } from '../host/wait.js';
 import { letCuOpen } from './cu-access.js';
 import { ConsoleSession } from './session.js';
+import { serialLogPath } from '../datastore/serial-logs.js';
+import { SerialLog, type SerialLogWriter } from './serial-log.js';
 
 export interface ConsoleManagerOptions {
   store: Datastore;
@@ -24,6 +26,8 @@ export interface ConsoleManagerOptions {
   onBadges?: (badges: ConsoleBadges) => void;
   /** Runs what a console needs besides cu (finding and stopping a cu that holds the line). */
   runner: HostRunner;
+  /** Who keeps a guest's serial log from power-on; without this, consoles keep none. */
+  serialLogWriter?: (name: string) => Promise<SerialLogWriter>;
 }
 
 /** One shared session per guest serial port, opened on first use and ended when the guest stops. */
@@ -46,6 +50,7 @@ export class ConsoleManager {
     if (!(await this.o.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
     const device = await this.device(name, port);
     await letCuOpen(device);
+    const writer = await this.o.serialLogWriter?.(name);
     const again = this.sessions.get(key);
     if (again) return again;
     const rate = this.o.inputBytesPerSecond ? { inputBytesPerSecond: this.o.inputBytesPerSecond } : {};
@@ -58,6 +63,7 @@ export class ConsoleManager {
       },
       onBadge: (badge) => this.badge({ name, port, badge }),
       onHeld: () => void lineHolder(device, this.o.runner).then((holder) => session.setHeld(holder ?? null)),
+      ...(writer ? { serialLog: new SerialLog(serialLogPath(this.o.store.guestDir(name), port), writer) } : {}),
       ...rate,
     });
     this.sessions.set(key, session);

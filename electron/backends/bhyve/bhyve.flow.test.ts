@@ -119,6 +119,34 @@ test('start from disk, survive a GUI restart, stop with the ACPI power button', 
   assert.equal((await vm('fbsd')).lastFault, undefined);
 });
 
+test('the console keeps the serial log: after a GUI restart the first tab starts with what the guest said before', { timeout: 120_000 }, async () => {
+  await call('startVm', { name: 'fbsd' });
+  const { session, screen } = await loginPrompt('fbsd');
+  session.write('root\r');
+  await screen.expect('# ');
+  session.write('echo said-before\r');
+  await screen.expect('said-before');
+  session.end('the app closed');
+  await session.closed;
+
+  const again = await createHost({ datastore, backend: 'bhyve' });
+  try {
+    const later = await again.consoles.session('fbsd', 'com1');
+    const tab = new Screen();
+    later.attach(tab);
+    assert.match(tab.text, /login: [^]*said-before/, 'shown at once, before the line says anything new');
+    later.end('stopped');
+    await later.closed;
+  } finally {
+    again.dispose();
+  }
+  const log = join(datastore, 'fbsd', '.hivedesk', 'console-com1.log');
+  assert.match(await readFile(log, 'utf8'), /said-before/);
+  await call('powerOffVm', { name: 'fbsd' });
+  await call('startVm', { name: 'fbsd' });
+  assert.match(await readFile(`${log}.1`, 'utf8'), /said-before/, 'the next start keeps the last run as .1');
+});
+
 test('power off a booted guest: bhyvectl --force-poweroff, then the instance is destroyed', async () => {
   await call('startVm', { name: 'fbsd' });
   await loginPrompt('fbsd');

@@ -24,7 +24,7 @@ test('a guest installing from an ISO under TCG', () => {
     '-boot', 'order=cd',
     '-netdev', 'user,id=net0',
     '-device', 'virtio-net-pci,netdev=net0',
-    '-chardev', 'pty,id=com1',
+    '-chardev', 'pty,id=com1,logfile=/vm/web1/.hivedesk/console-com1.log,logappend=on',
     '-serial', 'chardev:com1',
     '-display', 'none',
     '-qmp', 'unix:/vm/web1/qmp.sock,server=on,wait=off',
@@ -66,12 +66,19 @@ test('commas in paths are doubled, as QEMU option syntax needs', () => {
   assert.ok(argv.includes('file=/iso/a,,b.iso,media=cdrom,readonly=on'));
 });
 
-test('every serial port gets its own pty chardev', () => {
+test('every serial port gets its own pty chardev, logged from power-on to a file of its own', () => {
   const argv = buildQemuArgv({ ...guest, comports: ['com1', 'com2'] }, paths, 'tcg');
-  assert.deepEqual(
-    argv.filter((_, i) => argv[i - 1] === '-chardev' || argv[i - 1] === '-serial'),
-    ['pty,id=com1', 'chardev:com1', 'pty,id=com2', 'chardev:com2'],
-  );
+  assert.deepEqual(argv.filter((_, i) => argv[i - 1] === '-chardev' || argv[i - 1] === '-serial'), [
+    'pty,id=com1,logfile=/vm/web1/.hivedesk/console-com1.log,logappend=on',
+    'chardev:com1',
+    'pty,id=com2,logfile=/vm/web1/.hivedesk/console-com2.log,logappend=on',
+    'chardev:com2',
+  ]);
+});
+
+test('a comma in the guest directory cannot add chardev options', () => {
+  const argv = buildQemuArgv(guest, { ...paths, dir: '/vm/a,mux=on' }, 'tcg');
+  assert.ok(argv.includes('pty,id=com1,logfile=/vm/a,,mux=on/.hivedesk/console-com1.log,logappend=on'));
 });
 
 test('a networkN_mac that is not a MAC address is refused, not passed on as device options', () => {

@@ -1,4 +1,5 @@
 import { parseSizeMiB } from '../../../shared/validation.js';
+import { serialLogPath } from '../../datastore/serial-logs.js';
 import { checkedMac, cpuSpec, type DiskConfig, type GuestConfig } from '../../datastore/guest-config.js';
 
 export type Accelerator = 'kvm' | 'tcg';
@@ -44,7 +45,8 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
       '-device', `${NIC_MODEL[nic.type] ?? 'virtio-net-pci'},netdev=net${i}${checkedMac(nic, i) ? `,mac=${nic.mac}` : ''}`,
     ]),
     ...(guest.virtRandom ? ['-device', 'virtio-rng-pci'] : []),
-    ...guest.comports.flatMap((port) => ['-chardev', `pty,id=${port}`, '-serial', `chardev:${port}`]),
+    // QEMU logs each port from power-on, whether anyone has it open or not (see SerialLog).
+    ...guest.comports.flatMap((port) => ['-chardev', `pty,id=${port},logfile=${optionValue(serialLogPath(paths.dir, port))},logappend=on`, '-serial', `chardev:${port}`]),
     '-display', 'none',
     '-qmp', `unix:${optionValue(paths.qmpSocket)},server=on,wait=off`,
     '-pidfile', paths.pidFile,

@@ -17,6 +17,7 @@ import { fileBytes } from '../../host/file-size.js';
 import { serializeConf } from '../../datastore/conf.js';
 import { recordBootedConf } from '../../datastore/conf-history.js';
 import { qmpExecute } from './qmp.js';
+import { startSerialLogs } from '../../datastore/serial-logs.js';
 
 const POWER_OFF_WAIT_MS = 5000;
 const PIDFILE = 'qemu.pid';
@@ -27,6 +28,7 @@ const LOG = 'qemu.log';
 export class QemuBackend implements Backend {
   readonly id = 'qemu' as const;
   readonly runtimeFiles = [PIDFILE, QMP_SOCKET, LOG, 'console'];
+  readonly serialLogWriter = 'hypervisor' as const;
   private accelChoice?: Promise<AccelChoice>;
 
   constructor(
@@ -116,6 +118,7 @@ export class QemuBackend implements Backend {
     await storeIdentity(this.store, guest.name, identity.values);
     const paths = this.paths(guest.name);
     await this.store.removeRuntime(guest.name, QMP_SOCKET);
+    await startSerialLogs(this.store.guestDir(guest.name), guest.comports);
     for (const command of plan.commands) await this.runner.check(command.argv);
     if (booted) await recordBootedConf(this.store.guestDir(guest.name), serializeConf(addIdentity(booted, identity.values)));
     await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,28 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   // The old console file names a pty that may be reused by now: it must not be opened again.
   const reopened = await dispatch(handlers, 'openConsole', { name: 'tiny', port: 'com1' });
   assert.deepEqual(reopened, { ok: false, error: { code: 'conflict', message: 'tiny is not running: start it to use its console.' } });
+});
+
+test('a guest started from the command line, no console open: the first tab opened later shows its boot from power-on', { timeout: 120_000 }, async () => {
+  const cli = promisify(execFile);
+  await cli(process.execPath, ['--import', 'tsx', join(repo, 'electron/cli/hivedesk.ts'), 'start', 'tiny', '--datastore', datastore, '--backend', 'qemu'], { cwd: repo, timeout: 60_000 });
+  const log = join(datastore, 'tiny', '.hivedesk', 'console-com1.log');
+  await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('guest# '), 'the guest prompt in its serial log', 60_000);
+  assert.match(await readFile(`${log}.1`, 'utf8'), /Hivedesk test guest/, 'the last run is kept as .1');
+
+  try {
+    const session = await host.consoles.session('tiny', 'com1');
+    const screen = new Screen();
+    session.attach(screen);
+    await screen.expect('Connected');
+    // GRUB's line and the guest's banner came before any cu was there to read them, and are shown once.
+    assert.match(screen.text, /^[^]*Booting .Hivedesk test guest'[^]*Hivedesk test guest[^]*guest# [^]*Connected/);
+    assert.equal(screen.text.split('Booting').length, 2);
+    session.write('echo late-$((6*7))\r');
+    await screen.expect('late-42');
+  } finally {
+    await call('powerOffVm', { name: 'tiny' });
+  }
 });
 
 test('a running guest’s QEMU reports CPU and memory while watched; power off ends the guest at once', { timeout: 120_000 }, async () => {
