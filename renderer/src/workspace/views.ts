@@ -36,5 +36,20 @@ export function viewId(view: View): string {
   }
 }
 
+/** The guests a view shows: its tab means nothing once another datastore is open. */
+export function viewGuests(view: View): string[] {
+  switch (view.kind) {
+    case 'vm':
+    case 'console':
+      return [view.name];
+    case 'split':
+      return [view.left.name, view.right.name];
+    case 'machines':
+    case 'jobs':
+    case 'host-setup':
+      return [];
+  }
+}
+
 export const MACHINES: View = { kind: 'machines' };
 export const HOST_SETUP: View = { kind: 'host-setup' };
