@@ -21,12 +21,13 @@ import { qmpExecute } from './qmp.js';
 const POWER_OFF_WAIT_MS = 5000;
 const PIDFILE = 'qemu.pid';
 const QMP_SOCKET = 'qmp.sock';
+const VNC_SOCKET = 'vnc.sock';
 const LOG = 'qemu.log';
 
 /** Linux hosts: one daemonized qemu-system-x86_64 per guest, found again through its pidfile. */
 export class QemuBackend implements Backend {
   readonly id = 'qemu' as const;
-  readonly runtimeFiles = [PIDFILE, QMP_SOCKET, LOG, 'console'];
+  readonly runtimeFiles = [PIDFILE, QMP_SOCKET, VNC_SOCKET, LOG, 'console'];
   private accelChoice?: Promise<AccelChoice>;
 
   constructor(
@@ -118,7 +119,9 @@ export class QemuBackend implements Backend {
     await this.store.removeRuntime(guest.name, QMP_SOCKET);
     for (const command of plan.commands) await this.runner.check(command.argv);
     if (booted) await recordBootedConf(this.store.guestDir(guest.name), serializeConf(addIdentity(booted, identity.values)));
-    await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));
+    // vm-bhyve's console file names the screen too, so the display tab finds it as it finds a bhyve guest's.
+    const screen: Record<string, string> = guest.graphics ? { vnc: `unix:${paths.vncSocket}` } : {};
+    await this.store.writeConsoles(guest.name, { ...(await this.serialPtys(paths.qmpSocket)), ...screen });
   }
 
   async stop(guest: GuestConfig): Promise<void> {
@@ -151,6 +154,7 @@ export class QemuBackend implements Backend {
     return {
       dir: this.store.guestDir(name),
       qmpSocket: this.store.runtimePath(name, QMP_SOCKET),
+      vncSocket: this.store.runtimePath(name, VNC_SOCKET),
       pidFile: this.store.runtimePath(name, PIDFILE),
       logFile: this.store.runtimePath(name, LOG),
     };
@@ -197,6 +201,7 @@ export class QemuBackend implements Backend {
   private async cleanup(name: string): Promise<void> {
     await this.store.removeRuntime(name, 'console');
     await this.store.removeRuntime(name, QMP_SOCKET);
+    await this.store.removeRuntime(name, VNC_SOCKET);
   }
 }
 
