@@ -27,9 +27,10 @@ async function simulatorCommands(root: string): Promise<string[][]> {
 /** Commands that only look: what Hivedesk reads the host with, before and after each fix. */
 function readOnly(argv: string[]): boolean {
   const [tool, ...args] = argv;
-  if (tool === 'kldstat') return true;
+  if (tool === 'kldstat' || tool === 'netstat') return true;
   if (tool === 'sysctl') return args.every((a) => !a.includes('='));
-  if (tool === 'ifconfig') return args.length === 0 || (args.length === 1 && (args[0] === '-l' || !args[0]?.startsWith('-')));
+  // `ifconfig -g <group>` lists a group's members (how a plan finds a switch's bridge).
+  if (tool === 'ifconfig') return args.length === 0 || (args.length === 1 && (args[0] === '-l' || !args[0]?.startsWith('-'))) || (args.length === 2 && args[0] === '-g');
   return false;
 }
 
