@@ -43,9 +43,11 @@ test('Display shows the guest\'s screen, keys typed there reach it, and its tool
   await page.goto(app.url);
   const wizard = await wizardToSummary(page, { name: 'screen1', os: 'linux', cpus: '1', memory: '256M', diskSize: '1G', installMedia: app.iso });
   // The wizard's exact boot command serves the Linux guest's screen on its socket, with a tablet.
+  await expect(wizard.getByRole('definition').filter({ hasText: '1024×768' })).toHaveText('1024×768, with a USB tablet; Display shows it');
   const plan = wizard.getByRole('list', { name: 'Commands that will run' });
   await expect(plan).toContainText('-vnc unix:');
   await expect(plan).toContainText('-device qemu-xhci -device usb-tablet -display none');
+  await page.screenshot({ path: shots('display-wizard-summary') });
   await wizard.getByRole('button', { name: 'Create' }).click();
 
   const row = page.getByRole('row', { name: 'screen1' });
