@@ -27,9 +27,9 @@ async function simulatorCommands(root: string): Promise<string[][]> {
 /** Commands that only look: what Hivedesk reads the host with, before and after each fix. */
 function readOnly(argv: string[]): boolean {
   const [tool, ...args] = argv;
-  if (tool === 'kldstat') return true;
+  if (tool === 'kldstat' || tool === 'netstat') return true;
   if (tool === 'sysctl') return args.every((a) => !a.includes('='));
-  // `ifconfig -g <group>` lists a group's members: how vm-bhyve finds a switch's bridge.
+  // `ifconfig -g <group>` lists a group's members (how a plan finds a switch's bridge).
   if (tool === 'ifconfig') return args.length === 0 || (args.length === 1 && (args[0] === '-l' || !args[0]?.startsWith('-'))) || (args.length === 2 && args[0] === '-g');
   return false;
 }

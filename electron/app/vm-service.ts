@@ -1,5 +1,6 @@
 import type { SerialLogWriter } from '../consoles/serial-log.js';
 import { ConsolePort } from '../../shared/api/consoles.js';
+import { isUefi } from '../../shared/api/settings.js';
 import { VmName } from '../../shared/validation.js';
 import { type BackendId, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
 import type { Backend, Plan, StatusReader } from '../backends/backend.js';
@@ -51,7 +52,7 @@ export class VmService {
   }
 
   private unreadable(name: string, err: Error): VmSummary {
-    return { name, backend: this.defaultBackend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', disks: [], consoles: [], lastFault: `Hivedesk cannot read this guest: ${err.message}` };
+    return { name, backend: this.defaultBackend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', disks: [], consoles: [], display: false, lastFault: `Hivedesk cannot read this guest: ${err.message}` };
   }
 
   async planCreateVm(input: CreateVmInput): Promise<Plan> {
@@ -205,6 +206,7 @@ export class VmService {
       profile: guest.profile,
       disks: guest.disks.map((d) => d.name),
       consoles: serialPorts(guest),
+      display: hasScreen(guest, pending),
       ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
       ...(status.lastFault ? { lastFault: status.lastFault } : {}),
@@ -248,6 +250,15 @@ export function nameTaken(name: string, holder: NameHolder, field = 'name'): App
 async function refuseMedia(path: string): Promise<void> {
   const problem = await installMediaProblem(path);
   if (problem) throw new AppError('invalid_input', problem, { installMedia: problem });
+}
+
+/**
+ * Whether the guest has a screen to show. A running guest has the one it booted with: a framebuffer turned on or
+ * off since is pending (it changes at the next start). bhyve gives a screen to UEFI guests only.
+ */
+function hasScreen(guest: GuestConfig, pending: readonly string[]): boolean {
+  const configured = guest.graphics !== undefined && (guest.backend === 'qemu' || isUefi(guest.loader));
+  return configured !== pending.includes('graphics.enabled');
 }
 
 function serialPorts(guest: GuestConfig): ConsolePort[] {

@@ -1,5 +1,5 @@
 import { BackendId, type CreateVmInput } from '../../shared/api/vms.js';
-import { PROFILES } from '../../shared/profiles.js';
+import { NEW_SCREEN_RESOLUTION, PROFILES } from '../../shared/profiles.js';
 import { type ConfDocument, entries, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
 import { newMac, newUuid } from './identity.js';
 
@@ -247,6 +247,8 @@ export function newGuestDoc(input: CreateVmInput, backend: BackendId): ConfDocum
     [KEY.profile, input.profile],
   ];
   if (input.installMedia) values.push([KEY.installMedia, input.installMedia]);
+  // On loopback, written out: vm-bhyve's own default is every address.
+  if (profile.screen) values.push(['graphics', 'yes'], ['graphics_listen', '127.0.0.1'], ['graphics_res', NEW_SCREEN_RESOLUTION], ['xhci_mouse', 'yes']);
   return values.reduce((doc, [k, v]) => setValue(doc, k, v), parseConf(''));
 }
 

@@ -17,7 +17,7 @@ interface KeyGroup {
 }
 
 const BHYVE_ONLY = 'it is a bhyve setting';
-const NO_DISPLAY = 'QEMU guests have no display in Hivedesk yet';
+const VNC_SOCKET = "QEMU serves the screen on a unix socket in the guest's directory, which only this host's user reaches";
 const USER_NET = 'QEMU guests use user-mode networking (NAT), not taps';
 const AS_ROOT = 'vm-bhyve runs it as root at every boot; Hivedesk runs no scripts or resource limits for a guest yet';
 const CREATE_TIME = 'vm-bhyve uses it when it creates disks; Hivedesk does not pass ZFS options yet';
@@ -41,9 +41,13 @@ export const KEY_CATALOG: readonly KeyGroup[] = [
   { keys: /^network\d+_span$/, bhyve: true, qemu: USER_NET, active: flag },
   { keys: /^passthru\d+(_options)?$/, bhyve: true, qemu: 'PCI passthrough is not supported on QEMU in Hivedesk yet' },
   { keys: /^virt_random$/, bhyve: true, qemu: true, active: flag },
-  { keys: /^graphics$/, bhyve: true, qemu: NO_DISPLAY, active: flag },
-  { keys: /^(graphics_(port|listen|res|wait|vga)|vnc_password)$/, bhyve: true, qemu: NO_DISPLAY },
-  { keys: /^xhci_mouse$/, bhyve: true, qemu: NO_DISPLAY, active: flag },
+  { keys: /^(graphics|xhci_mouse)$/, bhyve: true, qemu: true, active: flag },
+  { keys: /^graphics_res$/, bhyve: true, qemu: true },
+  // A socket only this host's user reaches is what a loopback address asks for.
+  { keys: /^graphics_listen$/, bhyve: true, qemu: VNC_SOCKET, active: (v) => !['127.0.0.1', 'localhost', '::1'].includes(v) },
+  { keys: /^(graphics_port|vnc_password)$/, bhyve: true, qemu: VNC_SOCKET },
+  { keys: /^graphics_wait$/, bhyve: true, qemu: 'QEMU boots the guest without waiting for a viewer' },
+  { keys: /^graphics_vga$/, bhyve: true, qemu: BHYVE_ONLY },
   { keys: /^sound$/, bhyve: true, qemu: 'QEMU guests get no sound device in Hivedesk yet', active: flag },
   { keys: /^sound_(play|rec)$/, bhyve: true, qemu: 'QEMU guests get no sound device in Hivedesk yet' },
   { keys: /^virt_console\d+$/, bhyve: true, qemu: 'QEMU guests get no virtio-console ports in Hivedesk yet' },
