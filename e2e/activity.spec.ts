@@ -44,7 +44,9 @@ test('a running guest shows its activity; Open datastore refuses a folder that i
     await dialog.getByRole('button', { name: 'Open' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole('definition').filter({ hasText: elsewhere })).toBeVisible();
-    await page.getByRole('tab', { name: 'Machines' }).click();
+    // tiny's page belonged to the other datastore: its tab closed, and Machines shows this one's (none).
+    await expect(page.getByRole('tab', { name: /tiny/ })).toHaveCount(0);
+    await expect(page.getByRole('tab', { name: 'Machines' })).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByText('No virtual machines yet')).toBeVisible();
 
     // Back: the guest kept running all along.

@@ -31,7 +31,7 @@ async function simulatorCommands(root: string): Promise<string[][]> {
 /** Commands that only look: what Hivedesk reads the host with, before and after each fix. */
 function readOnly(argv: string[]): boolean {
   const [tool, ...args] = argv;
-  if (tool === 'kldstat') return true;
+  if (tool === 'kldstat' || tool === 'netstat') return true;
   if (tool === 'sysctl') return args.every((a) => !a.includes('='));
   if (tool === 'ifconfig') return args.length === 0 || (args.length === 1 && (args[0] === '-l' || !args[0]?.startsWith('-'))) || (args.length === 2 && args[0] === '-g');
   // The simulator has VirtualBox's and Xen's tools too: Hivedesk lists their guests every second.

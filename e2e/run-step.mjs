@@ -46,6 +46,11 @@ export async function runStep(argv, { cwd, timeoutMs, env = {}, stdout = 'inheri
   });
   // What the step left behind may hold its output open, so it goes before the output is awaited.
   await stopEverything(step);
+  // A process caught in the middle of exec shows no environment yet: while the output stays open, look again.
+  for (let look = 0; !end.error && !(await settlesWithin(closed, 250)); look++) {
+    if (look === 20) child.stdout?.destroy();
+    else await stopEverything(step);
+  }
   if (!end.error) await closed;
   clearTimeout(limit);
   clearTimeout(escalation);
@@ -59,6 +64,12 @@ export async function runStep(argv, { cwd, timeoutMs, env = {}, stdout = 'inheri
         : `exited with status ${end.status}`;
   const leftovers = [...step.stopped].map(([pid, command]) => `${pid} ${command}`);
   return { ok: !timedOut && end.status === 0, how, timedOut, output, leftovers };
+}
+
+function settlesWithin(promise, ms) {
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
 }
 
 /** For run-tests.mjs's own SIGINT/SIGTERM: stops every step still running. */

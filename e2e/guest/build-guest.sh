@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the tiny bootable guest ISO used by Hivedesk's integration/e2e tests:
-# Debian cloud kernel + busybox initramfs with a root shell on ttyS0.
+# Debian cloud kernel + busybox initramfs with a root shell on ttyS0 and one on
+# the screen (tty1).
 #
 #   bash e2e/guest/build-guest.sh [OUTDIR]     (default: <repo>/.cache/guest)
 #
@@ -107,8 +108,11 @@ iso_root=$tmp/iso
 mkdir -p "$iso_root/boot/grub"
 cp "$kernel" "$iso_root/boot/vmlinuz"
 cp "$tmp/initrd.gz" "$iso_root/boot/initrd.gz"
-# The app only gives the guest a serial port, so GRUB and the kernel both talk
-# there. Boot-time choices, measured under TCG (no KVM):
+# GRUB and the kernel talk on the serial port and on the screen (VGA text),
+# which the display tests read. /dev/console is the last console= (ttyS0), so
+# the serial shell and the console tests are as before; consoleblank=0 keeps
+# the screen from going black while a test looks at it. Boot-time choices,
+# measured under TCG (no KVM):
 # - linux16, not linux: GRUB's 32-bit loader stages the kernel at 1 MiB and
 #   then moves all of init_size (~54 MB) to 16 MiB with a byte-wise backward
 #   "rep movsb", which TCG runs at ~20 MB/s: ~2.7 s. linux16 boots in place.
@@ -121,7 +125,7 @@ terminal_input serial console
 terminal_output serial console
 set timeout=0
 menuentry "Hivedesk test guest" {
-    linux16 /boot/vmlinuz console=ttyS0,115200 quiet panic=-1 cryptomgr.notests
+    linux16 /boot/vmlinuz console=tty0 console=ttyS0,115200 consoleblank=0 quiet panic=-1 cryptomgr.notests
     initrd16 /boot/initrd.gz
 }
 EOF

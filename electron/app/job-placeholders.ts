@@ -28,6 +28,7 @@ function placeholder(job: JobRecord, source: VmSummary | undefined, defaultBacke
     profile: source?.profile ?? 'other',
     disks: source?.disks ?? [],
     consoles: [],
+    display: false,
     job: { id: job.id, title: job.title },
   };
 }

@@ -43,6 +43,7 @@ export async function openDatastore(location: DatastoreLocation, options: OpenOp
     display: (name) => core.vms.display(name),
     runner: core.runner,
     isUp: async (name) => isUp(await core.vms.state(name)),
+    serialLog: (name, port) => core.vms.serialLog(name, port),
     ...(options.consoleInputBytesPerSecond ? { inputBytesPerSecond: options.consoleInputBytesPerSecond } : {}),
     onBadges: (badges) => emit('onDidChangeConsoleBadges', badges),
   });

@@ -5,7 +5,7 @@ import type { VmChanges, VmState, VmSummary } from '../../shared/api/vms.js';
 import { VmMonitor } from './vm-monitor.js';
 
 function guest(name: string, state: VmState = 'stopped'): VmSummary {
-  return { name, backend: 'qemu', state, cpus: 1, memory: '256M', profile: 'linux', disks: [], consoles: ['com1'] };
+  return { name, backend: 'qemu', state, cpus: 1, memory: '256M', profile: 'linux', disks: [], consoles: ['com1'], display: false };
 }
 
 /** A monitor over a list the test edits, recording what it sends. */

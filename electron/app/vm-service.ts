@@ -1,4 +1,7 @@
+import { SerialLog } from '../consoles/serial-log.js';
+import { serialLogPath } from '../datastore/serial-logs.js';
 import { ConsolePort } from '../../shared/api/consoles.js';
+import { isUefi } from '../../shared/api/settings.js';
 import { VmName } from '../../shared/validation.js';
 import { type BackendId, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
 import type { Backend, DeleteResult, Plan, StatusReader } from '../backends/backend.js';
@@ -85,7 +88,7 @@ export class VmService {
   }
 
   private unreadable(name: string, err: Error, backend = this.defaultBackend): VmSummary {
-    return { name, backend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', disks: [], consoles: [], lastFault: `Hivedesk cannot read this guest: ${err.message}` };
+    return { name, backend, state: 'stopped', cpus: 0, memory: '?', profile: 'other', disks: [], consoles: [], display: false, lastFault: `Hivedesk cannot read this guest: ${err.message}` };
   }
 
   /** What `createVm` runs and writes (the guest's .conf, its disks, a registry's records), then what its first start would. */
@@ -193,6 +196,12 @@ export class VmService {
     return (await this.backend(guest).status(guest)).state;
   }
 
+  /** A port's serial log, kept in the guest's folder by its hypervisor or by the console while it is open. */
+  async serialLog(name: string, port: ConsolePort): Promise<SerialLog> {
+    const { serialLogWriter } = this.backend(await this.guest(name));
+    return new SerialLog(serialLogPath(this.store.guestDir(name), port), serialLogWriter);
+  }
+
   /** The process that runs the guest, for its activity; undefined when it does not run here. */
   async hypervisorPid(name: string): Promise<number | undefined> {
     const guest = await this.guest(name);
@@ -257,6 +266,7 @@ export class VmService {
       profile: guest.profile,
       disks: guest.disks.map((d) => d.name),
       consoles: serialPorts(guest),
+      display: hasScreen(guest, pending),
       ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
       ...(status.lastFault ? { lastFault: status.lastFault } : {}),
@@ -325,6 +335,15 @@ export function nameTaken(name: string, holder: NameHolder, field = 'name'): App
 async function refuseMedia(path: string): Promise<void> {
   const problem = await installMediaProblem(path);
   if (problem) throw new AppError('invalid_input', problem, { installMedia: problem });
+}
+
+/**
+ * Whether the guest has a screen to show. A running guest has the one it booted with: a framebuffer turned on or
+ * off since is pending (it changes at the next start). bhyve gives a screen to UEFI guests only.
+ */
+function hasScreen(guest: GuestConfig, pending: readonly string[]): boolean {
+  const configured = guest.graphics !== undefined && (guest.backend === 'qemu' || isUefi(guest.loader));
+  return configured !== pending.includes('graphics.enabled');
 }
 
 function serialPorts(guest: GuestConfig): ConsolePort[] {

@@ -1,4 +1,5 @@
 import type { ConsolePort } from '../../shared/api/consoles.js';
+import type { SerialLogWriter } from '../consoles/serial-log.js';
 import type { BackendId, PlannedCommand, StartPlan, VmState } from '../../shared/api/vms.js';
 import type { DisplayTarget } from '../consoles/display-target.js';
 import type { ConsoleEndpoint } from '../consoles/endpoint.js';
@@ -56,6 +57,8 @@ export interface Backend {
   readonly runtimeFiles: readonly string[];
   /** Set when the hypervisor keeps its guests itself; absent, its guests are the datastore's .conf files. */
   readonly registry?: GuestRegistry;
+  /** Who keeps the serial log from power-on: the hypervisor itself, or Hivedesk's console while it is open. */
+  readonly serialLogWriter: SerialLogWriter;
   /** A short description of how guests will run here, e.g. "KVM" or "TCG (no usable /dev/kvm)". */
   accelerator(): Promise<string>;
   /** The host commands that make a new guest (its disks; a registry's own records), exactly as `create` runs them. */

@@ -72,6 +72,11 @@ export class CuInput implements LineInput {
     private readonly settleMs = SETTLE_MS,
   ) {}
 
+  /** cu has said it holds the line (keys may still have to wait for its terminal to be raw). */
+  get hasLine(): boolean {
+    return this.state === 'settling' || this.state === 'open';
+  }
+
   /** cu's output: its banner starts the wait for its terminal to be raw. */
   watch(output: Buffer): void {
     if (this.state !== 'starting') return;

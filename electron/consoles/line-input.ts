@@ -4,6 +4,8 @@ export interface LineInput {
   watch(output: Buffer): void;
   /** Sends keys once the line is ready; says whether it did (before that, or once closed, nothing goes). */
   write(keys: Buffer): boolean;
+  /** The line is the guest's now: what it says from here on is live, not a program's banner. */
+  readonly hasLine: boolean;
   close(): void;
 }
 
@@ -20,6 +22,10 @@ export class DirectInput implements LineInput {
     if (this.state !== 'starting') return;
     this.state = 'open';
     this.onOpen();
+  }
+
+  get hasLine(): boolean {
+    return this.state === 'open';
   }
 
   watch(): void {}

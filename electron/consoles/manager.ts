@@ -10,6 +10,7 @@ import { lineHolder } from './line-holder.js';
 import type { CommandLog } from '../host/command-log.js';
 import { waitUntil } from '../host/wait.js';
 import { ConsoleSession } from './session.js';
+import type { SerialLog } from './serial-log.js';
 
 export interface ConsoleManagerOptions {
   log: CommandLog;
@@ -25,6 +26,8 @@ export interface ConsoleManagerOptions {
   onBadges?: (badges: ConsoleBadges) => void;
   /** Runs what a console needs besides cu (finding and stopping a cu that holds the line). */
   runner: HostRunner;
+  /** A guest port's serial log from power-on, as its backend keeps it; without this, consoles keep none. */
+  serialLog?: (name: string, port: ConsolePort) => Promise<SerialLog | undefined>;
 }
 
 /** One shared session per guest serial port, opened on first use and ended when the guest stops. */
@@ -38,7 +41,6 @@ export class ConsoleManager {
 
   constructor(private readonly o: ConsoleManagerOptions) {}
 
-
   async session(name: string, port: ConsolePort): Promise<ConsoleSession> {
     const key = `${name}:${port}`;
     const existing = this.sessions.get(key);
@@ -46,6 +48,7 @@ export class ConsoleManager {
     await this.ending.get(key);
     if (!(await this.o.isUp(name))) throw new AppError('conflict', `${name} is not running: start it to use its console.`);
     const endpoint = await this.o.endpoint(name, port);
+    const serialLog = await this.o.serialLog?.(name, port);
     const again = this.sessions.get(key);
     if (again) return again;
     const rate = this.o.inputBytesPerSecond ? { inputBytesPerSecond: this.o.inputBytesPerSecond } : {};
@@ -59,6 +62,7 @@ export class ConsoleManager {
       },
       onBadge: (badge) => this.badge({ name, port, badge }),
       ...(device === undefined ? {} : { onHeld: () => void lineHolder(device, this.o.runner).then((holder) => session.setHeld(holder ?? null)) }),
+      ...(serialLog ? { serialLog } : {}),
       ...rate,
     });
     this.sessions.set(key, session);

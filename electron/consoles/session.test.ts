@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, realpath } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { constants, openSync, readSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { CommandLog } from '../host/command-log.js';
 import { letCuOpen } from './cu-access.js';
 import { processesWithArg, Screen, waitFor } from '../testing/support.js';
 import { ConsoleSession } from './session.js';
+import { SerialLog } from './serial-log.js';
+import { serialLogPath, startSerialLogs } from '../datastore/serial-logs.js';
 
 /** A real pty pair (socat) standing in for a guest's serial line: the real cu reads one end. */
 let socat: ChildProcess;
@@ -65,6 +67,46 @@ test('one cu is shared: late viewers get the replay, input reaches the line, end
   assert.deepEqual(record?.argv, ['cu', '-l', line, '-s', '115200']);
 });
 
+test('a tab opened late starts with what the hypervisor logged before cu had the line, shown once', { timeout: 30_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hivedesk-guest-'));
+  const path = serialLogPath(dir, 'com1');
+  await startSerialLogs(dir, ['com1']);
+  await writeFile(path, 'GRUB loading.\r\nLinux version 6.1\r\npanic: VFS: unable to mount root\r\n');
+  const badges: unknown[] = [];
+  const session = new ConsoleSession({ endpoint: { kind: 'cu', device: line }, log: new CommandLog(), serialLog: new SerialLog(path, 'hypervisor'), onBadge: (b) => badges.push(b) });
+  const early = new Screen();
+  session.attach(early);
+  await waitFor(async () => early.text.includes('Connected'), 'cu to connect');
+  writeSync(guestSide, 'Rebooting in 10 seconds\r\n');
+  await early.expect('Rebooting');
+  const late = new Screen();
+  session.attach(late);
+  assert.match(late.text, /^GRUB loading\.\r\nLinux version 6\.1\r\npanic: VFS[^]*Connected[^]*Rebooting in 10 seconds\r\n$/);
+  assert.equal(late.text.split('Linux version').length, 2, 'the boot is shown once');
+  assert.deepEqual(badges, ['panic'], 'a panic in the log is a badge like a live one');
+  session.end('stopped');
+  await session.closed;
+});
+
+test('without a hypervisor log the console keeps one, and the next session shows it first', { timeout: 30_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'hivedesk-guest-'));
+  const path = serialLogPath(dir, 'com1');
+  const first = new ConsoleSession({ endpoint: { kind: 'cu', device: line }, log: new CommandLog(), serialLog: new SerialLog(path, 'console') });
+  const screen = new Screen();
+  first.attach(screen);
+  await waitFor(async () => screen.text.includes('Connected'), 'cu to connect');
+  writeSync(guestSide, 'Consoles: userboot\r\nFreeBSD/amd64 (guest) (ttyu0)\r\n\r\nlogin: ');
+  await screen.expect('login: ');
+  first.end('the app closed');
+  await first.closed;
+  const second = new ConsoleSession({ endpoint: { kind: 'cu', device: line }, log: new CommandLog(), serialLog: new SerialLog(path, 'console') });
+  const again = new Screen();
+  second.attach(again);
+  assert.match(again.text, /Consoles: userboot\r\nFreeBSD\/amd64 \(guest\) \(ttyu0\)\r\n\r\nlogin: /);
+  second.end('stopped');
+  await second.closed;
+  assert.match(await readFile(path, 'utf8'), /login: /);
+});
 
 async function readLine(fd: number, expected: string): Promise<string> {
   const buffer = Buffer.alloc(256);

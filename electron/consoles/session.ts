@@ -8,6 +8,7 @@ import type { LineInput } from './line-input.js';
 import { LINE_BUSY } from './line-holder.js';
 import { InputPacer } from './input-pacer.js';
 import { ReplayBuffer } from './replay-buffer.js';
+import type { SerialLog } from './serial-log.js';
 
 /** Whoever watches a console (a WebSocket, a test): the session knows nothing about transports. */
 export interface ConsoleViewer {
@@ -57,6 +58,8 @@ export interface SessionOptions {
   onHeld?: () => void;
   /** How fast input reaches the line (see InputPacer); the line's own speed by default. */
   inputBytesPerSecond?: number;
+  /** The port's log since power-on: a new tab starts with the boot it missed, and the log is kept. */
+  serialLog?: SerialLog;
 }
 
 /**
@@ -85,6 +88,8 @@ export class ConsoleSession {
   private batchBytes = 0;
   private flushTimer?: NodeJS.Timeout;
   private lastFlush = 0;
+  /** Whether the log's earlier output has been put in front of the live stream yet (once per session). */
+  private historyShown = false;
   private exited!: () => void;
   /** Settles once the line is closed for good: cu holds a UUCP lock on the line until then. */
   readonly closed = new Promise<void>((resolve) => (this.exited = resolve));
@@ -97,6 +102,8 @@ export class ConsoleSession {
       write: (bytes) => this.input?.write(bytes),
     });
     this.pacer.hold(true);
+    // A log Hivedesk writes holds what earlier sessions saw; one the hypervisor writes is read once cu has the line.
+    if (options.serialLog?.writer === 'console') this.showHistory();
     this.spawn();
   }
 
@@ -171,6 +178,7 @@ export class ConsoleSession {
     this.input = input;
     line.onData((bytes) => {
       input.watch(bytes);
+      if (input.hasLine) this.showHistory();
       if (!connected) said = (said + bytes.toString('latin1')).slice(-512);
       this.receive(bytes);
     });
@@ -232,6 +240,23 @@ export class ConsoleSession {
     this.batch = [];
     this.batchBytes = 0;
     this.lastFlush = performance.now();
+    this.options.serialLog?.record(chunk);
+    this.deliver(chunk);
+  }
+
+  /**
+   * What the line said before this session read it, as if it had just said it: from the moment
+   * cu has the line, everything the hypervisor logs also reaches the session, so nothing is shown twice.
+   */
+  private showHistory(): void {
+    if (this.historyShown || !this.options.serialLog) return;
+    this.historyShown = true;
+    this.flush();
+    this.deliver(this.options.serialLog.history(this.replay.replay));
+  }
+
+  private deliver(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     const badge = this.badges.feed(chunk);
     if (badge !== undefined) this.options.onBadge?.(badge);
     this.replay.push(chunk);

@@ -1,4 +1,5 @@
 import { BackendId, type CreateVmInput } from '../../shared/api/vms.js';
+import { NEW_SCREEN_RESOLUTION, PROFILES } from '../../shared/profiles.js';
 import { type ConfDocument, entries, getValue, indexed, isYes, parseConf, setValue } from './conf.js';
 import { newMac, newUuid } from './identity.js';
 
@@ -247,6 +248,8 @@ export function newGuestDoc(input: CreateVmInput, backend: BackendId, backendKey
     [KEY.profile, input.profile],
   ];
   if (input.installMedia) values.push([KEY.installMedia, input.installMedia]);
+  // On loopback, written out: vm-bhyve's own default is every address.
+  if (PROFILES[input.profile].screen) values.push(['graphics', 'yes'], ['graphics_listen', '127.0.0.1'], ['graphics_res', NEW_SCREEN_RESOLUTION], ['xhci_mouse', 'yes']);
   const first = Object.entries(backendKeys).filter(([key]) => !values.some(([k]) => k === key));
   const merged = values.map(([key, value]): [string, string] => [key, backendKeys[key] ?? value]);
   return [...first, ...merged].reduce((doc, [k, v]) => setValue(doc, k, v), parseConf(''));

@@ -26,8 +26,15 @@ test('a key is named only when it asks for something the backend does not do; un
   ]);
   assert.deepEqual(keysNotApplied(conf, 'qemu'), [
     'Not applied on QEMU, kept in the .conf: loader (QEMU boots its own BIOS (SeaBIOS) whatever the loader).',
-    'Not applied on QEMU, kept in the .conf: graphics, graphics_port (QEMU guests have no display in Hivedesk yet).',
+    "Not applied on QEMU, kept in the .conf: graphics_port (QEMU serves the screen on a unix socket in the guest's directory, which only this host's user reaches).",
     'Not applied on QEMU, kept in the .conf: passthru0 (PCI passthrough is not supported on QEMU in Hivedesk yet).',
     'Not applied on QEMU, kept in the .conf: prestart (vm-bhyve runs it as root at every boot; Hivedesk runs no scripts or resource limits for a guest yet).',
+  ]);
+});
+
+test('on QEMU a screen on loopback asks nothing the unix socket does not give; one on every address is named', { timeout: 5000 }, () => {
+  assert.deepEqual(keysNotApplied(keys('graphics="yes"\ngraphics_listen="127.0.0.1"\ngraphics_res="1024x768"\nxhci_mouse="yes"\n'), 'qemu'), []);
+  assert.deepEqual(keysNotApplied(keys('graphics="yes"\ngraphics_listen="0.0.0.0"\n'), 'qemu'), [
+    "Not applied on QEMU, kept in the .conf: graphics_listen (QEMU serves the screen on a unix socket in the guest's directory, which only this host's user reaches).",
   ]);
 });

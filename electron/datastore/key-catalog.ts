@@ -14,10 +14,11 @@ export type DatastoreBackend = Exclude<BackendId, 'virtualbox'>;
 type KeyGroup = { keys: RegExp; active?: (value: string) => boolean } & Record<DatastoreBackend, Support>;
 
 const BHYVE_ONLY = 'it is a bhyve setting';
-const NO_DISPLAY = 'QEMU guests have no display in Hivedesk yet';
+const VNC_SOCKET = "QEMU serves the screen on a unix socket in the guest's directory, which only this host's user reaches";
 const USER_NET = 'QEMU guests use user-mode networking (NAT), not taps';
 const XEN_VIF = 'xl makes each vif itself (vifN.M) and adds it to the bridge';
 const XEN_BIOS = 'Xen HVM guests boot their disk with the BIOS xl gives them, without a bhyve loader';
+const XEN_VGA = "Xen's emulated VGA picks its own modes and never waits for a viewer";
 const XEN_SCREEN = 'an HVM domain always has its VGA screen and a USB tablet, as the handbook sets them (vnc = 1, usbdevice = "tablet")';
 const AS_ROOT = 'vm-bhyve runs it as root at every boot; Hivedesk runs no scripts or resource limits for a guest yet';
 const CREATE_TIME = 'vm-bhyve uses it when it creates disks; Hivedesk does not pass ZFS options yet';
@@ -49,10 +50,13 @@ export const KEY_CATALOG: readonly KeyGroup[] = [
   { keys: /^network\d+_span$/, bhyve: true, qemu: USER_NET, xen: XEN_VIF, active: flag },
   { keys: /^passthru\d+(_options)?$/, bhyve: true, qemu: 'PCI passthrough is not supported on QEMU in Hivedesk yet', xen: 'PCI passthrough is not set up for Xen guests in Hivedesk yet' },
   { keys: /^virt_random$/, bhyve: true, qemu: true, xen: 'Xen HVM guests get no virtio-rnd device', active: flag },
-  { keys: /^graphics$/, bhyve: true, qemu: NO_DISPLAY, xen: XEN_SCREEN, active: flag },
-  { keys: /^(graphics_(port|listen)|vnc_password)$/, bhyve: true, qemu: NO_DISPLAY, xen: true },
-  { keys: /^graphics_(res|wait|vga)$/, bhyve: true, qemu: NO_DISPLAY, xen: "Xen's emulated VGA picks its own modes and never waits for a viewer" },
-  { keys: /^xhci_mouse$/, bhyve: true, qemu: NO_DISPLAY, xen: XEN_SCREEN, active: flag },
+  { keys: /^(graphics|xhci_mouse)$/, bhyve: true, qemu: true, xen: XEN_SCREEN, active: flag },
+  { keys: /^graphics_res$/, bhyve: true, qemu: true, xen: XEN_VGA },
+  // A socket only this host's user reaches is what a loopback address asks for.
+  { keys: /^graphics_listen$/, bhyve: true, qemu: VNC_SOCKET, xen: true, active: (v) => !['127.0.0.1', 'localhost', '::1'].includes(v) },
+  { keys: /^(graphics_port|vnc_password)$/, bhyve: true, qemu: VNC_SOCKET, xen: true },
+  { keys: /^graphics_wait$/, bhyve: true, qemu: 'QEMU boots the guest without waiting for a viewer', xen: XEN_VGA },
+  { keys: /^graphics_vga$/, bhyve: true, qemu: BHYVE_ONLY, xen: XEN_VGA },
   { keys: /^sound$/, bhyve: true, qemu: 'QEMU guests get no sound device in Hivedesk yet', xen: 'Xen guests get no sound device in Hivedesk yet', active: flag },
   { keys: /^sound_(play|rec)$/, bhyve: true, qemu: 'QEMU guests get no sound device in Hivedesk yet', xen: 'Xen guests get no sound device in Hivedesk yet' },
   { keys: /^virt_console\d+$/, bhyve: true, qemu: 'QEMU guests get no virtio-console ports in Hivedesk yet', xen: 'Xen guests get no virtio-console ports' },

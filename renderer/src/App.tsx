@@ -15,6 +15,7 @@ import { NotifyToggle } from './vm/console/BadgeChip.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
 import { welcomeReturns } from './workspace/detach.js';
 import { Workspace } from './workspace/Workspace.js';
+import { useWorkspace } from './stores/workspace.js';
 
 export function App() {
   useEffect(() => {
@@ -30,6 +31,7 @@ export function App() {
       if (event.name === 'onDidSampleActivity') useActivity.getState().receive(event.payload);
       if (event.name === 'onDidOpenDatastore') {
         useActivity.getState().clear();
+        useWorkspace.getState().closeGuestViews();
         void useHost.getState().load();
         // An empty datastore's first poll finds no change to send: the list must be asked for.
         void useVms.getState().load();

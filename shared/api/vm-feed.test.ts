@@ -4,7 +4,7 @@ import { applyVmChanges, EMPTY_VM_LIST, VmFeed } from './vm-feed.js';
 import type { VmChanges, VmState, VmSummary } from './vms.js';
 
 function guest(name: string, state: VmState = 'stopped'): VmSummary {
-  return { name, backend: 'qemu', state, cpus: 1, memory: '256M', profile: 'linux', disks: [], consoles: ['com1'] };
+  return { name, backend: 'qemu', state, cpus: 1, memory: '256M', profile: 'linux', disks: [], consoles: ['com1'], display: false };
 }
 
 const changes = (seq: number, changed: VmSummary[], removed: string[] = [], reset = false): VmChanges => ({ epoch: 'e1', seq, reset, changed, removed });

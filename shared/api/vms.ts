@@ -30,6 +30,8 @@ export const VmSummary = z.object({
   disks: z.array(z.string()),
   /** Serial ports the guest has, e.g. ["com1"]. */
   consoles: z.array(ConsolePort),
+  /** It has a screen (a framebuffer) to show in a display tab; a running guest, as it booted. */
+  display: z.boolean(),
   /** Why the last run ended, when it ended badly (fault, crash). */
   lastFault: z.string().optional(),
   /** Settings saved while it runs, which apply at its next start (VmSettings field names); absent when none. */

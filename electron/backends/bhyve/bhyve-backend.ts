@@ -30,6 +30,8 @@ const POWER_OFF_WAIT_MS = 15_000;
 export class BhyveBackend extends DatastoreBackend implements Backend {
   readonly id = 'bhyve' as const;
   readonly runtimeFiles = RUNTIME_FILE_NAMES;
+  /** bhyve's serial ports are bare nmdm devices: only the reader of the line can keep what it said. */
+  readonly serialLogWriter = 'console' as const;
   /** Shows the supervisors' commands in this process's command log. */
   private readonly commands: CommandFileImporter;
   private table?: { at: number; rows: Promise<string | readonly TitledProcess[]> };

@@ -5,7 +5,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { SettingsView } from '../../../shared/api/settings.js';
-import type { VmSummary } from '../../../shared/api/vms.js';
+import type { StartPlan, VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
 import type { ConsoleSession } from '../../consoles/session.js';
@@ -119,6 +119,34 @@ test('start from disk, survive a GUI restart, stop with the ACPI power button', 
   assert.equal((await vm('fbsd')).lastFault, undefined);
 });
 
+test('the console keeps the serial log: after a GUI restart the first tab starts with what the guest said before', { timeout: 120_000 }, async () => {
+  await call('startVm', { name: 'fbsd' });
+  const { session, screen } = await loginPrompt('fbsd');
+  session.write('root\r');
+  await screen.expect('# ');
+  session.write('echo said-before\r');
+  await screen.expect('said-before');
+  session.end('the app closed');
+  await session.closed;
+
+  const again = await createHost({ datastore, backend: 'bhyve' });
+  try {
+    const later = await again.consoles.session('fbsd', 'com1');
+    const tab = new Screen();
+    later.attach(tab);
+    assert.match(tab.text, /login: [^]*said-before/, 'shown at once, before the line says anything new');
+    later.end('stopped');
+    await later.closed;
+  } finally {
+    again.dispose();
+  }
+  const log = join(datastore, 'fbsd', '.hivedesk', 'console-com1.log');
+  assert.match(await readFile(log, 'utf8'), /said-before/);
+  await call('powerOffVm', { name: 'fbsd' });
+  await call('startVm', { name: 'fbsd' });
+  assert.match(await readFile(`${log}.1`, 'utf8'), /said-before/, 'the next start keeps the last run as .1');
+});
+
 test('power off a booted guest: bhyvectl --force-poweroff, then the instance is destroyed', async () => {
   await call('startVm', { name: 'fbsd' });
   await loginPrompt('fbsd');
@@ -198,7 +226,8 @@ test('a bhyve that refuses a UEFI guest\'s framebuffer fails the start; the inst
   await writeFile(join(sim, 'firmware', 'BHYVE_UEFI.fd'), 'firmware');
   await call('createVm', { name: 'bigvnc', profile: 'windows', cpus: 2, memory: '1G', diskSize: '1G' });
   const confPath = join(datastore, 'bigvnc', 'bigvnc.conf');
-  await writeFile(confPath, `${await readFile(confPath, 'utf8')}graphics="yes"\ngraphics_port="5999"\ngraphics_res="5120x1440"\n`);
+  // Create gave the Windows guest a screen; one wider than bhyve allows replaces it.
+  await writeFile(confPath, `${(await readFile(confPath, 'utf8')).replace('graphics_res="1024x768"', 'graphics_res="5120x1440"')}graphics_port="5999"\n`);
   await assertRefusedStart('bigvnc', /fbuf: max resolution is 3840x2160/);
 });
 
@@ -212,7 +241,8 @@ test('halt (exit 2) is a normal stop', async () => {
 test('Linux on grub-bhyve: the loader asks on the same console, the user answers, bhyve boots', async () => {
   await call('createVm', { name: 'deb', profile: 'linux', cpus: 1, memory: '512M', diskSize: '1G' });
   const confPath = join(datastore, 'deb', 'deb.conf');
-  await writeFile(confPath, (await readFile(confPath, 'utf8')).replace('loader="uefi"', 'loader="grub"'));
+  // grub-bhyve boots without UEFI, so without the screen Create gave the Linux guest.
+  await writeFile(confPath, (await readFile(confPath, 'utf8')).replace('loader="uefi"', 'loader="grub"').replace('graphics="yes"', 'graphics="no"'));
   await call('startVm', { name: 'deb' });
   const session = await host.consoles.session('deb', 'com1');
   const screen = new Screen();
@@ -245,6 +275,35 @@ test('UEFI with a vars file: each guest gets its own copy of the template', asyn
   const bhyve = (await hostCommands()).filter((argv) => argv[0] === 'bhyve').at(-1) ?? [];
   assert.equal(bhyve[bhyve.indexOf('-l') + 1], `bootrom,${join(sim, 'firmware', 'BHYVE_UEFI.fd')},${vars}`);
   assert.equal(bhyve.at(-1), 'uefi1');
+});
+
+test('a Windows guest made by Create has a screen: fbuf and a tablet in the summary and at start, vnc= in the console file, Display', { timeout: 120_000 }, async () => {
+  const [name, plain] = ['scrwin7k', 'scrbsd7k'];
+  await writeFile(join(sim, 'firmware', 'BHYVE_UEFI.fd'), 'firmware');
+  const input = { name, profile: 'windows', cpus: 2, memory: '1G', diskSize: '1G' };
+  const summary = (await call<StartPlan>('planCreateVm', input)).commands.flatMap((c) => c.argv);
+  assert.match(summary.find((arg) => arg.includes(',fbuf,')) ?? '', /^\d+:\d+:0,fbuf,tcp=127\.0\.0\.1:\d+,w=1024,h=768$/);
+  assert.ok(summary.some((arg) => arg.endsWith(',xhci,tablet')), summary.join(' '));
+  await call('createVm', input);
+  assert.equal((await vm(name)).display, true);
+
+  await call('startVm', { name });
+  const bhyve = (await hostCommands()).filter((argv) => argv[0] === 'bhyve' && argv.at(-1) === name).at(-1) ?? [];
+  const port = /,fbuf,tcp=127\.0\.0\.1:(\d+),w=1024,h=768$/.exec(bhyve.find((arg) => arg.includes(',fbuf,')) ?? '')?.[1];
+  assert.ok(port, bhyve.join(' '));
+  assert.ok(bhyve.some((arg) => arg.endsWith(',xhci,tablet')), bhyve.join(' '));
+  assert.match(await readFile(join(datastore, name, 'console'), 'utf8'), new RegExp(`^vnc=127\\.0\\.0\\.1:${port}$`, 'm'));
+  assert.deepEqual(await host.consoles.display(name), { host: '127.0.0.1', port: Number(port) });
+  assert.equal((await dispatch(handlers, 'openDisplay', { name })).ok, true);
+
+  // A loader-booted guest has no screen: Display is refused with what to do, not a socket that closes.
+  await call('createVm', { name: plain, profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '64M' });
+  assert.equal((await vm(plain)).display, false);
+  await call('startVm', { name: plain });
+  assert.deepEqual(await dispatch(handlers, 'openDisplay', { name: plain }), {
+    ok: false,
+    error: { code: 'not_found', message: `${plain} has no screen: turn on its framebuffer (Settings, Display; on bhyve, UEFI guests only) and start it again.` },
+  });
 });
 
 test('a refused privilege is a clear error naming the command that failed', async () => {

@@ -15,6 +15,7 @@ import { probeHost } from './probe.js';
 import { bhyveTitle, type LastExit, logTail, removeRunState, runtimeFiles, type RuntimeFiles } from './runtime.js';
 import { bhyvectlArgv } from './commands.js';
 import { type BhyveSettings, privileged } from './settings.js';
+import { startSerialLogs } from '../../datastore/serial-logs.js';
 
 export interface SuperviseOptions {
   store: Datastore;
@@ -104,6 +105,7 @@ export class Supervisor {
     // Every boot of this run uses this plan: settings saved from now on apply at the next start.
     await recordBootedConf(guestDir, serializeConf(doc));
     await store.writeConsoles(name, { ...plan.consoles, ...(plan.vnc ? { vnc: plan.vnc } : {}) });
+    await startSerialLogs(guestDir, Object.keys(plan.consoles));
     await this.log(`${name}: starting${guest.installMedia ? ` (installing from ${guest.installMedia})` : ''}`);
     let outcome: LastExit;
     try {

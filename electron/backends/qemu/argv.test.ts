@@ -4,7 +4,7 @@ import { parseConf } from '../../datastore/conf.js';
 import { type GuestConfig, toGuestConfig } from '../../datastore/guest-config.js';
 import { buildQemuArgv, type QemuPaths } from './argv.js';
 
-const paths: QemuPaths = { dir: '/vm/web1', qmpSocket: '/vm/web1/qmp.sock', pidFile: '/vm/web1/qemu.pid', logFile: '/vm/web1/qemu.log' };
+const paths: QemuPaths = { dir: '/vm/web1', qmpSocket: '/vm/web1/qmp.sock', vncSocket: '/vm/web1/vnc.sock', pidFile: '/vm/web1/qemu.pid', logFile: '/vm/web1/qemu.log' };
 /** Read through the .conf parser, as the app reads every guest. */
 const guest: GuestConfig = toGuestConfig(
   'web1',
@@ -24,7 +24,7 @@ test('a guest installing from an ISO under TCG', () => {
     '-boot', 'order=cd',
     '-netdev', 'user,id=net0',
     '-device', 'virtio-net-pci,netdev=net0',
-    '-chardev', 'pty,id=com1',
+    '-chardev', 'pty,id=com1,logfile=/vm/web1/.hivedesk/console-com1.log,logappend=on',
     '-serial', 'chardev:com1',
     '-display', 'none',
     '-qmp', 'unix:/vm/web1/qmp.sock,server=on,wait=off',
@@ -66,12 +66,43 @@ test('commas in paths are doubled, as QEMU option syntax needs', () => {
   assert.ok(argv.includes('file=/iso/a,,b.iso,media=cdrom,readonly=on'));
 });
 
-test('every serial port gets its own pty chardev', () => {
+test('every serial port gets its own pty chardev, logged from power-on to a file of its own', () => {
   const argv = buildQemuArgv({ ...guest, comports: ['com1', 'com2'] }, paths, 'tcg');
-  assert.deepEqual(
-    argv.filter((_, i) => argv[i - 1] === '-chardev' || argv[i - 1] === '-serial'),
-    ['pty,id=com1', 'chardev:com1', 'pty,id=com2', 'chardev:com2'],
-  );
+  assert.deepEqual(argv.filter((_, i) => argv[i - 1] === '-chardev' || argv[i - 1] === '-serial'), [
+    'pty,id=com1,logfile=/vm/web1/.hivedesk/console-com1.log,logappend=on',
+    'chardev:com1',
+    'pty,id=com2,logfile=/vm/web1/.hivedesk/console-com2.log,logappend=on',
+    'chardev:com2',
+  ]);
+});
+
+test('a comma in the guest directory cannot add chardev options', () => {
+  const argv = buildQemuArgv(guest, { ...paths, dir: '/vm/a,mux=on' }, 'tcg');
+  assert.ok(argv.includes('pty,id=com1,logfile=/vm/a,,mux=on/.hivedesk/console-com1.log,logappend=on'));
+});
+
+test('graphics: VNC on the guest\'s unix socket and a USB tablet, still no window of QEMU\'s own', { timeout: 5000 }, () => {
+  const withScreen = toGuestConfig('web1', parseConf('graphics="yes"\ngraphics_listen="0.0.0.0"\ngraphics_port="5901"\ngraphics_res="1280x720"\n'), 'qemu');
+  const argv = buildQemuArgv(withScreen, { ...paths, vncSocket: '/vm,x/web1/vnc.sock' }, 'tcg');
+  const at = argv.indexOf('-vnc');
+  assert.deepEqual(argv.slice(at, at + 14), [
+    '-vnc', 'unix:/vm,,x/web1/vnc.sock',
+    '-vga', 'std', '-global', 'VGA.xres=1280', '-global', 'VGA.yres=720',
+    '-device', 'qemu-xhci', '-device', 'usb-tablet',
+    '-display', 'none',
+  ]);
+  assert.equal(argv.filter((a) => a === '-vnc').length, 1);
+  assert.equal(argv.some((a) => a.includes('5901') || a.includes('0.0.0.0')), false, 'never on a TCP port, whatever graphics_listen says');
+});
+
+test('no graphics: no VNC and no tablet; xhci_mouse alone gets the tablet', { timeout: 5000 }, () => {
+  const argv = buildQemuArgv(guest, paths, 'tcg');
+  assert.equal(argv.includes('-vnc'), false);
+  assert.equal(argv.includes('-global'), false);
+  assert.equal(argv.includes('usb-tablet'), false);
+  const tablet = buildQemuArgv({ ...guest, xhciMouse: true }, paths, 'tcg');
+  assert.equal(tablet.includes('-vnc'), false);
+  assert.deepEqual(tablet.slice(tablet.indexOf('qemu-xhci') - 1, tablet.indexOf('usb-tablet') + 1), ['-device', 'qemu-xhci', '-device', 'usb-tablet']);
 });
 
 test('a networkN_mac that is not a MAC address is refused, not passed on as device options', () => {

@@ -1,4 +1,5 @@
 import { parseSizeMiB } from '../../../shared/validation.js';
+import { serialLogPath } from '../../datastore/serial-logs.js';
 import { checkedMac, cpuSpec, type DiskConfig, type GuestConfig } from '../../datastore/guest-config.js';
 
 export type Accelerator = 'kvm' | 'tcg';
@@ -7,6 +8,8 @@ export interface QemuPaths {
   /** The guest's directory; disk names in the .conf are relative to it. */
   dir: string;
   qmpSocket: string;
+  /** Where QEMU serves the guest's screen (VNC), when it has one. */
+  vncSocket: string;
   pidFile: string;
   logFile: string;
 }
@@ -44,7 +47,10 @@ export function buildQemuArgv(guest: GuestConfig, paths: QemuPaths, accel: Accel
       '-device', `${NIC_MODEL[nic.type] ?? 'virtio-net-pci'},netdev=net${i}${checkedMac(nic, i) ? `,mac=${nic.mac}` : ''}`,
     ]),
     ...(guest.virtRandom ? ['-device', 'virtio-rng-pci'] : []),
-    ...guest.comports.flatMap((port) => ['-chardev', `pty,id=${port}`, '-serial', `chardev:${port}`]),
+    // QEMU logs each port from power-on, whether anyone has it open or not (see SerialLog).
+    ...guest.comports.flatMap((port) => ['-chardev', `pty,id=${port},logfile=${optionValue(serialLogPath(paths.dir, port))},logappend=on`, '-serial', `chardev:${port}`]),
+    ...screenArgs(guest, paths.vncSocket),
+    // No window of QEMU's own: the screen is shown in Hivedesk's display tab, through the VNC socket.
     '-display', 'none',
     '-qmp', `unix:${optionValue(paths.qmpSocket)},server=on,wait=off`,
     '-pidfile', paths.pidFile,
@@ -77,6 +83,22 @@ export function diskFile(disk: DiskConfig, i: number, dir: string): string {
 /** QEMU splits option strings on ","; a literal comma in a path is written ",,". */
 export function optionValue(text: string): string {
   return text.replaceAll(',', ',,');
+}
+
+/**
+ * graphics: VNC on a unix socket in the guest's directory, never a TCP port, so only the host's
+ * user reaches it. xhci_mouse (or any screen): a USB tablet, so the guest's pointer follows the
+ * viewer's instead of drifting like a relative PS/2 mouse.
+ */
+function screenArgs(guest: GuestConfig, vncSocket: string): string[] {
+  const screen = guest.graphics;
+  return [
+    ...(screen ? ['-vnc', `unix:${optionValue(vncSocket)}`] : []),
+    // graphics_res: the mode the standard VGA's EDID offers first. `-vga std` (the default card, at the same
+    // address) is named, since a -global for VGA alone would stop QEMU adding its default card.
+    ...(screen ? ['-vga', 'std', '-global', `VGA.xres=${screen.width}`, '-global', `VGA.yres=${screen.height}`] : []),
+    ...(screen || guest.xhciMouse ? ['-device', 'qemu-xhci', '-device', 'usb-tablet'] : []),
+  ];
 }
 
 /** Disk first, CD second: an empty disk falls through to the installer, an installed one boots. */

@@ -16,16 +16,19 @@ import { fileBytes } from '../../host/file-size.js';
 import { serializeConf } from '../../datastore/conf.js';
 import { recordBootedConf } from '../../datastore/conf-history.js';
 import { qmpExecute } from './qmp.js';
+import { startSerialLogs } from '../../datastore/serial-logs.js';
 
 const POWER_OFF_WAIT_MS = 5000;
 const PIDFILE = 'qemu.pid';
 const QMP_SOCKET = 'qmp.sock';
+const VNC_SOCKET = 'vnc.sock';
 const LOG = 'qemu.log';
 
 /** Linux hosts: one daemonized qemu-system-x86_64 per guest, found again through its pidfile. */
 export class QemuBackend extends DatastoreBackend implements Backend {
   readonly id = 'qemu' as const;
-  readonly runtimeFiles = [PIDFILE, QMP_SOCKET, LOG, 'console'];
+  readonly runtimeFiles = [PIDFILE, QMP_SOCKET, VNC_SOCKET, LOG, 'console'];
+  readonly serialLogWriter = 'hypervisor' as const;
   private accelChoice?: Promise<AccelChoice>;
 
   async accelerator(): Promise<string> {
@@ -98,9 +101,12 @@ export class QemuBackend extends DatastoreBackend implements Backend {
     await storeIdentity(this.store, guest.name, identity.values);
     const paths = this.paths(guest.name);
     await this.store.removeRuntime(guest.name, QMP_SOCKET);
+    await startSerialLogs(this.store.guestDir(guest.name), guest.comports);
     for (const command of plan.commands) await this.runner.check(command.argv);
     if (booted) await recordBootedConf(this.store.guestDir(guest.name), serializeConf(addIdentity(booted, identity.values)));
-    await this.store.writeConsoles(guest.name, await this.serialPtys(paths.qmpSocket));
+    // vm-bhyve's console file names the screen too, so the display tab finds it as it finds a bhyve guest's.
+    const screen: Record<string, string> = guest.graphics ? { vnc: `unix:${paths.vncSocket}` } : {};
+    await this.store.writeConsoles(guest.name, { ...(await this.serialPtys(paths.qmpSocket)), ...screen });
   }
 
   async stop(guest: GuestConfig): Promise<void> {
@@ -133,6 +139,7 @@ export class QemuBackend extends DatastoreBackend implements Backend {
     return {
       dir: this.store.guestDir(name),
       qmpSocket: this.store.runtimePath(name, QMP_SOCKET),
+      vncSocket: this.store.runtimePath(name, VNC_SOCKET),
       pidFile: this.store.runtimePath(name, PIDFILE),
       logFile: this.store.runtimePath(name, LOG),
     };
@@ -179,6 +186,7 @@ export class QemuBackend extends DatastoreBackend implements Backend {
   private async cleanup(name: string): Promise<void> {
     await this.store.removeRuntime(name, 'console');
     await this.store.removeRuntime(name, QMP_SOCKET);
+    await this.store.removeRuntime(name, VNC_SOCKET);
   }
 }
 

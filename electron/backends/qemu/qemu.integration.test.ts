@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ActivitySample } from '../../../shared/api/activity.js';
@@ -10,6 +14,7 @@ import type { SettingsView } from '../../../shared/api/settings.js';
 import type { VmSummary } from '../../../shared/api/vms.js';
 import { dispatch, type Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
+import type { DisplayTarget } from '../../consoles/display-target.js';
 import { isRunning } from '../../host/process.js';
 import { processesWithArg, Screen, waitFor } from '../../testing/support.js';
 
@@ -37,6 +42,17 @@ after(async () => {
   await rm(datastore, { recursive: true, force: true });
 });
 
+/** What a VNC server says first: its protocol version. */
+async function rfbGreeting(target: DisplayTarget): Promise<string> {
+  const socket = 'path' in target ? connect(target.path) : connect(target.port, target.host);
+  try {
+    const [data] = (await once(socket, 'data')) as [Buffer];
+    return data.toString('latin1');
+  } finally {
+    socket.destroy();
+  }
+}
+
 async function call(channel: string, input: unknown): Promise<unknown> {
   const result = await dispatch(handlers, channel, input);
   if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
@@ -49,8 +65,11 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   const started = (await call('startVm', { name: 'tiny' })) as VmSummary;
   assert.equal(started.state, 'running');
   const qemuPid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8'));
-  const pty = (await readFile(join(datastore, 'tiny', 'console'), 'utf8')).trim();
+  const [pty = '', vnc] = (await readFile(join(datastore, 'tiny', 'console'), 'utf8')).trim().split('\n');
   assert.match(pty, /^com1=\/dev\/pts\/\d+$/);
+  // The Linux profile has a screen: QEMU serves it on the socket the console file names.
+  assert.equal(vnc, `vnc=unix:${join(datastore, 'tiny', 'vnc.sock')}`);
+  assert.equal(await rfbGreeting(await host.consoles.display('tiny')), 'RFB 003.008\n');
 
   // The session was opened at start; a viewer attaching now still sees the boot (replay).
   const session = await host.consoles.session('tiny', 'com1');
@@ -81,6 +100,28 @@ test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left',
   assert.deepEqual(reopened, { ok: false, error: { code: 'conflict', message: 'tiny is not running: start it to use its console.' } });
 });
 
+test('a guest started from the command line, no console open: the first tab opened later shows its boot from power-on', { timeout: 120_000 }, async () => {
+  const cli = promisify(execFile);
+  await cli(process.execPath, ['--import', 'tsx', join(repo, 'electron/cli/hivedesk.ts'), 'start', 'tiny', '--datastore', datastore, '--backend', 'qemu'], { cwd: repo, timeout: 60_000 });
+  const log = join(datastore, 'tiny', '.hivedesk', 'console-com1.log');
+  await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('guest# '), 'the guest prompt in its serial log', 60_000);
+  assert.match(await readFile(`${log}.1`, 'utf8'), /Hivedesk test guest/, 'the last run is kept as .1');
+
+  try {
+    const session = await host.consoles.session('tiny', 'com1');
+    const screen = new Screen();
+    session.attach(screen);
+    await screen.expect('Connected');
+    // GRUB's line and the guest's banner came before any cu was there to read them, and are shown once.
+    assert.match(screen.text, /^[^]*Booting .Hivedesk test guest'[^]*Hivedesk test guest[^]*guest# [^]*Connected/);
+    assert.equal(screen.text.split('Booting').length, 2);
+    session.write('echo late-$((6*7))\r');
+    await screen.expect('late-42');
+  } finally {
+    await call('powerOffVm', { name: 'tiny' });
+  }
+});
+
 test('a running guest’s QEMU reports CPU and memory while watched; power off ends the guest at once', { timeout: 120_000 }, async () => {
   await call('startVm', { name: 'tiny' });
   const pid = Number(await readFile(join(datastore, 'tiny', 'qemu.pid'), 'utf8'));
@@ -104,6 +145,9 @@ test('a running guest’s QEMU reports CPU and memory while watched; power off e
   const off = (await call('powerOffVm', { name: 'tiny' })) as VmSummary;
   assert.equal(off.state, 'stopped');
   assert.equal(isRunning(pid), false);
+  assert.equal(existsSync(join(datastore, 'tiny', 'vnc.sock')), false, 'the screen socket goes with the guest');
+  const display = await dispatch(handlers, 'openDisplay', { name: 'tiny' });
+  assert.deepEqual(display, { ok: false, error: { code: 'conflict', message: 'tiny is not running: start it to see its screen.' } });
   const refused = await dispatch(handlers, 'stopVm', { name: 'tiny' });
   assert.deepEqual(refused, { ok: false, error: { code: 'conflict', message: 'tiny is not running.' } });
 });
@@ -113,9 +157,11 @@ test('settings: a save while running waits for the next start; then QEMU runs it
   await call('startVm', { name });
   const view = (await call('getSettings', { name })) as SettingsView;
   const disk = { type: 'nvme', dev: 'file', name: 'scratch.img', opts: '', size: '32M' };
-  await call('saveSettings', { name, revision: view.revision, settings: { ...view.settings, memory: '384M', disks: [...view.settings.disks, disk] } });
+  const graphics = { ...view.settings.graphics, enabled: false };
+  await call('saveSettings', { name, revision: view.revision, settings: { ...view.settings, memory: '384M', disks: [...view.settings.disks, disk], graphics } });
   const listed = async () => ((await call('listVms', {})) as VmSummary[]).find((vm) => vm.name === name);
-  assert.deepEqual((await listed())?.pendingRestart, ['memory', 'disks']);
+  assert.deepEqual((await listed())?.pendingRestart, ['memory', 'graphics.enabled', 'disks']);
+  assert.equal((await listed())?.display, true, 'the running guest keeps the screen it booted with');
   const lastQemu = async () => ((await call('listCommands', {})) as CommandRecord[]).filter((c) => c.argv[0] === 'qemu-system-x86_64').at(-1)?.argv ?? [];
   assert.equal((await lastQemu())[(await lastQemu()).indexOf('-m') + 1], '256M');
 
@@ -125,6 +171,8 @@ test('settings: a save while running waits for the next start; then QEMU runs it
   assert.equal(argv[argv.indexOf('-m') + 1], '384M');
   assert.ok(argv.includes(`file=${join(datastore, name, 'scratch.img')},format=raw,if=none,id=disk1`), argv.join(' '));
   assert.equal((await listed())?.pendingRestart, undefined);
+  assert.equal(argv.includes('-vnc'), false);
+  assert.equal((await listed())?.display, false);
 
   const session = await host.consoles.session(name, 'com1');
   const screen = new Screen();

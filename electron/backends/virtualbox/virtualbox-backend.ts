@@ -25,6 +25,7 @@ import {
   uartSocket,
   unregistervmArgv,
 } from './vboxmanage.js';
+import { startSerialLogs } from '../../datastore/serial-logs.js';
 
 /** A unix socket's path must fit sockaddr_un: 104 bytes on FreeBSD (108 on Linux), its terminating NUL included. */
 const SOCKET_PATH_MAX = 103;
@@ -37,6 +38,8 @@ const SOCKET_PATH_MAX = 103;
 export class VirtualBoxBackend implements Backend {
   readonly id = 'virtualbox' as const;
   readonly runtimeFiles = ['com1.sock', 'Logs'];
+  /** VirtualBox's uart is either a socket or a file, not both; the console tab writes what it sees. */
+  readonly serialLogWriter = 'console' as const;
   readonly registry: VboxRegistry;
 
   constructor(
@@ -141,6 +144,7 @@ export class VirtualBoxBackend implements Backend {
     if ((await this.status(guest)).state !== 'stopped') throw new AppError('conflict', `${guest.name} is already running.`);
     const plan = await this.planStart(guest);
     if (plan.warnings.length) throw new AppError('invalid_input', plan.warnings.join(' '));
+    await startSerialLogs(this.store.guestDir(guest.name), guest.comports);
     await this.runCommands(plan.commands);
   }
 

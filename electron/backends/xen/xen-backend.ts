@@ -10,6 +10,7 @@ import type { Datastore } from '../../datastore/datastore.js';
 import { type GuestConfig, KEY } from '../../datastore/guest-config.js';
 import { AppError, configError } from '../../errors.js';
 import { writeFileAtomic } from '../../host/atomic-write.js';
+import { startSerialLogs } from '../../datastore/serial-logs.js';
 import { parseJson } from '../../host/command-file.js';
 import { fileBytes } from '../../host/file-size.js';
 import type { HostRunner } from '../../host/run.js';
@@ -37,6 +38,8 @@ const XL_CONSOLE_DETACH = 0x1d;
 export class XenBackend extends DatastoreBackend implements Backend {
   readonly id = 'xen' as const;
   readonly runtimeFiles = ['console', 'xl.cfg', RUN_FILE];
+  /** xl keeps no log of a domain's serial line; the console tab writes what it sees. */
+  readonly serialLogWriter = 'console' as const;
 
   constructor(
     runner: HostRunner,
@@ -91,6 +94,7 @@ export class XenBackend extends DatastoreBackend implements Backend {
     await storeIdentity(this.store, guest.name, identity.values);
     await writeFileAtomic(plan.configPath, plan.config);
     await this.store.writeConsoles(guest.name, { vnc: plan.vnc });
+    await startSerialLogs(this.store.guestDir(guest.name), guest.comports);
     try {
       for (const command of plan.commands) await this.runner.check(command.argv);
     } catch (err) {

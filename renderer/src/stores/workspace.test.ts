@@ -41,3 +41,16 @@ test('tabs move, but never before Machines', { timeout: 5000 }, () => {
   ws().move('vm:a1', 99);
   assert.deepEqual(ids(), ['machines', 'vm:c1', 'vm:b1', 'vm:a1']);
 });
+
+test('opening another datastore closes the tabs of guests, keeps the others and shows Machines', { timeout: 5000 }, () => {
+  ws().open({ kind: 'jobs' });
+  ws().open({ kind: 'vm', name: 'web1' });
+  ws().open({ kind: 'split', left: { name: 'a1', port: 'com1' }, right: { name: 'b1', port: 'com1' } });
+  ws().open({ kind: 'console', name: 'web1', port: 'com1' });
+  ws().closeGuestViews();
+  assert.deepEqual(ids(), ['machines', 'jobs']);
+  assert.equal(ws().active, 'machines');
+  ws().show('jobs');
+  ws().closeGuestViews();
+  assert.equal(ws().active, 'jobs', 'a tab that stays stays shown');
+});

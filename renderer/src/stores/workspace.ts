@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { MACHINES, type View, viewId } from '../workspace/views.js';
+import { MACHINES, type View, viewGuests, viewId } from '../workspace/views.js';
 
 interface WorkspaceState {
   /** Machines first and always there; then whatever the user opened, in the order they arranged. */
@@ -10,6 +10,8 @@ interface WorkspaceState {
   show(id: string): void;
   /** Moves a tab to another place (never before Machines). */
   move(id: string, to: number): void;
+  /** Closes every tab that shows a guest: another datastore's guests are not these, even by the same name. */
+  closeGuestViews(): void;
 }
 
 /** Tabs, not windows: a console, a VM's page and the machine list live side by side. */
@@ -33,6 +35,12 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   },
   show(id) {
     set((s) => (s.tabs.some((t) => viewId(t) === id) ? { active: id } : s));
+  },
+  closeGuestViews() {
+    set((s) => {
+      const tabs = s.tabs.filter((t) => viewGuests(t).length === 0);
+      return { tabs, active: tabs.some((t) => viewId(t) === s.active) ? s.active : viewId(MACHINES) };
+    });
   },
   move(id, to) {
     set((s) => {

@@ -1,4 +1,4 @@
-import { type DragEvent, type KeyboardEvent, useRef } from 'react';
+import { type DragEvent, type KeyboardEvent, useEffect, useRef } from 'react';
 
 export interface TabItem {
   id: string;
@@ -29,6 +29,10 @@ export function Tabs({ label, items, active, onSelect, onClose, onMove }: Props)
   const dragged = useRef<string>(null);
   const focusTab = (id: string) => list.current?.querySelector<HTMLElement>(`[data-tab="${CSS.escape(id)}"]`)?.focus();
   const focusSelected = () => list.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+  // Many tabs scroll sideways: the one shown is always in view, however it was chosen.
+  useEffect(() => {
+    list.current?.querySelector(`[data-tab="${CSS.escape(active)}"]`)?.parentElement?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active]);
   const selectAt = (index: number) => {
     const item = items[(index + items.length) % items.length];
     if (!item) return;

@@ -33,6 +33,11 @@ export function VmActions({ vm, ask, settings = false }: Props) {
       <button disabled={!running} onClick={() => open({ kind: 'console', name: vm.name, port: vm.consoles[0] ?? 'com1' })}>
         Console
       </button>
+      {vm.display && (
+        <button disabled={!running} title="Show the guest's screen in a tab" onClick={() => open({ kind: 'display', name: vm.name })}>
+          Display
+        </button>
+      )}
       {settings && (
         <button title={`Open ${vm.name}'s page: its details and settings`} onClick={() => open({ kind: 'vm', name: vm.name })}>
           Settings

@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useRef, useState } from 'react';
+import { measureElement, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useVms } from '../stores/vms.js';
 import { VmQuestion, type Question } from './VmQuestions.js';
 import { VmRow } from './VmRow.js';
@@ -25,6 +25,15 @@ export function VmList() {
 const estimateRowHeight = () => 47;
 
 /**
+ * A row in a hidden tab measures 0 high. Taken as its height, every row would sit "above" the
+ * top, and showing the tab again would push the list down by each row's real height.
+ */
+function measureRow(row: Element, entry: ResizeObserverEntry | undefined, list: Virtualizer<HTMLDivElement, Element>): number {
+  if (row.getClientRects().length > 0) return measureElement(row, entry, list);
+  return list.itemSizeCache.get(list.options.getItemKey(list.indexFromElement(row))) ?? estimateRowHeight();
+}
+
+/**
  * Only the rows in view (and a few either side) are in the page, so a list of 1,000 guests
  * costs what a list of 30 does. It stays a real table: rows the page does not hold are told to
  * assistive technology by aria-rowcount and aria-rowindex, and spacer rows keep the scrollbar
@@ -36,10 +45,12 @@ function VmTable({ names, ask }: { names: string[]; ask: (question: Question) =>
     count: names.length,
     getScrollElement: () => scroller.current,
     estimateSize: estimateRowHeight,
+    measureElement: measureRow,
     // Heights are remembered by guest, so a guest added above does not give its height to the next row.
     getItemKey: useCallback((index: number) => names[index] ?? index, [names]),
     overscan: 10,
   });
+  useScrollRestoredOnShow(scroller.current);
   const items = rows.getVirtualItems();
   const before = items[0]?.start ?? 0;
   const after = rows.getTotalSize() - (items.at(-1)?.end ?? 0);
@@ -76,6 +87,24 @@ function VmTable({ names, ask }: { names: string[]; ask: (question: Question) =>
       </table>
     </div>
   );
+}
+
+/**
+ * A list in a hidden tab has no size; shown again, the browser puts back its scroll position
+ * without a scroll event, and the virtualiser would keep drawing the rows of the old position.
+ */
+function useScrollRestoredOnShow(scroller: HTMLDivElement | null): void {
+  useEffect(() => {
+    if (!scroller) return;
+    let hidden = false;
+    const observer = new ResizeObserver(() => {
+      const nowHidden = scroller.clientHeight === 0;
+      if (hidden && !nowHidden) scroller.dispatchEvent(new Event('scroll'));
+      hidden = nowHidden;
+    });
+    observer.observe(scroller);
+    return () => observer.disconnect();
+  }, [scroller]);
 }
 
 /** Stands in for rows not drawn. */

@@ -3,6 +3,7 @@ import { ConsoleTabTools } from '../vm/console/ConsoleTabTools.js';
 import { JobsView } from '../jobs/JobsView.js';
 import { HostSetupView } from '../host/setup/HostSetupView.js';
 import { ConsoleView } from '../vm/console/ConsoleView.js';
+import { DisplayView } from '../vm/display/DisplayView.js';
 import { VmPage } from '../vm/page/VmPage.js';
 import { VmList } from '../vm/VmList.js';
 import type { View, ViewKind, ViewOf } from './views.js';
@@ -49,6 +50,13 @@ const VIEWS: { [K in ViewKind]: ViewDef<ViewOf<K>> } = {
         <ConsoleView name={v.right.name} port={v.right.port} visible={visible} />
       </div>
     ),
+  },
+  display: {
+    title: (v) => `${v.name} · screen`,
+    label: (v) => `Display ${v.name}`,
+    closeLabel: (v) => `Close display ${v.name}`,
+    closeHint: 'Close this tab (Delete); the guest keeps running',
+    render: (v, visible) => <DisplayView name={v.name} visible={visible} />,
   },
   jobs: {
     title: () => 'Jobs',

@@ -12,6 +12,8 @@ export type View =
   | ({ kind: 'console' } & ConsoleAt)
   /** Two consoles side by side. */
   | { kind: 'split'; left: ConsoleAt; right: ConsoleAt }
+  /** A guest's screen. */
+  | { kind: 'display'; name: string }
   | { kind: 'jobs' }
   | { kind: 'host-setup' };
 
@@ -29,10 +31,28 @@ export function viewId(view: View): string {
       return `console:${view.name}:${view.port}`;
     case 'split':
       return `split:${view.left.name}:${view.left.port}|${view.right.name}:${view.right.port}`;
+    case 'display':
+      return `display:${view.name}`;
     case 'jobs':
       return 'jobs';
     case 'host-setup':
       return 'host-setup';
+  }
+}
+
+/** The guests a view shows: its tab means nothing once another datastore is open. */
+export function viewGuests(view: View): string[] {
+  switch (view.kind) {
+    case 'vm':
+    case 'console':
+    case 'display':
+      return [view.name];
+    case 'split':
+      return [view.left.name, view.right.name];
+    case 'machines':
+    case 'jobs':
+    case 'host-setup':
+      return [];
   }
 }
 

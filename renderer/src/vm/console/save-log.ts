@@ -1,4 +1,5 @@
 import type { Terminal } from '@xterm/xterm';
+import { download } from '../../ui/download.js';
 
 /** Everything the terminal holds (scrollback and screen) as plain text, one line per row, wrapped rows joined. */
 export function scrollbackText(term: Terminal): string {
@@ -15,13 +16,7 @@ export function scrollbackText(term: Terminal): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Saves it as `<stem>-<time>.log` through the browser's (or Electron's) download. */
+/** Saves it as `<stem>-<time>.log`. */
 export function saveScrollback(term: Terminal, stem: string): void {
-  const blob = new Blob([scrollbackText(term)], { type: 'text/plain;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${stem}-${new Date().toISOString().replaceAll(':', '-').slice(0, 19)}.log`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  download(new Blob([scrollbackText(term)], { type: 'text/plain;charset=utf-8' }), stem, 'log');
 }

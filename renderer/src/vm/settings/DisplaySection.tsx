@@ -5,13 +5,13 @@ import { Check, Section } from './Section.js';
 
 const RESOLUTIONS = ['800x600', '1024x768', '1280x720', '1280x1024', '1600x900', '1920x1080', '1920x1200'];
 
-export function DisplaySection({ name, form, pending }: SectionProps) {
+export function DisplaySection({ name, form, view, pending }: SectionProps) {
   const { register, watch } = form;
   const on = watch('graphics.enabled');
   const uefi = isUefi(watch('loader'));
   const id = (part: string) => `set-${name}-gfx-${part}`;
   return (
-    <Section name={name} id="display" hint="A framebuffer a VNC viewer shows (bhyve, UEFI loaders only).">
+    <Section name={name} id="display" hint={view.backend === 'qemu' ? "The guest's screen, shown by Display; QEMU serves it on a socket in the guest's directory, so listen address and port apply under bhyve." : "The guest's screen, shown by Display and any VNC viewer (UEFI loaders only)."}>
       <Check id={id('on')} label="Framebuffer" hint={uefi ? undefined : 'Needs a UEFI loader (Boot & firmware).'} pending={pending('graphics.enabled')}>
         {(checkId) => <input id={checkId} type="checkbox" aria-invalid={!!errorOf(form, 'graphics.enabled')} {...register('graphics.enabled')} />}
       </Check>

@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { quoteArgv } from '../../../../shared/shell-words.js';
 import type { ApiError } from '../../../../shared/api/errors.js';
 import { CreateVmInput, type CreateVmForm, type StartPlan } from '../../../../shared/api/vms.js';
-import { PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
+import { NEW_SCREEN_RESOLUTION, PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
 import { useHost } from '../../stores/host.js';
 import { useVms } from '../../stores/vms.js';
@@ -171,6 +171,8 @@ function Summary({ values, backend, plan }: { values: CreateVmForm; backend: str
         <dd>{values.diskSize}</dd>
         <dt>Install media</dt>
         <dd>{values.installMedia || 'none'}</dd>
+        <dt>Screen</dt>
+        <dd>{PROFILES[values.profile].screen ? `${NEW_SCREEN_RESOLUTION.replace('x', '×')}, with a USB tablet; Display shows it` : 'none: the serial console'}</dd>
       </dl>
       <h3>Commands that will run</h3>
       <p className="hint">Create runs the disk commands now; Start runs the boot command.</p>
