@@ -2,8 +2,9 @@
  * Console UI benchmark: what a person sees, not what a WebSocket client gets.
  *
  *   throughput   guest → socat pty pair → cu → Hivedesk → WebSocket → xterm.js in Chromium, until
- *                the page has drawn the payload's end marker; against raw cu in a pty, measured in
- *                the same run, the two taking turns
+ *                the page has drawn the payload's end marker; against raw cu in a pty and against
+ *                xterm.js alone in the same Chromium (the ceiling), measured in the same run, the
+ *                three taking turns
  *   memory       the host layer's RSS (browser mode, its own process) with 20 consoles open in
  *                the page, each having printed some output
  *   clicks       the New VM click → the wizard painted, while a guest floods the visible console
@@ -21,6 +22,7 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { Datastore, exists } from '../electron/datastore/datastore.js';
 import { type Guest, openSerialLine, startRawCu, type Terminal } from '../electron/testing/console-rig.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
+import { type BareXterm, openBareXterm, type TerminalBox } from './bare-xterm.js';
 import { clickNewVm, PAGE_PROBE } from './page-probe.js';
 import { median, percentile } from './stats.js';
 
@@ -33,6 +35,7 @@ const GOALS = { throughput: 0.9, rssMiB: 150, clickMs: 100 };
 const BUDGET_MS = 400_000;
 const STEP_MS = 60_000;
 const REPO = resolve(import.meta.dirname, '..');
+const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 interface Fixture {
@@ -89,20 +92,43 @@ async function openConsole(page: Page, name: string): Promise<void> {
   await page.getByRole('tabpanel', { name: `Console ${name} com1` }).getByText(`${name} · com1: connected`).waitFor({ timeout: STEP_MS });
 }
 
+const consoleTab = (name: string) => `section[aria-label="Console ${name} com1"]`;
+
 /** Resolves when the console tab of `name` has drawn `marker`, checked in the page on every frame. */
 function drawn(page: Page, name: string, marker: string, ms: number): Promise<unknown> {
-  const rows = `section[aria-label="Console ${name} com1"] .xterm-rows`;
-  return withTimeout(page.evaluate(`window.__bench.drawn(${JSON.stringify(rows)}, ${JSON.stringify(marker)})`), ms, `${name}'s tab to draw ${marker}`);
+  return drawnIn(page, `${consoleTab(name)} .xterm-rows`, marker, ms);
 }
+
+function drawnIn(page: Page, rows: string, marker: string, ms: number): Promise<unknown> {
+  return withTimeout(page.evaluate(`window.__bench.drawn(${JSON.stringify(rows)}, ${JSON.stringify(marker)})`), ms, `${rows} to draw ${marker}`);
+}
+
+/** The console tab's terminal box as CSS, which xterm's FitAddon measures to pick rows and columns. */
+function terminalBox(page: Page, name: string): Promise<TerminalBox> {
+  return page.locator(`${consoleTab(name)} .console-screen`).evaluate((el) => {
+    const style = getComputedStyle(el);
+    return { width: style.width, height: style.height, padding: style.padding, boxSizing: style.boxSizing };
+  });
+}
+
+/** The terminal's drawn grid in pixels, the same in both pages when they show the same rows and columns. */
+function screenSize(page: Page, root: string): Promise<string> {
+  return page.locator(`${root} .xterm-screen`).evaluate((el) => `${el.clientWidth}×${el.clientHeight} px`);
+}
+
+const PAYLOAD_LINE = '0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz-------\n';
+const PAYLOAD_LINES = PAYLOAD_BYTES / PAYLOAD_LINE.length;
 
 function payload(end: string): string {
-  return `${'0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz-------\n'.repeat(PAYLOAD_BYTES / 80)}${end}\n`;
+  return `${PAYLOAD_LINE.repeat(PAYLOAD_LINES)}${end}\n`;
 }
 
-async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; terminal: Terminal }, run: BenchmarkRun): Promise<{ raw: number[]; hivedesk: number[] }> {
+type Rates = Record<'raw' | 'hivedesk' | 'alone', number[]>;
+
+async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; terminal: Terminal }, bare: BareXterm, run: BenchmarkRun): Promise<Rates> {
   const first = fixture.guests[0];
   if (!first) throw new Error('no guests');
-  const rates = { raw: [] as number[], hivedesk: [] as number[] };
+  const rates: Rates = { raw: [], hivedesk: [], alone: [] };
   for (let round = 0; round <= THROUGHPUT_RUNS; round++) {
     const rawEnd = `<<raw ${round}>>`;
     raw.terminal.tally.reset();
@@ -114,10 +140,17 @@ async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; ter
     start = performance.now();
     await Promise.all([first.guest.write(payload(end)), drawn(page, first.name, end, run.budget.limit(STEP_MS))]);
     const pageRate = PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
+
+    const aloneEnd = `<<alone ${round}>>`;
+    await bare.prepare(PAYLOAD_LINE, PAYLOAD_LINES, aloneEnd);
+    start = performance.now();
+    await Promise.all([bare.feed(), drawnIn(bare.page, '.xterm-rows', aloneEnd, run.budget.limit(STEP_MS))]);
+    const aloneRate = PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
     // Round 0 warms up (JIT, buffers, xterm's glyph cache) and is not counted.
     if (round > 0) {
       rates.raw.push(rawRate);
       rates.hivedesk.push(pageRate);
+      rates.alone.push(aloneRate);
     }
   }
   return rates;
@@ -137,7 +170,8 @@ function flood(guest: Guest): () => Promise<void> {
 }
 
 interface Results {
-  throughput: { raw: number[]; hivedesk: number[] };
+  throughput: Rates;
+  terminals: string;
   rss: { label: string; mib: number }[];
   clicksQuiet: number[];
   clicksFlooding: number[];
@@ -149,7 +183,7 @@ async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
   run.devices.push(baseline.device);
   const raw = { guest: baseline.guest, terminal: await startRawCu(baseline.device, cleanup, run.budget.limit(STEP_MS)) };
   const fixture = await startFixture(run, cleanup);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: VIEWPORT });
   cleanup.add('browser context', () => context.close());
   await context.addInitScript(PAGE_PROBE);
   const page = await context.newPage();
@@ -159,8 +193,11 @@ async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
   const [first, ...others] = fixture.guests;
   if (!first) throw new Error('no guests');
   await openConsole(page, first.name);
+  const { context: bareContext, bare } = await openBareXterm(browser, VIEWPORT, await terminalBox(page, first.name));
+  cleanup.add('xterm.js alone', () => bareContext.close());
+  const terminals = `console tab ${await screenSize(page, consoleTab(first.name))}, xterm.js alone ${await screenSize(bare.page, 'body')} (${bare.size})`;
   console.error('throughput to xterm.js in Chromium…');
-  const rates = await throughput(page, fixture, raw, run);
+  const rates = await throughput(page, fixture, raw, bare, run);
   rss.push({ label: 'one console, after 24 MiB through it', mib: await rssMiB(fixture.hostPid) });
 
   console.error(`opening ${CONSOLES} consoles…`);
@@ -184,14 +221,17 @@ async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
   } finally {
     await stop();
   }
-  return { throughput: rates, rss, clicksQuiet, clicksFlooding };
+  return { throughput: rates, terminals, rss, clicksQuiet, clicksFlooding };
 }
 
 function printReport(results: Results): void {
   const raw = median(results.throughput.raw);
   const page = median(results.throughput.hivedesk);
+  const alone = median(results.throughput.alone);
   const peak = Math.max(...results.rss.map((r) => r.mib));
-  console.log(`\nthroughput, guest → xterm.js in Chromium (MiB/s, median)   raw cu ${raw.toFixed(1)}   hivedesk ${page.toFixed(1)}   ratio ${(page / raw).toFixed(2)}   goal ≥ ${GOALS.throughput}`);
+  console.log(`\nthroughput to the screen (MiB/s, median)   raw cu ${raw.toFixed(1)}   hivedesk ${page.toFixed(1)}   xterm.js alone ${alone.toFixed(1)}`);
+  console.log(`  hivedesk / raw cu          ${(page / raw).toFixed(2)}   goal ≥ ${GOALS.throughput}`);
+  console.log(`  hivedesk / xterm.js alone  ${(page / alone).toFixed(2)}   the ceiling: no page can show a console faster than xterm.js parses and draws it, so near 1 means Hivedesk's own path costs little`);
   console.log('host layer RSS (MiB):');
   for (const { label, mib } of results.rss) console.log(`  ${label.padEnd(44)} ${mib.toFixed(0).padStart(5)}`);
   console.log(`  ${'highest'.padEnd(44)} ${peak.toFixed(0).padStart(5)}   goal < ${GOALS.rssMiB} with ${CONSOLES} consoles`);
@@ -200,10 +240,12 @@ function printReport(results: Results): void {
   row('console open, guest quiet', results.clicksQuiet);
   row('console open, guest flooding', results.clicksFlooding);
   console.log(
-    `\nthroughput: ${PAYLOAD_BYTES / MiB} MiB per run, ${THROUGHPUT_RUNS} runs each after a warm-up, raw cu and the page taking turns;` +
-      '\nthe page counts as done when its terminal has drawn the end marker (checked every animation frame).',
+    `\nthroughput: ${PAYLOAD_BYTES / MiB} MiB per run, ${THROUGHPUT_RUNS} runs each after a warm-up, raw cu, the page and xterm.js alone taking turns;` +
+      '\na page counts as done when its terminal has drawn the end marker (checked every animation frame).',
   );
-  console.log(`per run (MiB/s): raw cu ${results.throughput.raw.map((r) => r.toFixed(1)).join(' ')} | hivedesk ${results.throughput.hivedesk.map((r) => r.toFixed(1)).join(' ')}`);
+  console.log(`terminals: ${results.terminals}`);
+  const runs = (rates: number[]) => rates.map((r) => r.toFixed(1)).join(' ');
+  console.log(`per run (MiB/s): raw cu ${runs(results.throughput.raw)} | hivedesk ${runs(results.throughput.hivedesk)} | xterm.js alone ${runs(results.throughput.alone)}`);
 }
 
 async function main(): Promise<number> {

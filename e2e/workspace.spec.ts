@@ -78,3 +78,25 @@ test('many tabs scroll in their own strip: the window never grows wider, and the
   await expect(page.getByRole('tab', { name: 'Machines' })).toBeInViewport();
   await page.screenshot({ path: shots('many-tabs') });
 });
+
+test('the host bar keeps each label beside its value, at 1600, 1280 and 1024 px', async ({ page, app }) => {
+  await page.goto(app.url);
+  const facts = page.getByRole('banner').locator('dl[aria-label="Host"]');
+  await expect(facts.getByRole('definition').last()).toHaveAttribute('title', app.datastore);
+  for (const width of [1600, 1280, 1024]) {
+    await page.setViewportSize({ width, height: 800 });
+    const terms = facts.getByRole('term');
+    await expect(terms).toHaveText(['Backend', 'Acceleration', 'Datastore']);
+    for (let i = 0; i < 3; i++) {
+      const term = await terms.nth(i).boundingBox();
+      const value = await facts.getByRole('definition').nth(i).boundingBox();
+      if (!term || !value) throw new Error(`fact ${i} is not on screen at ${width} px`);
+      expect(Math.abs(term.y - value.y), `label ${i} on the line of its value at ${width} px`).toBeLessThan(2);
+      expect(value.x, `value ${i} right of its label at ${width} px`).toBeGreaterThan(term.x + term.width);
+      expect(value.width, `value ${i} has room to be read at ${width} px`).toBeGreaterThan(30);
+    }
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await expect(page.getByRole('button', { name: 'New VM' })).toBeInViewport();
+    await page.screenshot({ path: shots(`hostbar-${width}`), clip: { x: 0, y: 0, width, height: 120 } });
+  }
+});

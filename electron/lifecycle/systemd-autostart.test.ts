@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { exists } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
-import { HostRunner } from '../host/run.js';
+import { HostRunner, type RunOptions, type RunResult } from '../host/run.js';
 import { SystemdAutostart } from './systemd-autostart.js';
 
 /**
@@ -86,4 +86,47 @@ test('without a user systemd it says so, and writes nothing', { timeout: 30_000 
   assert.equal(await exists(join(datastore, '.config', 'hivedesk-autostart.conf')), false);
   const missing = new SystemdAutostart(runner(), datastore, { ...env, PATH: join(root, 'empty') });
   assert.match((await missing.read()).reason ?? '', /^systemctl is not installed/);
+});
+
+/** A runner that counts the `show-environment` probes; `killFirst` answers the first as a timed-out run does. */
+class CountingRunner extends HostRunner {
+  probes = 0;
+
+  constructor(private readonly killFirst = false) {
+    super(new CommandLog());
+  }
+
+  override run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    if (argv.at(-1) !== 'show-environment') return super.run(argv, options);
+    this.probes++;
+    if (this.killFirst && this.probes === 1) return Promise.resolve({ argv, exitCode: null, signal: 'SIGKILL', stdout: '', stderr: '' });
+    return super.run(argv, options);
+  }
+}
+
+test('whether there is a user systemd is asked once, however many VM pages read the setting', { timeout: 30_000 }, async () => {
+  const datastore = join(root, 'many-pages');
+  await mkdir(datastore);
+  await writeFile(join(root, 'no-user-manager'), '');
+  const counting = new CountingRunner();
+  const autostart = new SystemdAutostart(counting, datastore, env);
+  const pages = await Promise.all(Array.from({ length: 16 }, () => autostart.read()));
+  await autostart.read();
+  await assert.rejects(autostart.write({ list: ['web1'], delay: 2 }), { code: 'unavailable' });
+  assert.equal(counting.probes, 1, 'one show-environment for 16 pages at once, one more read and a write');
+  assert.equal(new Set(pages.map((page) => page.reason)).size, 1, 'every page got the same answer');
+});
+
+test('a systemctl that never answered is asked again, and then no more', { timeout: 30_000 }, async () => {
+  const datastore = join(root, 'no-answer');
+  await mkdir(datastore);
+  await rm(join(root, 'no-user-manager'), { force: true });
+  const counting = new CountingRunner(true);
+  const autostart = new SystemdAutostart(counting, datastore, env);
+  const first = await autostart.read();
+  assert.equal(first.available, false);
+  assert.match(first.reason ?? '', /^systemctl --user did not answer \(SIGKILL\)/);
+  assert.equal((await autostart.read()).available, true, 'asked again: the stand-in answers this time');
+  await autostart.read();
+  assert.equal(counting.probes, 2);
 });

@@ -20,6 +20,8 @@ export const AUTOSTART_FILE = 'hivedesk-autostart.conf';
  * `.config/hivedesk-autostart.conf` as `vm_list` and `vm_delay`, as vm-bhyve spells them.
  */
 export class SystemdAutostart implements AutostartStore {
+  private probe?: Promise<string | undefined>;
+
   constructor(
     private readonly runner: HostRunner,
     private readonly datastore: string,
@@ -81,13 +83,32 @@ export class SystemdAutostart implements AutostartStore {
     if (next.list.length === 0) await rm(this.unitPath, { force: true });
   }
 
-  /** Why there is no systemd user manager to talk to, or undefined when there is one. */
-  private async unavailable(): Promise<string | undefined> {
+  /**
+   * Why there is no systemd user manager to talk to, or undefined when there is one. Whether the
+   * session has one does not change while Hivedesk runs, so systemctl is asked once (every VM page
+   * reads this), and again only if it never answered.
+   */
+  private unavailable(): Promise<string | undefined> {
+    this.probe ??= this.askSystemd().then(
+      ({ answered, reason }) => {
+        if (!answered) this.probe = undefined;
+        return reason;
+      },
+      (err: unknown) => {
+        this.probe = undefined;
+        throw err;
+      },
+    );
+    return this.probe;
+  }
+
+  private async askSystemd(): Promise<{ answered: boolean; reason?: string }> {
     const result = await this.runner.run(['systemctl', '--user', 'show-environment'], { timeoutMs: 10_000, env: this.env });
-    if (result.exitCode === 0) return undefined;
-    if (result.error) return 'systemctl is not installed: start at boot needs systemd, which this host does not run.';
+    if (result.exitCode === 0) return { answered: true };
+    if (result.error) return { answered: true, reason: 'systemctl is not installed: start at boot needs systemd, which this host does not run.' };
+    if (result.exitCode === null) return { answered: false, reason: `systemctl --user did not answer (${result.signal ?? 'killed'}), so Hivedesk cannot tell whether it can start guests at boot here.` };
     const why = result.stderr.trim().split('\n').at(-1) ?? '';
-    return `There is no systemd user manager for this session (systemctl --user: ${why || `exit status ${result.exitCode}`}), so Hivedesk cannot start guests at boot here.`;
+    return { answered: true, reason: `There is no systemd user manager for this session (systemctl --user: ${why || `exit status ${result.exitCode}`}), so Hivedesk cannot start guests at boot here.` };
   }
 
   /** The file as it is, with the two values replaced: anything else a person wrote stays. */

@@ -9,12 +9,19 @@ export function HostBar({ children }: { children: ReactNode }) {
       <h1>Hivedesk</h1>
       {info && (
         <dl className="host-facts" aria-label="Host">
-          <dt>Backend</dt>
-          <dd>{info.backend}</dd>
-          <dt>Acceleration</dt>
-          <dd>{info.accelerator}</dd>
-          <dt>Datastore</dt>
-          <dd title={info.datastore}>{info.datastore}</dd>
+          {/* Each pair in a group of its own, so a line break falls between pairs, never inside one. */}
+          <div>
+            <dt>Backend</dt>
+            <dd>{info.backend}</dd>
+          </div>
+          <div>
+            <dt>Acceleration</dt>
+            <dd>{info.accelerator}</dd>
+          </div>
+          <div>
+            <dt>Datastore</dt>
+            <dd title={info.datastore}>{info.datastore}</dd>
+          </div>
         </dl>
       )}
       {children}

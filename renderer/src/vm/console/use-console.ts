@@ -8,6 +8,7 @@ import { invoke } from '../../api/client.js';
 import { socketUrl } from '../../api/transport.js';
 import { ConsoleLink } from './console-link.js';
 import { size } from './paste.js';
+import { TERMINAL_OPTIONS } from './terminal-options.js';
 
 export interface ConsoleHandles {
   /** Another program holds the line: who (null: unknown), or undefined while Hivedesk has it. */
@@ -47,7 +48,7 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    const term = new Terminal({ convertEol: false, scrollback: 10000, screenReaderMode: true, fontSize: 14, fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', allowProposedApi: true });
+    const term = new Terminal(TERMINAL_OPTIONS);
     const fitAddon = new FitAddon();
     const searchAddon = new SearchAddon();
     term.loadAddon(fitAddon);
