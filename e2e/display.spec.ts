@@ -13,7 +13,8 @@ type PixelCanvas = { width: number; height: number; getContext(kind: '2d'): { ge
  * is: read from the canvas noVNC draws into, so it is what the tab really shows.
  */
 function redBand(canvas: Locator): Promise<{ rows: number; first: number; width: number; height: number }> {
-  return canvas.evaluate((element: PixelCanvas) => {
+  return canvas.evaluate((on) => {
+    const element = on as unknown as PixelCanvas;
     const { width, height } = element;
     const data = element.getContext('2d')?.getImageData(0, 0, width, height).data;
     let rows = 0;
