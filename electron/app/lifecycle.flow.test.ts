@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, test } from 'node:test';
 import type { Job } from '../../shared/api/jobs.js';
 import type { Autostart, LifecyclePlan, Snapshot, SnapshotList } from '../../shared/api/lifecycle.js';
-import type { VmSummary } from '../../shared/api/vms.js';
+import type { StartPlan, VmSummary } from '../../shared/api/vms.js';
+import type { DeleteResult } from '../backends/backend.js';
 import { quoteArgv } from '../../shared/shell-words.js';
 import { exists } from '../datastore/datastore.js';
 import { SIMULATOR_BIN } from '../testing/simulated-bhyve.js';
@@ -263,4 +264,33 @@ test('a clone on ZFS is a snapshot and a zfs clone of each dataset; the clone bo
   assert.ok(moved.includes('zg3.conf') && !moved.includes('zg2.conf'), moved.join(' '));
   assert.equal(await exists(join(datastore, 'zg2')), false);
   assert.equal(simZfs('list', '-H', '-o', 'name,origin', 'zroot/vm/zg3/disk0').trim(), `zroot/vm/zg3/disk0\tzroot/vm/zg/disk0@${snap}`);
+});
+
+test('on a ZFS datastore a new guest is a dataset of its own, as vm create makes it; delete destroys it only with its disks', { timeout: 60_000 }, async () => {
+  const { handlers, datastore } = zfs;
+  const input = { name: 'zd1', profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '1G' };
+  const owner = `${process.getuid?.()}:${(await stat(datastore)).gid}`;
+  const made = (name: string) => [`zfs create zroot/vm/${name}`, `chown ${owner} ${join(datastore, name)}`];
+  const plan = await call<StartPlan>(handlers, 'planCreateVm', input);
+  assert.deepEqual(plan.commands.slice(0, 2).map((c) => quoteArgv(c.argv)), made('zd1').map((c) => `doas ${c}`));
+  const earlier = (await rootCommands()).length;
+  await call(handlers, 'createVm', input);
+  assert.deepEqual((await rootCommands()).slice(earlier).filter((c) => /^(zfs create|chown) /.test(c)), made('zd1'));
+  assert.equal(simZfs('list', '-H', '-o', 'name,mountpoint', 'zroot/vm/zd1').trim(), `zroot/vm/zd1\t${join(datastore, 'zd1')}`);
+  assert.ok(await exists(join(datastore, 'zd1', 'zd1.conf')));
+  await call(handlers, 'takeSnapshot', { name: 'zd1', snapshot: 'fresh' });
+
+  const kept = await call<DeleteResult>(handlers, 'deleteVm', { name: 'zd1', deleteDisks: false });
+  assert.ok(kept.kept.includes('zroot/vm/zd1'), kept.kept.join(' '));
+  assert.equal(simZfs('list', '-H', '-o', 'name', '-t', 'all', '-r', 'zroot/vm/zd1').trim(), 'zroot/vm/zd1\nzroot/vm/zd1@fresh');
+  assert.deepEqual(await readdir(join(datastore, 'zd1')), ['disk0.img']);
+
+  await call(handlers, 'createVm', { ...input, name: 'zd2' });
+  await call(handlers, 'takeSnapshot', { name: 'zd2', snapshot: 'fresh' });
+  const gone = await call<DeleteResult>(handlers, 'deleteVm', { name: 'zd2', deleteDisks: true });
+  assert.ok(gone.removed.includes('zroot/vm/zd2'), gone.removed.join(' '));
+  assert.ok((await rootCommands()).includes('zfs destroy -rf zroot/vm/zd2'));
+  assert.ok(!(await rootCommands()).includes('zfs destroy -rf zroot/vm/zd1'), 'the kept dataset is not destroyed');
+  assert.equal(await exists(join(datastore, 'zd2')), false);
+  assert.doesNotMatch(simZfs('list', '-H', '-o', 'name', '-t', 'all'), /zroot\/vm\/zd2/);
 });

@@ -96,10 +96,11 @@ export class VmService {
     await this.checkCreate(input);
     const { guest, doc, backend } = this.newGuest(input);
     const start = await backend.planStart(guest);
+    const dir = await backend.newGuestDir?.(guest);
     const missing = this.unavailable(input);
     if (missing) start.warnings.unshift(missing);
     const conf = backend.registry ? [] : [{ path: this.store.confPath(input.name), content: serializeConf(doc), why: `${input.name}'s settings, as vm-bhyve keeps them (its uuid and MAC are drawn anew when it is created)` }];
-    return { ...start, commands: [...backend.planCreate(guest, [input.diskSize]), ...start.commands], files: [...conf, ...start.files] };
+    return { ...start, commands: [...(dir?.commands ?? []), ...backend.planCreate(guest, [input.diskSize]), ...start.commands], files: [...conf, ...start.files] };
   }
 
   /**
@@ -115,13 +116,14 @@ export class VmService {
       await backend.create(guest, [input.diskSize]);
       return this.summary(input.name);
     }
-    await this.store.create(input.name, doc).catch((err: unknown) => {
+    const dir = await backend.newGuestDir?.(guest);
+    await this.store.create(input.name, doc, dir).catch((err: unknown) => {
       throw err instanceof NameTakenError ? nameTaken(input.name, err.holder) : err;
     });
     try {
       await backend.create(guest, [input.diskSize]);
     } catch (err) {
-      await this.store.removeNew(input.name);
+      await this.store.removeNew(input.name, dir);
       throw err;
     }
     return this.summary(input.name);

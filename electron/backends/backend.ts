@@ -6,6 +6,7 @@ import type { ConsoleEndpoint } from '../consoles/endpoint.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { GuestConfig } from '../datastore/guest-config.js';
 import type { HostRunner } from '../host/run.js';
+import type { NewGuestDir } from './guest-dataset.js';
 
 export type Plan = StartPlan;
 
@@ -64,6 +65,8 @@ export interface Backend {
   /** The host commands that make a new guest (its disks; a registry's own records), exactly as `create` runs them. */
   planCreate(guest: GuestConfig, diskSizes: string[]): PlannedCommand[];
   create(guest: GuestConfig, diskSizes: string[]): Promise<void>;
+  /** How a guest of the datastore gets its directory when not by mkdir (its own ZFS dataset), as the plan shows it. */
+  newGuestDir?(guest: GuestConfig): Promise<NewGuestDir | undefined>;
   /** Removes a stopped guest: its disks only when asked. */
   delete(guest: GuestConfig, deleteDisks: boolean): Promise<DeleteResult>;
   /** The commands that make disk `index` new with `size` (vm-bhyve's `vm add -d disk`), as `runCommands` runs them. */

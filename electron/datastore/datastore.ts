@@ -20,6 +20,13 @@ export class NameTakenError extends Error {
   }
 }
 
+/** A new guest's directory made otherwise than by mkdir (vm-bhyve's `zfs create` of its dataset), and how to undo it. */
+export interface GuestDirMaker {
+  make(): Promise<void>;
+  /** Removes what `make` made; nothing when it made nothing. */
+  undo(): Promise<void>;
+}
+
 /** vm-bhyve's layout: `<root>/<guest>/<guest>.conf`, runtime files beside it. */
 export class Datastore {
   constructor(readonly root: string) {}
@@ -66,14 +73,15 @@ export class Datastore {
   /**
    * Creates the guest directory and its .conf, or throws NameTakenError. The check, the mkdir and
    * the .conf happen under a lock every process on this datastore takes, so of creates racing with
-   * names that differ only in case exactly one wins, whichever process they come from.
+   * names that differ only in case exactly one wins, whichever process they come from. `maker`, when
+   * given, makes the directory instead of mkdir.
    */
-  async create(name: string, doc: ConfDocument): Promise<void> {
+  async create(name: string, doc: ConfDocument, maker?: GuestDirMaker): Promise<void> {
     await this.underCreateLock('creating a VM', async () => {
-      await this.makeGuestDir(name);
+      await this.makeGuestDir(name, maker);
       // Under the lock too, so a loser is told a VM has the name, not that a directory was left behind.
       await writeFileAtomic(this.confPath(name), serializeConf(doc)).catch(async (err: unknown) => {
-        await this.removeNew(name);
+        await this.removeNew(name, maker);
         throw err;
       });
     });
@@ -111,9 +119,10 @@ export class Datastore {
     }
   }
 
-  private async makeGuestDir(name: string): Promise<void> {
+  private async makeGuestDir(name: string, maker?: GuestDirMaker): Promise<void> {
     const holder = await this.holderOf(name);
     if (holder) throw new NameTakenError(holder);
+    if (maker) return maker.make();
     await mkdir(this.guestDir(name)).catch(async (err: NodeJS.ErrnoException) => {
       // Made since the check by something that does not take the lock (vm-bhyve, a person).
       if (err.code === 'EEXIST') throw new NameTakenError((await this.holderOf(name)) ?? { name, guest: false });
@@ -121,9 +130,10 @@ export class Datastore {
     });
   }
 
-  /** Undoes a `create` whose later steps failed; only ever called on a directory this run just made. */
-  async removeNew(name: string): Promise<void> {
-    await rm(this.guestDir(name), { recursive: true, force: true });
+  /** Undoes a `create` whose later steps failed; only ever called on a directory this run just made (with `maker`). */
+  async removeNew(name: string, maker?: GuestDirMaker): Promise<void> {
+    await maker?.undo();
+    await this.removeDir(name);
   }
 
   /**
@@ -138,6 +148,17 @@ export class Datastore {
     if (keep.size === 0) await rm(dir, { recursive: true, force: true });
     else await Promise.all(removed.map((path) => rm(path, { recursive: true, force: true })));
     return removed;
+  }
+
+  /** The paths in a guest's directory. */
+  async files(name: string): Promise<string[]> {
+    const dir = this.guestDir(name);
+    return (await readdir(dir)).map((f) => join(dir, f));
+  }
+
+  /** What is left of a guest's directory after its dataset went (`rm -R`, as vm destroy does); nothing, usually. */
+  async removeDir(name: string): Promise<void> {
+    await rm(this.guestDir(name), { recursive: true, force: true });
   }
 
   async write(name: string, doc: ConfDocument): Promise<void> {

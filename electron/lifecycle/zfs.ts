@@ -41,9 +41,24 @@ export function renameArgv(from: string, to: string): string[] {
   return ['zfs', 'rename', from, to];
 }
 
-/** A guest's dataset and everything below it, as `vm destroy` removes it. */
+/** A guest's dataset and everything below it (a clone undone). */
 export function destroyTreeArgv(dataset: string): string[] {
   return ['zfs', 'destroy', '-r', dataset];
+}
+
+/**
+ * A new guest's own dataset, as `vm create` makes it: `zfs_dataset_opts="a=b c=d"` is `-o a=b -o c=d`. Each option
+ * must be `property=value`, so none can turn into another flag of zfs create.
+ */
+export function createDatasetArgv(dataset: string, options: readonly string[]): string[] {
+  const bad = options.find((option) => !/^[a-z][a-z0-9_.:]*=\S+$/.test(option));
+  if (bad !== undefined) throw new RangeError(`zfs_dataset_opts has "${bad}", not a property=value pair`);
+  return ['zfs', 'create', ...options.flatMap((option) => ['-o', option]), dataset];
+}
+
+/** A guest's dataset with its zvols and snapshots, as `vm destroy` removes it: `-f` unmounts it even when busy. */
+export function destroyGuestArgv(dataset: string): string[] {
+  return ['zfs', 'destroy', '-rf', dataset];
 }
 
 /** The lines of `zfs list -H` output. */

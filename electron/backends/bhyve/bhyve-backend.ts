@@ -8,6 +8,7 @@ import { CommandFileImporter, parseJson } from '../../host/command-file.js';
 import type { HostRunner } from '../../host/run.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { DatastoreBackend } from '../datastore-backend.js';
+import { guestDatasets } from '../guest-dataset.js';
 import { diskCreateArgv, diskGrowArgv, diskPath } from '../disks.js';
 import { bhyvectlArgv } from './commands.js';
 import { fileBytes } from '../../host/file-size.js';
@@ -43,7 +44,7 @@ export class BhyveBackend extends DatastoreBackend implements Backend {
     private readonly readTitles: ReadProcessTitles = readProcessTitles,
     private readonly readTable: () => Promise<TitledProcess[]> = readProcessTable,
   ) {
-    super(runner, store);
+    super(runner, store, guestDatasets(runner, store.root, settings));
     this.commands = new CommandFileImporter(runner.log);
   }
 

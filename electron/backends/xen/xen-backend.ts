@@ -16,6 +16,7 @@ import { fileBytes } from '../../host/file-size.js';
 import type { HostRunner } from '../../host/run.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { DatastoreBackend } from '../datastore-backend.js';
+import { guestDatasets } from '../guest-dataset.js';
 import { type DiskPlace, diskCreateArgv, diskGrowArgv, diskPath } from '../disks.js';
 import { configPathOf, planXenStart, type XenStartPlan } from './plan.js';
 import { probeXenHost } from './probe.js';
@@ -46,7 +47,7 @@ export class XenBackend extends DatastoreBackend implements Backend {
     store: Datastore,
     private readonly settings: XenSettings,
   ) {
-    super(runner, store);
+    super(runner, store, guestDatasets(runner, store.root, settings));
   }
 
   async accelerator(): Promise<string> {

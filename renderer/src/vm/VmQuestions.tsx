@@ -33,7 +33,7 @@ function DeleteDialog({ name, onDone }: { name: string; onDone: () => void }) {
   return (
     <ConfirmDialog
       title={`Delete ${name}?`}
-      body={`${name}'s configuration and logs are removed. Its disks are kept unless you tick the box.`}
+      body={`${name}'s configuration and logs are removed. Its disks are kept unless you tick the box. On a ZFS datastore, where ${name} is a dataset of its own, ticking it destroys that dataset with its zvols and snapshots (zfs destroy -rf, as vm destroy does); unticked, the dataset stays, with the disks in it.`}
       confirmLabel={`Delete ${name}`}
       onCancel={onDone}
       onConfirm={() => {
