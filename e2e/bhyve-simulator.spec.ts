@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, shots, test } from './fixtures.js';
 import { wizardToSummary } from './wizard.js';
@@ -22,11 +23,20 @@ test('install a FreeBSD guest with the bhyve backend and log in on its console',
   // No .config/system.conf in the datastore: Hivedesk makes switch "public" a bridge of its own, the way vm-bhyve would, and says so.
   await expect(wizard.getByRole('list', { name: 'Good to know' })).toHaveText(/^Switch "public" is not in \.config\/system\.conf's switch_list, .* a bridge of its own, vm-public, /);
   await expect(plan).toContainText('doas ifconfig bridge create name vm-public group vm-switch up');
+  // The identity the summary shows is the one the boot command uses and Create writes.
+  const mac = (await wizard.locator('dt:text-is("MAC address") + dd').textContent()) ?? '';
+  const uuid = (await wizard.locator('dt:text-is("UUID") + dd').textContent()) ?? '';
+  expect(mac).toMatch(/^58:9c:fc:0[0-9a-f](:[0-9a-f]{2}){2}$/);
+  await expect(plan).toContainText(`mac=${mac}`);
+  await expect(plan).toContainText(`-U ${uuid}`);
   await page.screenshot({ path: shots('bhyve-wizard-summary') });
   await wizard.getByRole('button', { name: 'Create' }).click();
 
   const row = page.getByRole('row', { name: 'fbsd1' });
   await expect(row).toContainText('bhyve');
+  const conf = await readFile(join(freebsd.datastore, 'fbsd1', 'fbsd1.conf'), 'utf8');
+  expect(conf).toContain(`network0_mac="${mac}"`);
+  expect(conf).toContain(`uuid="${uuid}"`);
   await row.getByRole('button', { name: 'Start' }).click();
   await expect(row).toContainText('running');
   // The console is read from the start: the list says when the guest waits at its login prompt.

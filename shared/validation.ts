@@ -144,6 +144,13 @@ export const MacAddress = z
   .refine((s) => s === '' || (parseInt(s.slice(0, 2), 16) & 1) === 0, 'That is a multicast address; a NIC needs a unicast one (even first byte).')
   .transform((s) => s.toLowerCase());
 
+/** A guest's SMBIOS uuid (bhyve -U, QEMU -uuid), as uuidgen writes it. */
+export const Uuid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'A uuid looks like 0b5e1d2c-1111-4222-8333-444455556666.')
+  .transform((s) => s.toLowerCase());
+
 /** bhyve's fbuf listens on an IPv4 address (`tcp=<ip>:<port>`). */
 export const ListenAddress = z
   .string()

@@ -3,7 +3,7 @@ import { serialLogPath } from '../datastore/serial-logs.js';
 import { ConsolePort } from '../../shared/api/consoles.js';
 import { isUefi } from '../../shared/api/settings.js';
 import { VmName } from '../../shared/validation.js';
-import { type BackendId, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
+import { type BackendId, type CreatePlan, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
 import type { Backend, DeleteResult, Plan, StatusReader } from '../backends/backend.js';
 import type { Availability } from '../backends/entry.js';
 import { backendEntry } from '../backends/registry.js';
@@ -13,6 +13,8 @@ import { type ConfDocument, serializeConf, setValue } from '../datastore/conf.js
 import { installMediaProblem } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { pendingRestart } from '../datastore/pending.js';
+import { macOwners } from '../datastore/first-start.js';
+import { newMac, newUuid } from '../datastore/identity.js';
 import { AppError } from '../errors.js';
 import { JobStore } from '../jobs/job-store.js';
 import type { DisplayTarget } from '../consoles/display-target.js';
@@ -92,15 +94,15 @@ export class VmService {
   }
 
   /** What `createVm` runs and writes (the guest's .conf, its disks, a registry's records), then what its first start would. */
-  async planCreateVm(input: CreateVmInput): Promise<Plan> {
+  async planCreateVm(input: CreateVmInput): Promise<CreatePlan> {
     await this.checkCreate(input);
-    const { guest, doc, backend } = this.newGuest(input);
+    const { guest, doc, backend, identity } = await this.newGuest(input);
     const start = await backend.planStart(guest);
     const dir = await backend.newGuestDir?.(guest);
     const missing = this.unavailable(input);
     if (missing) start.warnings.unshift(missing);
-    const conf = backend.registry ? [] : [{ path: this.store.confPath(input.name), content: serializeConf(doc), why: `${input.name}'s settings, as vm-bhyve keeps them (its uuid and MAC are drawn anew when it is created)` }];
-    return { ...start, commands: [...(dir?.commands ?? []), ...backend.planCreate(guest, [input.diskSize]), ...start.commands], files: [...conf, ...start.files] };
+    const conf = backend.registry ? [] : [{ path: this.store.confPath(input.name), content: serializeConf(doc), why: `${input.name}'s settings, as vm-bhyve keeps them` }];
+    return { ...start, commands: [...(dir?.commands ?? []), ...backend.planCreate(guest, [input.diskSize]), ...start.commands], files: [...conf, ...start.files], identity };
   }
 
   /**
@@ -111,7 +113,7 @@ export class VmService {
     const missing = this.unavailable(input);
     if (missing) throw new AppError('unavailable', missing, { backend: missing });
     await this.checkCreate(input);
-    const { guest, doc, backend } = this.newGuest(input);
+    const { guest, doc, backend } = await this.newGuest(input);
     if (backend.registry) {
       await backend.create(guest, [input.diskSize]);
       return this.summary(input.name);
@@ -295,12 +297,16 @@ export class VmService {
     return backend;
   }
 
-  /** The new guest as its backend will make it: the common keys, and the ones its backend gives its profile. */
-  private newGuest(input: CreateVmInput): { guest: GuestConfig; doc: ConfDocument; backend: Backend } {
+  /**
+   * The new guest as its backend will make it: the common keys, and the ones its backend gives its profile. Its uuid
+   * and network0's MAC are the request's (the ones its plan showed), else drawn, the MAC unlike every other.
+   */
+  private async newGuest(input: CreateVmInput): Promise<{ guest: GuestConfig; doc: ConfDocument; backend: Backend; identity: { uuid: string; mac: string } }> {
     const id = input.backend ?? this.defaultBackend;
-    const doc = newGuestDoc(input, id, backendEntry(id)?.newGuestKeys(input.profile));
+    const identity = { uuid: input.uuid ?? newUuid(), mac: input.mac ?? newMac(new Set((await macOwners(this.store)).keys())) };
+    const doc = newGuestDoc({ ...input, ...identity }, id, backendEntry(id)?.newGuestKeys(input.profile));
     const guest = toGuestConfig(input.name, doc, id);
-    return { guest, doc, backend: this.backend(guest) };
+    return { guest, doc, backend: this.backend(guest), identity };
   }
 
   /**
@@ -322,6 +328,7 @@ export class VmService {
     const holder = await this.store.holderOf(input.name);
     if (holder) throw nameTaken(input.name, holder);
     if (input.installMedia) await refuseMedia(input.installMedia);
+    if (input.mac) await refuseTakenMac(this.store, input.mac);
   }
 }
 
@@ -337,6 +344,14 @@ export function nameTaken(name: string, holder: NameHolder, field = 'name'): App
 async function refuseMedia(path: string): Promise<void> {
   const problem = await installMediaProblem(path);
   if (problem) throw new AppError('invalid_input', problem, { installMedia: problem });
+}
+
+/** Two NICs with one MAC on a bridge lose each other's frames: a MAC sent back with a create must still be free. */
+async function refuseTakenMac(store: Datastore, mac: string): Promise<void> {
+  const owner = (await macOwners(store)).get(mac)?.[0];
+  if (!owner) return;
+  const message = `${mac} is already network${owner.nic}'s MAC of ${owner.guest}; go back and plan again for a new one.`;
+  throw new AppError('conflict', message, { mac: message });
 }
 
 /**

@@ -242,8 +242,8 @@ export function newGuestDoc(input: CreateVmInput, backend: BackendId, backendKey
     ['disk0_name', 'disk0.img'],
     ['comports', 'com1'],
     // vm-bhyve's `vm create` writes the uuid and network0's MAC; the other NICs get theirs at first start.
-    ['uuid', newUuid()],
-    ['network0_mac', newMac()],
+    ['uuid', input.uuid ?? newUuid()],
+    ['network0_mac', input.mac ?? newMac()],
     [KEY.backend, backend],
     [KEY.profile, input.profile],
   ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CpuCount, DiskSize, HostPath, MemorySize, VmName } from '../validation.js';
+import { CpuCount, DiskSize, HostPath, MacAddress, MemorySize, Uuid, VmName } from '../validation.js';
 import { PROFILE_IDS } from '../profiles.js';
 import { ConsolePort } from './consoles.js';
 import { request } from './define.js';
@@ -65,6 +65,9 @@ export const CreateVmInput = z.object({
   installMedia: z.union([HostPath, z.literal('').transform(() => undefined)]).optional(),
   /** The hypervisor that runs it; the host's own backend when absent. */
   backend: BackendId.optional(),
+  /** The uuid and network0's MAC the create plan showed, so Create writes what was approved; drawn when absent. */
+  uuid: Uuid.optional(),
+  mac: MacAddress.refine((s) => s !== '', 'A MAC address looks like 58:9c:fc:0c:55:42.').optional(),
 });
 export type CreateVmForm = z.input<typeof CreateVmInput>;
 export type CreateVmInput = z.output<typeof CreateVmInput>;
@@ -108,11 +111,15 @@ export const StartPlan = z.object({
 });
 export type StartPlan = z.infer<typeof StartPlan>;
 
+/** A create's plan, with the identity drawn for it: sent back with Create, it is what Create writes. */
+export const CreatePlan = StartPlan.extend({ identity: z.object({ uuid: z.string(), mac: z.string() }) });
+export type CreatePlan = z.infer<typeof CreatePlan>;
+
 export const vmsApi = {
   listVms: request(z.object({}), z.array(VmSummary)),
   /** The list as the VM monitor last saw it, as a `reset`: where a receiver of onDidChangeVms starts. */
   snapshotVms: request(z.object({}), VmChanges),
-  planCreateVm: request(CreateVmInput, StartPlan),
+  planCreateVm: request(CreateVmInput, CreatePlan),
   createVm: request(CreateVmInput, VmSummary),
   startVm: request(VmRef, VmSummary),
   stopVm: request(VmRef, VmSummary),

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { quoteArgv } from '../../../../shared/shell-words.js';
 import type { ApiError } from '../../../../shared/api/errors.js';
-import { CreateVmInput, type CreateVmForm, type StartPlan } from '../../../../shared/api/vms.js';
+import { type CreatePlan, CreateVmInput, type CreateVmForm } from '../../../../shared/api/vms.js';
 import { NEW_SCREEN_RESOLUTION, PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
 import { invoke } from '../../api/client.js';
 import { useHost } from '../../stores/host.js';
@@ -19,7 +19,7 @@ const DEFAULTS: CreateVmForm = { name: '', profile: 'linux', cpus: '2', memory: 
 export function NewVmWizard({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState(0);
-  const [plan, setPlan] = useState<StartPlan>({ commands: [], files: [], warnings: [], notes: [] });
+  const [plan, setPlan] = useState<CreatePlan>();
   const [formError, setFormError] = useState<string>();
   const [working, setWorking] = useState(false);
   const form = useForm<CreateVmForm, unknown, CreateVmInput>({ resolver: zodResolver(CreateVmInput), defaultValues: DEFAULTS, mode: 'onTouched' });
@@ -66,7 +66,8 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
 
   const createVm = async () => {
     setWorking(true);
-    const result = await invoke('createVm', input());
+    // The identity the summary showed, so Create writes what the person approved.
+    const result = await invoke('createVm', { ...input(), ...plan?.identity });
     setWorking(false);
     if (!result.ok) return showApiError(result.error);
     await useVms.getState().load();
@@ -121,7 +122,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
             </Field>
           )}
           {step === 3 && <HostSetupHints profile={values.profile} backend={backend} onOpen={onClose} />}
-          {step === 3 && <Summary values={values} backend={backend?.label} plan={plan} />}
+          {step === 3 && plan && <Summary values={values} backend={backend?.label} plan={plan} />}
           {formError && <p role="alert" className="error">{formError}</p>}
         </div>
         <footer className="actions">
@@ -148,7 +149,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
   );
 }
 
-function Summary({ values, backend, plan }: { values: CreateVmForm; backend: string | undefined; plan: StartPlan }) {
+function Summary({ values, backend, plan }: { values: CreateVmForm; backend: string | undefined; plan: CreatePlan }) {
   const text = plan.commands.map((c) => quoteArgv(c.argv)).join('\n');
   return (
     <div className="summary">
@@ -173,6 +174,10 @@ function Summary({ values, backend, plan }: { values: CreateVmForm; backend: str
         <dd>{values.installMedia || 'none'}</dd>
         <dt>Screen</dt>
         <dd>{PROFILES[values.profile].screen ? `${NEW_SCREEN_RESOLUTION.replace('x', '×')}, with a USB tablet; Display shows it` : 'none: the serial console'}</dd>
+        <dt>UUID</dt>
+        <dd>{plan.identity.uuid}</dd>
+        <dt>MAC address</dt>
+        <dd>{plan.identity.mac}</dd>
       </dl>
       <h3>Commands that will run</h3>
       <p className="hint">Create runs the disk commands now; Start runs the boot command.</p>
