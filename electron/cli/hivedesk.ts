@@ -13,6 +13,8 @@ import { type Core, createCore, hostBackend } from '../app/core.js';
 import { startAll } from '../lifecycle/startall.js';
 import { AppError } from '../errors.js';
 import { defaultDatastore } from '../app/host.js';
+import { defaultSettingsFile, startupDatastore } from '../app/last-datastore.js';
+import type { DatastoreLocation } from '../datastore/vm-dir.js';
 import type { Plan } from '../backends/backend.js';
 import { backendChoices, describeExit } from '../backends/registry.js';
 import { Datastore } from '../datastore/datastore.js';
@@ -43,6 +45,20 @@ const USAGE = `usage: hivedesk <command> [--datastore DIR] [--backend ${backendC
 
 class UsageError extends Error {}
 
+/**
+ * `--datastore`, else the one the GUI opened last (its settings file, read as the GUI reads it), else the default;
+ * when not given, stderr says which, so a script never acts on a datastore it did not expect without a word.
+ */
+async function chooseDatastore(given: string | undefined): Promise<DatastoreLocation> {
+  const fallback = defaultDatastore();
+  const start = await startupDatastore({ ...(given ? { given: resolve(given) } : {}), settingsFile: defaultSettingsFile(), fallback });
+  if (start.warning) console.error(`hivedesk: ${start.warning}`);
+  const { path, zfsDataset } = start.location;
+  const which = path === fallback ? 'the default' : 'the one Hivedesk opened last';
+  if (!given) console.error(`hivedesk: datastore ${path}${zfsDataset ? ` (zfs:${zfsDataset})` : ''}, ${which}; --datastore picks another`);
+  return start.location;
+}
+
 /** The CLI: the same services as the GUI, for scripts and for reviewing a plan before running it. */
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv);
@@ -50,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
   const backend = values.backend === undefined ? undefined : BackendId.safeParse(values.backend);
   if (backend && !backend.success) throw new UsageError(`--backend must be one of ${backendChoices()}, not "${values.backend}"`);
   if (positionals[0] === 'doctor') return doctor(values, backend?.data ?? hostBackend());
-  const core = await createCore({ datastore: resolve(values.datastore ?? defaultDatastore()), ...(backend ? { backend: backend.data } : {}) });
+  const { path: datastore, zfsDataset } = await chooseDatastore(values.datastore);
+  const core = await createCore({ datastore, ...(zfsDataset ? { zfsDataset } : {}), ...(backend ? { backend: backend.data } : {}) });
   const [command, ...rest] = positionals;
   const vm = () => parse(VmName, rest[command === 'plan' ? 1 : 0], 'VM name');
   const json = values.json ?? false;
