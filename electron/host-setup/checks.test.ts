@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -122,6 +122,20 @@ test('under --root the user checks read DIR\'s accounts for HIVEDESK_USER, never
     assert.equal(bob['bhyve-console']?.status, 'missing');
     assert.equal(bob['bhyve-console']?.summary, 'bob is not in dialer.');
     assert.equal(bob['vbox-group']?.status, 'missing');
+  });
+});
+
+test('a staged install keeps the file\'s owner and mode; a new file is root:wheel 0644', { timeout: 30_000 }, async () => {
+  await withOwnRoot(async (at) => {
+    await chmod(join(at, 'etc/login.conf'), 0o600);
+    await rm(join(at, 'etc/sysctl.conf'));
+    const checks = byId(await doctor('alice', at).checks(['xen']));
+    const login = checks['xen-login-conf']?.fix?.commands[0];
+    assert.deepEqual(login?.slice(0, 9), ['doas', 'install', '-S', '-o', String(process.getuid?.()), '-g', String(process.getgid?.()), '-m', '0600']);
+    assert.equal(login?.at(-1), join(at, 'etc/login.conf'));
+    const sysctl = checks['persist-tap-up-on-open']?.fix?.commands[0];
+    assert.deepEqual(sysctl?.slice(0, 9), ['doas', 'install', '-S', '-o', '0', '-g', '0', '-m', '0644']);
+    assert.equal(sysctl?.at(-1), join(at, 'etc/sysctl.conf'));
   });
 });
 
