@@ -167,3 +167,31 @@ test('on this Linux machine: QEMU is there, KVM is not usable, so guests run und
   await expect(view.getByRole('list', { name: 'VMware Fusion guest settings' })).toContainText('ifconfig_em0="DHCP"');
   await page.screenshot({ path: shots('host-setup-linux') });
 });
+
+test('FreeBSD as a guest: the handbook\'s lines for each hypervisor, each with a Copy button that copies it', async ({ page, app, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(app.url);
+  const view = await openHostSetup(page);
+  const panel = view.getByRole('region', { name: 'FreeBSD as a guest' });
+  const parallels = panel.getByRole('list', { name: 'Parallels Desktop guest settings' });
+  await expect(parallels).toContainText('kern.hz=100');
+  await expect(parallels).toContainText('ifconfig_ed0="DHCP"');
+  await expect(parallels).toContainText('every network driver but ed(4) and miibus(4)');
+  await parallels.getByRole('button', { name: 'Copy /etc/rc.conf: ifconfig_ed0="DHCP"' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('ifconfig_ed0="DHCP"');
+  await panel.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shots('host-setup-guest-panel') });
+
+  await panel.getByRole('button', { name: 'VirtualBox' }).click();
+  const vbox = panel.getByRole('list', { name: 'VirtualBox guest settings' });
+  await expect(vbox).toContainText('pkg install virtualbox-ose-additions');
+  await expect(vbox).toContainText('vboxservice_flags="--disable-timesync"');
+  await vbox.getByRole('button', { name: 'Copy /etc/rc.conf: vboxguest_enable="YES"' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('vboxguest_enable="YES"\nvboxservice_enable="YES"');
+  await expect(vbox.getByRole('button', { name: /^Copy / })).toHaveCount(5);
+
+  await panel.getByRole('button', { name: 'VMware Fusion' }).click();
+  const vmware = panel.getByRole('list', { name: 'VMware Fusion guest settings' });
+  await expect(vmware).toContainText('pkg install xf86-video-vmware xf86-input-vmmouse open-vm-tools');
+  await expect(vmware.getByRole('button', { name: 'Copy /boot/loader.conf: kern.hz=100' })).toBeVisible();
+});

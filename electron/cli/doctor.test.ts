@@ -52,6 +52,16 @@ test('doctor --json --root DIR: {"checks": [...]} with ids, statuses, evidence, 
   assert.ok(checks['vbox-group'], 'VirtualBox checks when asked for');
 });
 
+test('doctor --root judges DIR\'s accounts for HIVEDESK_USER, and installs packages into DIR', { timeout: 60_000 }, async () => {
+  const env = { ...process.env };
+  delete env.HIVEDESK_USER;
+  const unnamed = checksOf(await doctor(['--json', '--root', root, '--virtualbox'], { ...env, HIVEDESK_PRIVILEGE: 'doas' }));
+  assert.equal(unnamed['vbox-group']?.status, 'unknown', 'this process\'s own account says nothing about DIR');
+  const alice = checksOf(await doctor(['--json', '--root', root, '--virtualbox'], { ...env, HIVEDESK_PRIVILEGE: 'doas', HIVEDESK_USER: 'alice' }));
+  assert.equal(alice['vbox-group']?.status, 'ok');
+  assert.deepEqual(alice['vbox-package']?.fix?.commands, [['doas', 'pkg', '-r', root, 'install', '-y', 'virtualbox-ose']]);
+});
+
 test('doctor as text: status, id, the evidence, the diff and the commands to run', { timeout: 60_000 }, async () => {
   const out = await doctor(['--root', root]);
   assert.equal(out.code, 1);

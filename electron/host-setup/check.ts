@@ -4,8 +4,11 @@ import type { FileFacts, HostAccess } from './host-access.js';
 /** Everything a check may look at. */
 export interface SetupContext {
   host: HostAccess;
-  /** The account Hivedesk runs its consoles and guests for (HIVEDESK_USER, else the current one). */
-  user: string;
+  /**
+   * The account Hivedesk runs its consoles and guests for: HIVEDESK_USER, else the current one on the running
+   * host; under --root only HIVEDESK_USER (see `account`).
+   */
+  user: string | undefined;
   /** The groups of this session, when `user` is the account this process runs as (new groups need a new login). */
   sessionGroups?: readonly number[];
   /** Prepended to every fix command (doas, sudo -n); empty as root. */

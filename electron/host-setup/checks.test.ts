@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,8 +21,23 @@ before(async () => {
 
 after(() => rm(root, { recursive: true, force: true }));
 
-function doctor(user = 'alice'): HostSetup {
-  return new HostSetup({ kind: 'freebsd', root, runner: new HostRunner(new CommandLog()), live: false, settings: bhyveSettings({ HIVEDESK_PRIVILEGE: 'doas' }), user, guestLoaders: async () => ['grub'] });
+/** user null: HIVEDESK_USER not set. */
+function doctor(user: string | null = 'alice', at = root): HostSetup {
+  return new HostSetup({ kind: 'freebsd', root: at, runner: new HostRunner(new CommandLog()), live: false, settings: bhyveSettings({ HIVEDESK_PRIVILEGE: 'doas' }), ...(user === null ? {} : { user }), guestLoaders: async () => ['grub'] });
+}
+
+/** A root of its own, for a test that changes files: the laptop host, plus bob (in no group) and a devfs rule for nmdm. */
+async function withOwnRoot(run: (at: string) => Promise<void>): Promise<void> {
+  const at = await mkdtemp(join(tmpdir(), 'hivedesk-root-'));
+  try {
+    await writeHostRoot(at);
+    await writeFile(join(at, 'etc/passwd'), 'root:*:0:0::/root:/bin/sh\nalice:*:1001:1001::/home/alice:/bin/sh\nbob:*:1002:1002::/home/bob:/bin/sh\n');
+    await writeFile(join(at, 'etc/group'), 'wheel:*:0:root\noperator:*:5:root\ndialer:*:68:alice\nvboxusers:*:920:alice\n');
+    await writeFile(join(at, 'etc/devfs.rules'), "[system=10]\nadd path 'nmdm*' mode 0660 group dialer\n");
+    await run(at);
+  } finally {
+    await rm(at, { recursive: true, force: true });
+  }
 }
 
 const byId = (checks: HostCheck[]) => Object.fromEntries(checks.map((c) => [c.id, c]));
@@ -60,6 +75,68 @@ test('under --root a fix names the files under the root, and its diff keeps ever
   assert.equal(usb?.status, 'missing');
   assert.equal(usb?.fix, undefined, 'devfs_system_ruleset="system" is not in /etc/devfs.rules: not guessed');
   assert.match(usb?.manual ?? '', /devfs_system_ruleset is "system"/);
+});
+
+test('under --root, package installs and group changes act on DIR, and a service restart is only a note', { timeout: 30_000 }, async () => {
+  await withOwnRoot(async (at) => {
+    const checks = byId(await doctor('bob', at).checks(['xen', 'virtualbox']));
+    assert.deepEqual(checks['bhyve-uefi-firmware']?.fix?.commands, [['doas', 'pkg', '-r', at, 'install', '-y', 'edk2-bhyve']]);
+    assert.deepEqual(checks['bhyve-grub2']?.fix?.commands, [['doas', 'pkg', '-r', at, 'install', '-y', 'grub2-bhyve']]);
+    assert.deepEqual(checks['xen-packages']?.fix?.commands, [['doas', 'pkg', '-r', at, 'install', '-y', 'xen-kernel', 'xen-tools']]);
+    assert.deepEqual(checks['vbox-package']?.fix?.commands, [['doas', 'pkg', '-r', at, 'install', '-y', 'virtualbox-ose']]);
+    assert.deepEqual(checks['vbox-group']?.fix?.commands, [['doas', 'pw', '-R', at, 'groupmod', 'vboxusers', '-m', 'bob']]);
+    assert.deepEqual(checks['bhyve-console']?.fix?.commands, [['doas', 'pw', '-R', at, 'groupmod', 'dialer', '-m', 'bob']]);
+    const note = `On the host itself, after it boots from ${at}: service devfs restart`;
+    const usb = checks['vbox-usb']?.fix;
+    assert.deepEqual(usb?.commands.map((c) => c.slice(0, 3)), [['doas', 'install', '-S'], ['doas', 'pw', '-R']]);
+    assert.equal(usb?.commands[0]?.at(-1), join(at, 'etc/devfs.rules'));
+    assert.ok(usb?.warnings.includes(note), JSON.stringify(usb?.warnings));
+    for (const id of ['vbox-devfs-conf', 'vbox-dvd']) {
+      const fix = checks[id]?.fix;
+      assert.deepEqual(fix?.commands.map((c) => c.slice(0, 3)), [['doas', 'install', '-S']], id);
+      assert.deepEqual(fix?.warnings, [note], id);
+    }
+    const all = Object.values(checks).flatMap((c) => c.fix?.commands ?? []);
+    assert.deepEqual(all.filter((argv) => argv.includes('service')), [], 'no live service restart under --root');
+  });
+});
+
+test('under --root the user checks read DIR\'s accounts for HIVEDESK_USER, never judge the CLI\'s own', { timeout: 30_000 }, async () => {
+  await withOwnRoot(async (at) => {
+    const unnamed = byId(await doctor(null, at).checks(['virtualbox']));
+    for (const id of ['bhyve-console', 'vbox-group', 'vbox-usb']) {
+      assert.equal(unnamed[id]?.status, 'unknown', `${id}: ${unnamed[id]?.summary}`);
+      assert.match(unnamed[id]?.summary ?? '', /No account to check/, id);
+      assert.match(unnamed[id]?.manual ?? '', /HIVEDESK_USER=<user> hivedesk doctor --root/, id);
+      assert.equal(unnamed[id]?.fix, undefined, id);
+    }
+    const stranger = byId(await doctor('carol', at).checks(['virtualbox']));
+    assert.equal(stranger['vbox-group']?.status, 'unknown');
+    assert.match(stranger['vbox-group']?.summary ?? '', new RegExp(`no user carol in ${at}/etc/passwd`));
+    const alice = byId(await doctor('alice', at).checks(['virtualbox']));
+    assert.equal(alice['bhyve-console']?.status, 'ok', alice['bhyve-console']?.summary);
+    assert.ok(alice['bhyve-console']?.evidence.includes('/etc/group: dialer:*:68:alice'));
+    assert.ok(alice['bhyve-console']?.evidence.includes("/etc/devfs.rules [system]: add path 'nmdm*' mode 0660 group dialer"));
+    assert.equal(alice['vbox-group']?.status, 'ok');
+    const bob = byId(await doctor('bob', at).checks(['virtualbox']));
+    assert.equal(bob['bhyve-console']?.status, 'missing');
+    assert.equal(bob['bhyve-console']?.summary, 'bob is not in dialer.');
+    assert.equal(bob['vbox-group']?.status, 'missing');
+  });
+});
+
+test('a staged install keeps the file\'s owner and mode; a new file is root:wheel 0644', { timeout: 30_000 }, async () => {
+  await withOwnRoot(async (at) => {
+    await chmod(join(at, 'etc/login.conf'), 0o600);
+    await rm(join(at, 'etc/sysctl.conf'));
+    const checks = byId(await doctor('alice', at).checks(['xen']));
+    const login = checks['xen-login-conf']?.fix?.commands[0];
+    assert.deepEqual(login?.slice(0, 9), ['doas', 'install', '-S', '-o', String(process.getuid?.()), '-g', String(process.getgid?.()), '-m', '0600']);
+    assert.equal(login?.at(-1), join(at, 'etc/login.conf'));
+    const sysctl = checks['persist-tap-up-on-open']?.fix?.commands[0];
+    assert.deepEqual(sysctl?.slice(0, 9), ['doas', 'install', '-S', '-o', '0', '-g', '0', '-m', '0644']);
+    assert.equal(sysctl?.at(-1), join(at, 'etc/sysctl.conf'));
+  });
 });
 
 test('malformed files: unknown, no fix, and no other check harmed', { timeout: 30_000 }, async () => {

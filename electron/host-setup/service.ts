@@ -19,7 +19,7 @@ export interface HostSetupOptions {
   /** false under `doctor --root`: no command runs, and fixes name files under the root. */
   live: boolean;
   settings: BhyveSettings;
-  /** The account checks are about (HIVEDESK_USER, else this process's). */
+  /** The account checks are about (HIVEDESK_USER, else this process's when live; none under --root). */
   user?: string;
   guestLoaders: () => Promise<string[]>;
   stagingDir?: string;
@@ -28,13 +28,13 @@ export interface HostSetupOptions {
 /** The Host setup view and `hivedesk doctor`: checks, each fix's exact plan, and running a fix the user saw. */
 export class HostSetup {
   private readonly defs: CheckDef[];
-  private readonly user: string;
+  private readonly user: string | undefined;
   private readonly stagingDir: string;
 
   constructor(private readonly o: HostSetupOptions) {
     this.defs = allChecks(o.runner);
     const me = userInfo();
-    this.user = o.user ?? me.username;
+    this.user = o.user ?? (o.live ? me.username : undefined);
     this.stagingDir = o.stagingDir ?? join(tmpdir(), `hivedesk-host-setup-${me.uid}`);
   }
 
@@ -96,7 +96,7 @@ export class HostSetup {
   private context(options: FixOptions): SetupContext {
     const me = userInfo();
     const { settings } = this.o;
-    const ownSession = this.user === me.username && process.getgroups;
+    const ownSession = this.o.live && this.user === me.username && process.getgroups;
     return {
       host: new HostAccess(this.o.root, this.o.live ? this.o.runner : undefined),
       user: this.user,

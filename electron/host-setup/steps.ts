@@ -4,7 +4,7 @@
 import { groupMembership } from './parse/accounts.js';
 import { moduleState, sysctlValue } from './parse/kernel-state.js';
 import { readShVars, type ShVar, sysrcEdit } from './parse/sh-vars.js';
-import { type CheckDef, type CommandStep, type FileChange, missing, needsLiveHost, ok, type Outcome, type SetupContext, type Step, unknown } from './check.js';
+import { type CheckDef, type CommandStep, type FileChange, type Fix, missing, needsLiveHost, ok, type Outcome, type SetupContext, type Step, unknown } from './check.js';
 
 export type ConfigText = { ok: true; text: string } | { ok: false; outcome: Outcome };
 
@@ -21,8 +21,22 @@ export function asRoot(ctx: SetupContext, argv: string[]): string[] {
   return [...ctx.privilege, ...argv];
 }
 
+/** A tool's own option for acting on the system under --root (`pkg -r DIR`, `pw -R DIR`); none on the running host. */
+function rootOption(ctx: SetupContext, flag: string): string[] {
+  return ctx.host.live ? [] : [flag, ctx.host.root];
+}
+
 export function pkgInstall(ctx: SetupContext, ...packages: string[]): Step {
-  return { argv: asRoot(ctx, ['pkg', 'install', '-y', ...packages]), timeoutMs: 15 * 60_000 };
+  return { argv: asRoot(ctx, ['pkg', ...rootOption(ctx, '-r'), 'install', '-y', ...packages]), timeoutMs: 15 * 60_000 };
+}
+
+/**
+ * A command that acts on the running system, not on files (`service devfs restart`). Under --root it would act on
+ * the machine running Hivedesk, so it is left to the user as a warning instead.
+ */
+export function onRunningSystem(ctx: SetupContext, argv: string[]): Fix {
+  if (ctx.host.live) return { steps: [{ argv: asRoot(ctx, argv) }] };
+  return { steps: [], warnings: [`On the host itself, after it boots from ${ctx.host.root}: ${argv.join(' ')}`] };
 }
 
 export interface RcValue {
@@ -75,16 +89,33 @@ export async function installStep(ctx: SetupContext, path: string, before: strin
   return { install: { path, before, after }, owner };
 }
 
+export type Account = { user: string } | { outcome: Outcome };
+
+/**
+ * The account the checks are about. Under --root it must be named (HIVEDESK_USER) and be in that system's
+ * /etc/passwd: the account running the CLI says nothing about a mounted system or a jail.
+ */
+export async function account(ctx: SetupContext): Promise<Account> {
+  if (ctx.user === undefined) {
+    return { outcome: unknown(`No account to check: who runs Hivedesk on ${ctx.host.root} is not known.`, ['HIVEDESK_USER is not set, and under --root this process\'s own account says nothing about that system.'], { manual: `Name the account: HIVEDESK_USER=<user> hivedesk doctor --root ${ctx.host.root}` }) };
+  }
+  if (ctx.host.live || ctx.user === 'root') return { user: ctx.user };
+  const passwd = await configText(ctx, '/etc/passwd', true);
+  if (!passwd.ok) return { outcome: passwd.outcome };
+  if (!passwd.text.split('\n').some((l) => l.split(':')[0] === ctx.user)) return { outcome: unknown(`There is no user ${ctx.user} in ${ctx.host.root}/etc/passwd.`, [`/etc/passwd: no line for ${ctx.user}`]) };
+  return { user: ctx.user };
+}
+
 export type Membership = { member: boolean; evidence: string[] } | { outcome: Outcome; noGroup?: true };
 
 /** Whether the user is in the group, in /etc/group and, when this is our own session, in the session too. */
-export async function inGroup(ctx: SetupContext, group: string): Promise<Membership> {
-  if (ctx.user === 'root') return { member: true, evidence: ['Hivedesk runs as root.'] };
+export async function inGroup(ctx: SetupContext, user: string, group: string): Promise<Membership> {
+  if (user === 'root') return { member: true, evidence: ['Hivedesk runs as root.'] };
   const groups = await configText(ctx, '/etc/group', true);
   if (!groups.ok) return { outcome: groups.outcome };
   const passwd = await ctx.host.read('/etc/passwd');
-  const found = groupMembership(groups.text, passwd.kind === 'text' ? passwd.text : undefined, ctx.user, group);
-  if (!found.ok) return { outcome: unknown(`Cannot tell whether ${ctx.user} is in ${group}.`, [found.problem]), ...(found.noGroup ? { noGroup: true as const } : {}) };
+  const found = groupMembership(groups.text, passwd.kind === 'text' ? passwd.text : undefined, user, group);
+  if (!found.ok) return { outcome: unknown(`Cannot tell whether ${user} is in ${group}.`, [found.problem]), ...(found.noGroup ? { noGroup: true as const } : {}) };
   return { member: found.member, evidence: [`/etc/group: ${found.how}`] };
 }
 
@@ -97,14 +128,14 @@ export async function groupId(ctx: SetupContext, group: string): Promise<number 
 }
 
 /** A group in /etc/group but not yet in this login session: the user has to log in again. */
-export async function notInSession(ctx: SetupContext, group: string): Promise<boolean> {
-  if (ctx.user === 'root') return false;
+export async function notInSession(ctx: SetupContext, user: string, group: string): Promise<boolean> {
+  if (user === 'root') return false;
   const gid = await groupId(ctx, group);
   return ctx.sessionGroups !== undefined && gid !== undefined && !ctx.sessionGroups.includes(gid);
 }
 
-export function groupAdd(ctx: SetupContext, group: string): Step {
-  return { argv: asRoot(ctx, ['pw', 'groupmod', group, '-m', ctx.user]) };
+export function groupAdd(ctx: SetupContext, user: string, group: string): Step {
+  return { argv: asRoot(ctx, ['pw', ...rootOption(ctx, '-R'), 'groupmod', group, '-m', user]) };
 }
 
 /** A check that a kernel module is in the kernel, with `kldload` as its fix. */

@@ -1,5 +1,6 @@
 import type { DevfsRule } from '../parse/devfs.js';
 import { type CheckDef, ok } from '../check.js';
+import { account } from '../steps.js';
 import { devfsGroupRule } from './devfs-rule.js';
 
 /**
@@ -15,11 +16,13 @@ export const consoleCheck: CheckDef = {
   title: 'Consoles for your user',
   explanation: 'Consoles are cu sessions on /dev/nmdm* run as you, so those devices must be yours to open (a devfs rule for the dialer group, which also owns cu\'s lock directory) unless Hivedesk runs as root.',
   async run(ctx) {
-    if (ctx.user === 'root') return ok('Hivedesk runs as root: cu opens the nmdm devices directly.', ['user: root']);
-    return devfsGroupRule(ctx, RULE, {
+    const who = await account(ctx);
+    if ('outcome' in who) return who.outcome;
+    if (who.user === 'root') return ok('Hivedesk runs as root: cu opens the nmdm devices directly.', ['user: root']);
+    return devfsGroupRule(ctx, who.user, RULE, {
       devices: 'the nmdm devices',
-      done: `nmdm devices belong to dialer, and ${ctx.user} is in dialer.`,
-      warnings: [`${ctx.user} gets the dialer group at the next login: log in again before opening a console.`],
+      done: `nmdm devices belong to dialer, and ${who.user} is in dialer.`,
+      warnings: [`${who.user} gets the dialer group at the next login: log in again before opening a console.`],
     });
   },
 };

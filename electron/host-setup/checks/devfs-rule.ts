@@ -1,6 +1,6 @@
 import { type DevfsRule, devfsRulesEdit, readDevfsRules } from '../parse/devfs.js';
 import { missing, ok, type Outcome, type SetupContext, type Step } from '../check.js';
-import { asRoot, configText, groupAdd, inGroup, installStep, notInSession, readRcConf, sysrcStep } from '../steps.js';
+import { configText, groupAdd, inGroup, installStep, notInSession, onRunningSystem, readRcConf, sysrcStep } from '../steps.js';
 
 export interface RuleWords {
   /** "the nmdm devices", "USB devices". */
@@ -14,12 +14,12 @@ export interface RuleWords {
  * Devices opened to the user through a group: a rule for them in the devfs ruleset rc.conf chooses (made, with
  * devfs_system_ruleset, when there is none), `service devfs restart` to apply it now, and the user in the group.
  */
-export async function devfsGroupRule(ctx: SetupContext, rule: DevfsRule, words: RuleWords): Promise<Outcome> {
+export async function devfsGroupRule(ctx: SetupContext, user: string, rule: DevfsRule, words: RuleWords): Promise<Outcome> {
   const rc = await readRcConf(ctx);
   if (!rc.ok) return rc.outcome;
   const rules = await configText(ctx, '/etc/devfs.rules');
   if (!rules.ok) return rules.outcome;
-  const group = await inGroup(ctx, rule.group);
+  const group = await inGroup(ctx, user, rule.group);
   if ('outcome' in group) return group.outcome;
   const ruleset = rc.get('devfs_system_ruleset');
   const name = ruleset.value || undefined;
@@ -32,11 +32,12 @@ export async function devfsGroupRule(ctx: SetupContext, rule: DevfsRule, words: 
     ...group.evidence,
   ];
   if (ruled && group.member) {
-    if (await notInSession(ctx, rule.group)) return missing(`${ctx.user} joined ${rule.group}, but this login session started before that.`, evidence, { manual: `Log out and in again so the session has the ${rule.group} group.` });
+    if (await notInSession(ctx, user, rule.group)) return missing(`${user} joined ${rule.group}, but this login session started before that.`, evidence, { manual: `Log out and in again so the session has the ${rule.group} group.` });
     return ok(words.done, evidence);
   }
-  const summary = ruled ? `${ctx.user} is not in ${rule.group}.` : `No devfs rule gives ${words.devices} to ${rule.group}.`;
+  const summary = ruled ? `${user} is not in ${rule.group}.` : `No devfs rule gives ${words.devices} to ${rule.group}.`;
   const steps: Step[] = [];
+  const warnings = group.member ? [] : [...words.warnings];
   if (!ruled) {
     const edit = devfsRulesEdit(rules.text, name, [rule]);
     if (!edit.ok) return missing(summary, evidence, { manual: edit.problem });
@@ -46,8 +47,10 @@ export async function devfsGroupRule(ctx: SetupContext, rule: DevfsRule, words: 
       if ('problem' in sysrc) return missing(summary, evidence, { manual: sysrc.problem });
       steps.push(sysrc);
     }
-    steps.push({ argv: asRoot(ctx, ['service', 'devfs', 'restart']) });
+    const restart = onRunningSystem(ctx, ['service', 'devfs', 'restart']);
+    steps.push(...restart.steps);
+    warnings.push(...(restart.warnings ?? []));
   }
-  if (!group.member) steps.push(groupAdd(ctx, rule.group));
-  return missing(summary, evidence, { fix: { steps, warnings: group.member ? [] : words.warnings } });
+  if (!group.member) steps.push(groupAdd(ctx, user, rule.group));
+  return missing(summary, evidence, { fix: { steps, warnings } });
 }

@@ -6,7 +6,7 @@ import { onPath } from '../../host/on-path.js';
 import type { HostRunner } from '../../host/run.js';
 import { chooseAccelerator } from '../../backends/qemu/accel.js';
 import { type CheckDef, missing, ok, type SetupContext, type Step, unknown } from '../check.js';
-import { asRoot, inGroup, notInSession } from '../steps.js';
+import { account, asRoot, inGroup, notInSession } from '../steps.js';
 
 const area = 'linux';
 
@@ -52,13 +52,16 @@ const kvmGroup: CheckDef = {
   title: 'The kvm group',
   explanation: '/dev/kvm is root:kvm 0660 on most distributions, so a user outside the kvm group gets TCG.',
   async run(ctx) {
-    const group = await inGroup(ctx, 'kvm');
+    const who = await account(ctx);
+    if ('outcome' in who) return who.outcome;
+    const { user } = who;
+    const group = await inGroup(ctx, user, 'kvm');
     if ('outcome' in group) return group.outcome;
     if (group.member) {
-      if (await notInSession(ctx, 'kvm')) return missing(`${ctx.user} joined kvm, but this login session started before that.`, group.evidence, { manual: 'Log out and in again so the session has the kvm group.' });
-      return ok(ctx.user === 'root' ? 'Hivedesk runs as root: /dev/kvm needs no group.' : `${ctx.user} is in kvm.`, group.evidence);
+      if (await notInSession(ctx, user, 'kvm')) return missing(`${user} joined kvm, but this login session started before that.`, group.evidence, { manual: 'Log out and in again so the session has the kvm group.' });
+      return ok(user === 'root' ? 'Hivedesk runs as root: /dev/kvm needs no group.' : `${user} is in kvm.`, group.evidence);
     }
-    return missing(`${ctx.user} is not in kvm.`, group.evidence, { fix: { steps: [{ argv: asRoot(ctx, ['usermod', '-a', '-G', 'kvm', ctx.user]) }], warnings: ['The group applies from the next login: log in again, then restart Hivedesk.'] } });
+    return missing(`${user} is not in kvm.`, group.evidence, { fix: { steps: [{ argv: asRoot(ctx, ['usermod', '-a', '-G', 'kvm', user]) }], warnings: ['The group applies from the next login: log in again, then restart Hivedesk.'] } });
   },
 };
 

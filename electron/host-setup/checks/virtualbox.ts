@@ -2,7 +2,7 @@
 
 import { type DevfsConfLine, devfsConfEdit, devfsConfHas, type DevfsRule, readDevfsConf } from '../parse/devfs.js';
 import { type CheckDef, missing, needsLiveHost, ok, unknown } from '../check.js';
-import { asRoot, configText, groupAdd, groupId, inGroup, installStep, moduleCheck } from '../steps.js';
+import { account, asRoot, configText, groupAdd, groupId, inGroup, installStep, moduleCheck, onRunningSystem } from '../steps.js';
 import { packageCheck, yesCheck } from './common.js';
 import { devfsGroupRule } from './devfs-rule.js';
 
@@ -14,10 +14,12 @@ const users: CheckDef = {
   title: 'The vboxusers group',
   explanation: 'Only members of the vboxusers group may use VirtualBox.',
   async run(ctx) {
-    const group = await inGroup(ctx, 'vboxusers');
+    const who = await account(ctx);
+    if ('outcome' in who) return who.outcome;
+    const group = await inGroup(ctx, who.user, 'vboxusers');
     if ('outcome' in group) return group.noGroup ? missing('There is no vboxusers group yet.', group.outcome.evidence, { manual: 'The virtualbox-ose package makes the vboxusers group: install it first (its check).' }) : group.outcome;
-    if (group.member) return ok(`${ctx.user} may use VirtualBox.`, group.evidence);
-    return missing(`${ctx.user} is not in vboxusers.`, group.evidence, { fix: { steps: [groupAdd(ctx, 'vboxusers')], warnings: ['The group applies from the next login.'] } });
+    if (group.member) return ok(`${who.user} may use VirtualBox.`, group.evidence);
+    return missing(`${who.user} is not in vboxusers.`, group.evidence, { fix: { steps: [groupAdd(ctx, who.user, 'vboxusers')], warnings: ['The group applies from the next login.'] } });
   },
 };
 
@@ -53,7 +55,8 @@ function devfsConfCheck(def: Omit<CheckDef, 'run'>, wanted: DevfsConfLine[], com
       if (have.length === wanted.length) return ok('/etc/devfs.conf has the lines.', evidence);
       const edit = devfsConfEdit(text.text, wanted, comment);
       if (!edit.ok) return missing('/etc/devfs.conf lacks lines.', evidence, { manual: edit.problem });
-      return missing('/etc/devfs.conf lacks lines.', evidence, { fix: { steps: [await installStep(ctx, '/etc/devfs.conf', text.text, edit.text), { argv: asRoot(ctx, ['service', 'devfs', 'restart']) }] } });
+      const restart = onRunningSystem(ctx, ['service', 'devfs', 'restart']);
+      return missing('/etc/devfs.conf lacks lines.', evidence, { fix: { steps: [await installStep(ctx, '/etc/devfs.conf', text.text, edit.text), ...restart.steps], ...(restart.warnings ? { warnings: restart.warnings } : {}) } });
     },
   };
 }
@@ -65,7 +68,11 @@ const usb: CheckDef = {
   area,
   title: 'USB devices for guests',
   explanation: 'VirtualBox sees USB devices when you are in operator and a devfs rule gives usb/* to operator (devfs_system_ruleset in /etc/rc.conf).',
-  run: (ctx) => devfsGroupRule(ctx, USB, { devices: 'USB devices', done: `USB devices belong to operator, and ${ctx.user} is in it.`, warnings: ['Log in again and restart VirtualBox for USB to show.'] }),
+  async run(ctx) {
+    const who = await account(ctx);
+    if ('outcome' in who) return who.outcome;
+    return devfsGroupRule(ctx, who.user, USB, { devices: 'USB devices', done: `USB devices belong to operator, and ${who.user} is in it.`, warnings: ['Log in again and restart VirtualBox for USB to show.'] });
+  },
 };
 
 export const virtualboxChecks: CheckDef[] = [
