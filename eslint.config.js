@@ -107,5 +107,18 @@ export default defineConfig(
     files: ['**/*.{js,mjs,cjs}', 'renderer/vite.config.ts'],
     languageOptions: { globals: globals.node },
   },
+  {
+    // Playwright specs (e2e/*.spec.ts) take their timeout from playwright.config.ts instead.
+    name: 'hivedesk/every-test-has-a-timeout',
+    files: ['**/*.test.{ts,mjs}'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression:matches([callee.name=/^(test|it)$/], [callee.object.name=/^(test|it)$/][callee.property.name="only"])'
+          // Nested :has, as esquery does not match `:has(> A > B)`.
+          + ':not(:has(> ObjectExpression.arguments:has(> Property.properties[key.name="timeout"])))',
+        message: 'Give every node:test test an explicit `{ timeout }` option: --test-timeout only limits the whole file (issue 6).',
+      }],
+    },
+  },
   ...boundaries,
 );

@@ -15,7 +15,7 @@ function recordingHandlers(calls: string[]): Handlers {
   });
 }
 
-test('bad input is refused with per-field messages before any handler runs', async () => {
+test('bad input is refused with per-field messages before any handler runs', { timeout: 10_000 }, async () => {
   const calls: string[] = [];
   const result = await dispatch(recordingHandlers(calls), 'createVm', { name: '../etc', profile: 'linux', cpus: 'many', memory: '1G', diskSize: '0' });
   assert.equal(result.ok, false);
@@ -28,7 +28,7 @@ test('bad input is refused with per-field messages before any handler runs', asy
   assert.deepEqual(calls, []);
 });
 
-test('unknown channels and missing input are refused', async () => {
+test('unknown channels and missing input are refused', { timeout: 10_000 }, async () => {
   const calls: string[] = [];
   const unknown = await dispatch(recordingHandlers(calls), 'rmRf', {});
   assert.deepEqual(unknown, { ok: false, error: { code: 'not_found', message: 'Unknown request "rmRf".' } });
@@ -37,7 +37,7 @@ test('unknown channels and missing input are refused', async () => {
   assert.deepEqual(calls, []);
 });
 
-test('valid input reaches the handler parsed; errors come back as data', async () => {
+test('valid input reaches the handler parsed; errors come back as data', { timeout: 10_000 }, async () => {
   const calls: string[] = [];
   const handlers = recordingHandlers(calls);
   assert.deepEqual(await dispatch(handlers, 'listVms', {}), { ok: true, value: [] });

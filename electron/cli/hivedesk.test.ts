@@ -74,7 +74,7 @@ test('plan install prints the handbook install the vm-bhyve way, one shell-quote
   assert.match(errors.at(-1) ?? '', /^hivedesk: started detached, runs what follows: \S+ --import \S+tsx\S+ \S+supervisor-main\.ts \S+ guestname$/);
 });
 
-test('plan start boots from the disk; start refuses what the plan warned about and runs nothing', async () => {
+test('plan start boots from the disk; start refuses what the plan warned about and runs nothing', { timeout: 60_000 }, async () => {
   const { stdout } = await hivedesk('plan', 'start', 'guestname');
   assert.match(stdout, new RegExp(`^doas bhyveload .* -d ${datastore}/guestname/guest.img guestname$`, 'm'));
   assert.doesNotMatch(stdout, /ahci-cd/);
@@ -86,7 +86,7 @@ test('plan start boots from the disk; start refuses what the plan warned about a
   assert.deepEqual((await readdir(join(datastore, 'guestname'))).sort(), ['guestname.conf']);
 });
 
-test('list --json is the API summary; bad names are refused with the rule', async () => {
+test('list --json is the API summary; bad names are refused with the rule', { timeout: 60_000 }, async () => {
   const { stdout } = await hivedesk('list', '--json');
   const [guest] = JSON.parse(stdout) as { name: string; state: string; backend: string; cpus: number; memory: string }[];
   assert.deepEqual({ name: guest?.name, state: guest?.state, backend: guest?.backend, cpus: guest?.cpus, memory: guest?.memory }, {

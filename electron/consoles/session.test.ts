@@ -35,7 +35,7 @@ after(() => {
 });
 
 
-test('one cu is shared: late viewers get the replay, input reaches the line, end() leaves no cu', async () => {
+test('one cu is shared: late viewers get the replay, input reaches the line, end() leaves no cu', { timeout: 60_000 }, async () => {
   const log = new CommandLog();
   const session = new ConsoleSession({ endpoint: { kind: 'cu', device: line }, log });
   const first = new Screen();

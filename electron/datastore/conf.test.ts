@@ -7,7 +7,7 @@ const WINDOWS = WINDOWS_EXAMPLE_CONF;
 
 const MESSY = '# vm-bhyve guest\n\nloader="uefi" # firmware\n  cpu=8\n\tmemory=64G\nCPU=16\ncpu=2\n\nhivedesk_profile="windows"\nunknown_key="kept"\ncpu=4\nmemory=4G';
 
-test('reads the Windows example from the reference', () => {
+test('reads the Windows example from the reference', { timeout: 10_000 }, () => {
   const doc = parseConf(WINDOWS);
   assert.deepEqual(entries(doc), [
     ['loader', 'uefi'], ['cpu', '2'], ['memory', '4G'], ['graphics', 'yes'], ['graphics_listen', '127.0.0.1'],
@@ -20,13 +20,13 @@ test('reads the Windows example from the reference', () => {
   assert.equal(serializeConf(doc), WINDOWS);
 });
 
-test('round trip is byte-identical', () => {
+test('round trip is byte-identical', { timeout: 10_000 }, () => {
   for (const text of [MESSY, WINDOWS, '', '\n', '\n\n', 'a=1', 'a=1\r\nb=2\r\n', '  \n# only\n']) {
     assert.equal(serializeConf(parseConf(text)), text);
   }
 });
 
-test('only lines starting with a lower-case letter count; first occurrence wins', () => {
+test('only lines starting with a lower-case letter count; first occurrence wins', { timeout: 10_000 }, () => {
   const doc = parseConf(MESSY);
   assert.equal(getValue(doc, 'cpu'), '2');
   assert.equal(getValue(doc, 'memory'), '4G');
@@ -37,7 +37,7 @@ test('only lines starting with a lower-case letter count; first occurrence wins'
   ]);
 });
 
-test('# truncates even inside quotes; every quote is removed', () => {
+test('# truncates even inside quotes; every quote is removed', { timeout: 10_000 }, () => {
   const doc = parseConf('vnc_password="ab#cd"\nbhyve_options=-w "x"y\ncp"u=3\nnote="a"b"c"');
   assert.equal(getValue(doc, 'vnc_password'), 'ab');
   assert.equal(getValue(doc, 'bhyve_options'), '-w xy');
@@ -45,7 +45,7 @@ test('# truncates even inside quotes; every quote is removed', () => {
   assert.equal(getValue(doc, 'note'), 'abc');
 });
 
-test('trailing spaces are trimmed before quotes go, and only spaces', () => {
+test('trailing spaces are trimmed before quotes go, and only spaces', { timeout: 10_000 }, () => {
   const doc = parseConf('a=x   \nb="x"  # c\nc="x "\nd=x\t\ne=x\r\nf="  lead"');
   assert.equal(getValue(doc, 'a'), 'x');
   assert.equal(getValue(doc, 'b'), 'x');
@@ -55,7 +55,7 @@ test('trailing spaces are trimmed before quotes go, and only spaces', () => {
   assert.equal(getValue(doc, 'f'), '  lead');
 });
 
-test('keys are split exactly like ${line%%=*}', () => {
+test('keys are split exactly like ${line%%=*}', { timeout: 10_000 }, () => {
   const doc = parseConf('memory = 1G\ngraphics\nbhyve_options=-s 5,x=y');
   assert.equal(getValue(doc, 'memory'), undefined);
   assert.equal(getValue(doc, 'memory '), ' 1G');
@@ -63,7 +63,7 @@ test('keys are split exactly like ${line%%=*}', () => {
   assert.equal(getValue(doc, 'bhyve_options'), '-s 5,x=y');
 });
 
-test('setValue replaces the effective line in place', () => {
+test('setValue replaces the effective line in place', { timeout: 10_000 }, () => {
   const doc = setValue(parseConf(MESSY), 'cpu', '6');
   assert.equal(
     serializeConf(doc),
@@ -73,14 +73,14 @@ test('setValue replaces the effective line in place', () => {
   assert.equal(serializeConf(setValue(doc, 'loader', 'bhyveload')).split('\n')[2], 'loader="bhyveload" # firmware');
 });
 
-test('setValue appends, fixing a missing final newline', () => {
+test('setValue appends, fixing a missing final newline', { timeout: 10_000 }, () => {
   assert.equal(serializeConf(setValue(parseConf('cpu=2'), 'memory', '1G')), 'cpu=2\nmemory="1G"\n');
   assert.equal(serializeConf(setValue(parseConf('cpu=2\n'), 'memory', '1G')), 'cpu=2\nmemory="1G"\n');
   assert.equal(serializeConf(setValue(parseConf(''), 'memory', '1G')), 'memory="1G"\n');
   assert.equal(serializeConf(setValue(parseConf('  memory=8G\n'), 'memory', '1G')), '  memory=8G\nmemory="1G"\n');
 });
 
-test('setValue refuses keys and values vm-bhyve cannot hold', () => {
+test('setValue refuses keys and values vm-bhyve cannot hold', { timeout: 10_000 }, () => {
   for (const key of ['', 'Cpu', '0cpu', 'cpu-count', 'cpu ', 'a=b', '_x', 'é']) {
     assert.throws(() => setValue(parseConf(''), key, '1'), RangeError, key);
   }
@@ -89,7 +89,7 @@ test('setValue refuses keys and values vm-bhyve cannot hold', () => {
   }
 });
 
-test('a value set with setValue reads back identically', () => {
+test('a value set with setValue reads back identically', { timeout: 10_000 }, () => {
   let doc = parseConf(MESSY);
   for (const value of ['', ' spaced ', 'a=b=c', "it's", 'tab\there', 'x '.repeat(3), '-s 7,virtio-9p,share=/tmp', 'é*?[]']) {
     doc = setValue(doc, 'bhyve_options', value);
@@ -98,7 +98,7 @@ test('a value set with setValue reads back identically', () => {
   }
 });
 
-test('removeKey drops every line vm-bhyve reads as the key', () => {
+test('removeKey drops every line vm-bhyve reads as the key', { timeout: 10_000 }, () => {
   const doc = removeKey(parseConf(MESSY), 'cpu');
   assert.equal(
     serializeConf(doc),
@@ -110,7 +110,7 @@ test('removeKey drops every line vm-bhyve reads as the key', () => {
   assert.equal(serializeConf(removeKey(parseConf('a=1\n'), 'zzz')), 'a=1\n');
 });
 
-test('isYes follows util::yesno', () => {
+test('isYes follows util::yesno', { timeout: 10_000 }, () => {
   const table: Array<[string | undefined, boolean]> = [
     [undefined, false], ['', false], ['no', false], ['NO', false], ['No', false], ['false', false], ['FaLsE', false],
     ['off', false], ['OFF', false], ['0', false], ['yes', true], ['YES', true], ['on', true], ['1', true],
@@ -119,7 +119,7 @@ test('isYes follows util::yesno', () => {
   assert.deepEqual(table.map(([v]) => [v, isYes(v)]), table);
 });
 
-test('indexed reads from 0 and stops at the first gap', () => {
+test('indexed reads from 0 and stops at the first gap', { timeout: 10_000 }, () => {
   const doc = parseConf('disk0_name="disk0.img"\ndisk1_name="data.img"\ndisk3_name="lost.img"\npassthru0="2/0/0"\n');
   assert.deepEqual(indexed(doc, 'disk', 'name'), ['disk0.img', 'data.img']);
   assert.deepEqual(indexed(doc, 'network', 'type'), []);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { CommandRecord } from '../../shared/api/host.js';
 import { CommandLog } from './command-log.js';
 
-test('a command shows as running when it starts and the same record is updated when it ends', () => {
+test('a command shows as running when it starts and the same record is updated when it ends', { timeout: 10_000 }, () => {
   const log = new CommandLog();
   const seen: CommandRecord[] = [];
   log.onDidRecord((r) => seen.push(r));
@@ -14,7 +14,7 @@ test('a command shows as running when it starts and the same record is updated w
   assert.deepEqual(seen.map((r) => r.running), [true, false]);
 });
 
-test("another process's command (a supervisor's) stays one record from start to end", () => {
+test("another process's command (a supervisor's) stays one record from start to end", { timeout: 10_000 }, () => {
   const log = new CommandLog();
   log.begin(['truncate', '-s', '1G', '/vm/a/disk0.img'])({ exitCode: 0, signal: null });
   const start: CommandRecord = { id: 7, argv: ['bhyve', 'web1'], startedAt: '2026-11-26T00:00:00.000Z', durationMs: 0, exitCode: null, signal: null, running: true };

@@ -50,20 +50,20 @@ function raw(path: string, headers: Record<string, string>, method = 'GET', body
   });
 }
 
-test('prints a URL with the token, and answers only to loopback host names', async () => {
+test('prints a URL with the token, and answers only to loopback host names', { timeout: 10_000 }, async () => {
   assert.equal(server.url, `http://127.0.0.1:${server.port}/?token=${token}`);
   assert.equal((await raw('/', { host: `127.0.0.1:${server.port}` })).status, 200);
   assert.equal((await raw('/', { host: 'attacker.example:80' })).status, 421);
   assert.equal((await raw('/', { host: `127.0.0.1.nip.io:${server.port}` })).status, 421);
 });
 
-test('an SSH tunnel on another local port works: the Origin only has to match the Host', async () => {
+test('an SSH tunnel on another local port works: the Origin only has to match the Host', { timeout: 10_000 }, async () => {
   const headers = { host: 'localhost:9000', origin: 'http://localhost:9000', authorization: `Bearer ${token}` };
   assert.equal((await raw('/api/listVms', headers, 'POST', '{}')).status, 200);
   assert.equal((await raw('/api/listVms', { ...headers, origin: 'http://localhost:9001' }, 'POST', '{}')).status, 403);
 });
 
-test('bad paths and bodies are refused without taking the server down', async () => {
+test('bad paths and bodies are refused without taking the server down', { timeout: 10_000 }, async () => {
   const host = { host: `127.0.0.1:${server.port}` };
   assert.equal((await raw('/%', host)).status, 400);
   for (const path of ['/../secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt']) {
@@ -76,7 +76,7 @@ test('bad paths and bodies are refused without taking the server down', async ()
   assert.equal((await post('listVms', {})).status, 200);
 });
 
-test('requests need the token and our own Origin', async () => {
+test('requests need the token and our own Origin', { timeout: 10_000 }, async () => {
   assert.equal((await post('listVms', {})).status, 200);
   assert.equal((await post('listVms', {}, { authorization: 'Bearer nope' })).status, 403);
   assert.equal((await post('listVms', {}, { authorization: '' })).status, 403);
@@ -85,7 +85,7 @@ test('requests need the token and our own Origin', async () => {
   assert.equal(await (await post('listVms', {}, { origin: 'http://evil.example' })).text(), 'unexpected Origin');
 });
 
-test('WebSockets need the token and our own Origin', async () => {
+test('WebSockets need the token and our own Origin', { timeout: 10_000 }, async () => {
   const open = (query: string, origin: string) =>
     new Promise<string>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?${query}`, { origin });
@@ -99,7 +99,7 @@ test('WebSockets need the token and our own Origin', async () => {
   assert.equal(await open(`token=${token}`, 'http://localhost.evil:80'), '403');
 });
 
-test('a refused create over the transport changes nothing on disk', async () => {
+test('a refused create over the transport changes nothing on disk', { timeout: 10_000 }, async () => {
   const bad = [
     { name: 'my vm', profile: 'linux', cpus: 1, memory: '1G', diskSize: '1G' },
     { name: '-x', profile: 'linux', cpus: 1, memory: '1G', diskSize: '1G' },
@@ -116,7 +116,7 @@ test('a refused create over the transport changes nothing on disk', async () => 
   assert.deepEqual(await readdir(datastore), []);
 });
 
-test('a create makes the .conf and a sparse disk, and a duplicate is refused', async () => {
+test('a create makes the .conf and a sparse disk, and a duplicate is refused', { timeout: 60_000 }, async () => {
   const input = { name: 'web1', profile: 'linux', cpus: '2', memory: '512M', diskSize: '2G' };
   const created = (await (await post('createVm', input)).json()) as { ok: boolean; value: { state: string } };
   assert.equal(created.ok, true);
@@ -130,7 +130,7 @@ test('a create makes the .conf and a sparse disk, and a duplicate is refused', a
   assert.deepEqual(commands.value.at(-1), { ...commands.value.at(-1), argv: ['truncate', '-s', '2G', join(datastore, 'web1', 'disk0.img')], exitCode: 0 });
 });
 
-test('delete keeps the disks unless asked, refuses a name whose kept disks remain, and removes all when asked', async () => {
+test('delete keeps the disks unless asked, refuses a name whose kept disks remain, and removes all when asked', { timeout: 60_000 }, async () => {
   const create = async (name: string) => (await (await post('createVm', { name, profile: 'other', cpus: 1, memory: '64M', diskSize: '16M' })).json()) as { ok: boolean };
   assert.equal((await create('keep1')).ok, true);
   const kept = (await (await post('deleteVm', { name: 'keep1', deleteDisks: false })).json()) as { ok: boolean; value: { removed: string[]; kept: string[] } };
@@ -147,7 +147,7 @@ test('delete keeps the disks unless asked, refuses a name whose kept disks remai
   assert.equal((await readdir(datastore)).includes('gone1'), false);
 });
 
-test('a guest directory whose name Hivedesk refuses is listed with why, not hidden', async () => {
+test('a guest directory whose name Hivedesk refuses is listed with why, not hidden', { timeout: 10_000 }, async () => {
   await mkdir(join(datastore, 'x'));
   await writeFile(join(datastore, 'x', 'x.conf'), 'cpu=1\nmemory=64M\n');
   const listed = (await (await post('listVms', {})).json()) as { value: { name: string; lastFault?: string }[] };

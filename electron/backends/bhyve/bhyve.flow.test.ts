@@ -96,7 +96,7 @@ test('install FreeBSD: bhyveload + bhyve loop across the installer reboot, ISO d
   assert.equal((await vm('fbsd')).installMedia, undefined);
 });
 
-test('start from disk, survive a GUI restart, stop with the ACPI power button', async () => {
+test('start from disk, survive a GUI restart, stop with the ACPI power button', { timeout: 120_000 }, async () => {
   await call('startVm', { name: 'fbsd' });
   await loginPrompt('fbsd');
   const bhyveload = (await hostCommands()).filter((argv) => argv[0] === 'bhyveload').at(-1);
@@ -147,7 +147,7 @@ test('the console keeps the serial log: after a GUI restart the first tab starts
   assert.match(await readFile(`${log}.1`, 'utf8'), /said-before/, 'the next start keeps the last run as .1');
 });
 
-test('power off a booted guest: bhyvectl --force-poweroff, then the instance is destroyed', async () => {
+test('power off a booted guest: bhyvectl --force-poweroff, then the instance is destroyed', { timeout: 120_000 }, async () => {
   await call('startVm', { name: 'fbsd' });
   await loginPrompt('fbsd');
   await call('powerOffVm', { name: 'fbsd' });
@@ -156,7 +156,7 @@ test('power off a booted guest: bhyvectl --force-poweroff, then the instance is 
   assert.deepEqual(tail, ['bhyvectl --force-poweroff --vm=fbsd', 'bhyvectl --destroy --vm=fbsd', 'ifconfig tap0 destroy']);
 });
 
-test('power off while the guest is still starting: it never keeps running', async () => {
+test('power off while the guest is still starting: it never keeps running', { timeout: 120_000 }, async () => {
   await call('startVm', { name: 'fbsd' });
   await call('powerOffVm', { name: 'fbsd' });
   assert.equal((await vm('fbsd')).state, 'stopped');
@@ -164,7 +164,7 @@ test('power off while the guest is still starting: it never keeps running', asyn
 });
 
 for (const [code, meaning] of [[3, 'triple fault'], [4, 'error']] as const) {
-  test(`bhyve exit ${code} stops the guest and reports a fault (${meaning}) with the log's tail`, async () => {
+  test(`bhyve exit ${code} stops the guest and reports a fault (${meaning}) with the log's tail`, { timeout: 120_000 }, async () => {
     await writeFile(join(sim, 'control', 'fbsd.exit'), `${code}\n`);
     // The guest runs a while before it fails, long enough to be seen running whatever the machine's load.
     process.env.FREEBSD_SIM_BOOT_DELAY = '2';
@@ -231,14 +231,14 @@ test('a bhyve that refuses a UEFI guest\'s framebuffer fails the start; the inst
   await assertRefusedStart('bigvnc', /fbuf: max resolution is 3840x2160/);
 });
 
-test('halt (exit 2) is a normal stop', async () => {
+test('halt (exit 2) is a normal stop', { timeout: 120_000 }, async () => {
   await call('startVm', { name: 'fbsd' });
   (await loginPrompt('fbsd')).session.write('root\rhalt\r');
   await waitFor(async () => (await vm('fbsd')).state === 'stopped', 'fbsd to halt');
   assert.equal((await vm('fbsd')).lastFault, undefined);
 });
 
-test('Linux on grub-bhyve: the loader asks on the same console, the user answers, bhyve boots', async () => {
+test('Linux on grub-bhyve: the loader asks on the same console, the user answers, bhyve boots', { timeout: 120_000 }, async () => {
   await call('createVm', { name: 'deb', profile: 'linux', cpus: 1, memory: '512M', diskSize: '1G' });
   const confPath = join(datastore, 'deb', 'deb.conf');
   // grub-bhyve boots without UEFI, so without the screen Create gave the Linux guest.
@@ -262,7 +262,7 @@ test('Linux on grub-bhyve: the loader asks on the same console, the user answers
   assert.deepEqual(grub, ['grub-bhyve', '-c', join(sim, 'dev', 'nmdm-deb.1A'), '-m', join(datastore, 'deb', 'device.map'), '-M', '512M', '-r', 'hd0,1', 'deb']);
 });
 
-test('UEFI with a vars file: each guest gets its own copy of the template', async () => {
+test('UEFI with a vars file: each guest gets its own copy of the template', { timeout: 120_000 }, async () => {
   await writeFile(join(sim, 'firmware', 'BHYVE_UEFI.fd'), 'firmware');
   await writeFile(join(sim, 'firmware', 'BHYVE_UEFI_VARS.fd'), 'variables template');
   await call('createVm', { name: 'uefi1', profile: 'windows', cpus: 2, memory: '1G', diskSize: '1G' });
@@ -306,7 +306,7 @@ test('a Windows guest made by Create has a screen: fbuf and a tablet in the summ
   });
 });
 
-test('a refused privilege is a clear error naming the command that failed', async () => {
+test('a refused privilege is a clear error naming the command that failed', { timeout: 120_000 }, async () => {
   await writeFile(join(sim, 'control', 'doas.deny'), '');
   try {
     const refused = await dispatch(handlers, 'startVm', { name: 'fbsd' });
@@ -318,7 +318,7 @@ test('a refused privilege is a clear error naming the command that failed', asyn
   }
 });
 
-test('a guest another host runs (run.lock) is listed as locked and cannot be started here', async () => {
+test('a guest another host runs (run.lock) is listed as locked and cannot be started here', { timeout: 120_000 }, async () => {
   await writeFile(join(datastore, 'fbsd', 'run.lock'), 'storage-02.example.org\n');
   try {
     const locked = await vm('fbsd');
@@ -330,7 +330,7 @@ test('a guest another host runs (run.lock) is listed as locked and cannot be sta
   }
 });
 
-test('a bhyve started outside Hivedesk is seen by its process title', async () => {
+test('a bhyve started outside Hivedesk is seen by its process title', { timeout: 120_000 }, async () => {
   await call('createVm', { name: 'ghost', profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '64M' });
   assert.equal((await vm('ghost')).state, 'stopped');
   const outside = spawn('bash', ['-c', 'exec -a "bhyve: ghost" sleep 60'], { stdio: 'ignore' });
@@ -342,7 +342,7 @@ test('a bhyve started outside Hivedesk is seen by its process title', async () =
   await waitFor(async () => (await vm('ghost')).state === 'stopped', 'ghost to show as stopped');
 });
 
-test('guests started together get taps of their own', async () => {
+test('guests started together get taps of their own', { timeout: 120_000 }, async () => {
   for (const name of ['net1', 'net2']) await call('createVm', { name, profile: 'freebsd', cpus: 1, memory: '256M', diskSize: '64M' });
   await Promise.all(['net1', 'net2'].map((name) => call('startVm', { name })));
   await waitFor(async () => (await vm('net1')).state === 'running' && (await vm('net2')).state === 'running', 'both guests to run');
@@ -351,7 +351,7 @@ test('guests started together get taps of their own', async () => {
   assert.equal(new Set(taps).size, 2, `two different taps: ${taps.join(', ')}`);
 });
 
-test('refusals say what to do, and run nothing', async () => {
+test('refusals say what to do, and run nothing', { timeout: 120_000 }, async () => {
   const before = (await hostCommands()).length;
   await call('createVm', { name: 'win', profile: 'windows', cpus: 2, memory: '4G', diskSize: '1G' });
   // CSM firmware left the packages in 2024: a guest that still asks for it must be told so.

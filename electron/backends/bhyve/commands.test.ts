@@ -167,7 +167,7 @@ utctime="no"
 hivedesk_install_media="FreeBSD-14.0-RELEASE-amd64-bootonly.iso"
 `;
 
-test('golden 24.6.2: FreeBSD guest install, the bhyveload and bhyve that vmrun.sh runs', () => {
+test('golden 24.6.2: FreeBSD guest install, the bhyveload and bhyve that vmrun.sh runs', { timeout: 10_000 }, () => {
   const HANDBOOK = `# sh /usr/share/examples/bhyve/vmrun.sh -c 1 -m 1024M -t tap0 -d guest.img \\
      -i -I FreeBSD-14.0-RELEASE-amd64-bootonly.iso guestname`;
   const vmrun = vmrunCommands(HANDBOOK);
@@ -199,7 +199,7 @@ test('golden 24.6.2: FreeBSD guest install, the bhyveload and bhyve that vmrun.s
   assert.deepEqual(slotsOf(run), [['0', 'hostbridge'], ['31', 'lpc'], ['0:4:0', 'virtio-blk'], ['0:5:0', 'virtio-net'], ['3:0', 'ahci-cd']]);
 });
 
-test('golden 24.6.2: FreeBSD guest boot from its disk', () => {
+test('golden 24.6.2: FreeBSD guest boot from its disk', { timeout: 10_000 }, () => {
   const HANDBOOK = '# sh /usr/share/examples/bhyve/vmrun.sh -c 4 -m 1024M -t tap0 -d guest.img guestname';
   const vmrun = vmrunCommands(HANDBOOK);
   const guest = guestOf('guestname', FREEBSD_CONF.replace('cpu=1', 'cpu=4'));
@@ -233,7 +233,7 @@ grub_run_partition="msdos1"
 hivedesk_install_media="./somelinux.iso"
 `;
 
-test('golden 24.6.3: Linux guest, step 1: device.map, grub-bhyve from cd0, bhyve with the ISO', () => {
+test('golden 24.6.3: Linux guest, step 1: device.map, grub-bhyve from cd0, bhyve with the ISO', { timeout: 10_000 }, () => {
   const DEVICE_MAP = '(hd0) ./linux.img\n(cd0) ./somelinux.iso\n';
   const GRUB = '# grub-bhyve -m device.map -r cd0 -M 1024M linuxguest';
   const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 \\
@@ -262,7 +262,7 @@ test('golden 24.6.3: Linux guest, step 1: device.map, grub-bhyve from cd0, bhyve
   assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(BHYVE))));
 });
 
-test('golden 24.6.3: Linux guest, step 2: grub-bhyve from hd0,msdos1, bhyve from the disk, bhyvectl --destroy', () => {
+test('golden 24.6.3: Linux guest, step 2: grub-bhyve from hd0,msdos1, bhyve from the disk, bhyvectl --destroy', { timeout: 10_000 }, () => {
   const GRUB = '# grub-bhyve -m device.map -r hd0,msdos1 -M 1024M linuxguest';
   const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 \\
     -s 3:0,virtio-blk,./linux.img -l com1,stdio -c 4 -m 1024M linuxguest`;
@@ -296,7 +296,7 @@ hivedesk_install_media="./install.iso"
 const UEFI_FD = '/usr/local/share/uefi-firmware/BHYVE_UEFI.fd';
 const uefiCtx = (extra: Partial<BhyveRunContext> = {}) => ctxOf({ installing: true, taps: ['tap1'], firmware: UEFI_FD, ...extra });
 
-test('golden 24.6.4: UEFI firmware', () => {
+test('golden 24.6.4: UEFI firmware', { timeout: 10_000 }, () => {
   const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 1:0,lpc \\
   -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
   -s 4:0,ahci-cd,./install.iso -c 4 -m 1024M \\
@@ -316,7 +316,7 @@ test('golden 24.6.4: UEFI firmware', () => {
   assert.deepEqual(slotsOf(run), [['0', 'hostbridge'], ['31', 'lpc'], ['0:4:0', 'virtio-blk'], ['0:5:0', 'virtio-net'], ['3:0', 'ahci-cd']]);
 });
 
-test('golden 24.6.4: UEFI with a per-guest variables file', () => {
+test('golden 24.6.4: UEFI with a per-guest variables file', { timeout: 10_000 }, () => {
   const COPY = '# cp /usr/local/share/uefi-firmware/BHYVE_UEFI_VARS.fd /path/to/vm-image/BHYVE_UEFI_VARS.fd';
   const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 1:0,lpc \\
   -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
@@ -333,7 +333,7 @@ test('golden 24.6.4: UEFI with a per-guest variables file', () => {
   assert.throws(() => bhyveArgv(guest, uefiCtx(), FREEBSD_PATHS), /variables file/);
 });
 
-test('golden 24.6.4: UEFI-CSM firmware', () => {
+test('golden 24.6.4: UEFI-CSM firmware', { timeout: 10_000 }, () => {
   const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 1:0,lpc \\
   -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
   -s 4:0,ahci-cd,./install.iso -c 4 -m 1024M \\
@@ -347,7 +347,7 @@ test('golden 24.6.4: UEFI-CSM firmware', () => {
   assert.deepEqual(normaliseBhyve(run), asHivedesk(normaliseBhyve(words(HANDBOOK))));
 });
 
-test('golden 24.6.5: UEFI framebuffer with a tablet', () => {
+test('golden 24.6.5: UEFI framebuffer with a tablet', { timeout: 10_000 }, () => {
   const HANDBOOK = `# bhyve -AHP -s 0:0,hostbridge -s 31:0,lpc \\
   -s 2:0,virtio-net,tap1 -s 3:0,virtio-blk,./disk.img \\
   -s 4:0,ahci-cd,./install.iso -c 4 -m 1024M \\
@@ -371,7 +371,7 @@ test('golden 24.6.5: UEFI framebuffer with a tablet', () => {
   assert.ok(bhyveArgv(guest, uefiCtx({ installing: false }), FREEBSD_PATHS).includes('0:6:0,fbuf,tcp=0.0.0.0:5900,w=800,h=600'));
 });
 
-test('golden 24.6.6: a zvol disk, its creation and the metadata-only cache', () => {
+test('golden 24.6.6: a zvol disk, its creation and the metadata-only cache', { timeout: 10_000 }, () => {
   const CREATE = '# zfs create -V16G -o volmode=dev zroot/linuxdisk0';
   const CACHE = '# zfs set primarycache=metadata <name>';
   const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 \\
@@ -395,7 +395,7 @@ test('golden 24.6.6: a zvol disk, its creation and the metadata-only cache', () 
   assert.throws(() => bhyveArgv(guest, ctxOf(), FREEBSD_PATHS), /ZFS dataset/);
 });
 
-test('golden 24.6.7: the nmdm console, named per guest instead of numbered', () => {
+test('golden 24.6.7: the nmdm console, named per guest instead of numbered', { timeout: 10_000 }, () => {
   const KLDLOAD = '# kldload nmdm';
   const BHYVE = `# bhyve -A -H -P -s 0:0,hostbridge -s 1:0,lpc -s 2:0,virtio-net,tap0 -s 3:0,virtio-blk,./linux.img \\
     -l com1,/dev/nmdm0A -c 4 -m 1024M linuxguest`;
@@ -412,7 +412,7 @@ test('golden 24.6.7: the nmdm console, named per guest instead of numbered', () 
   assert.deepEqual(['cu', '-l', port?.userSide], words(CU).map((w) => (w === '/dev/nmdm0B' ? '/dev/nmdm-linuxguest.1B' : w)));
 });
 
-test('golden 24.6.1: preparing the host (the network is vm-bhyve\'s: see network.test.ts)', () => {
+test('golden 24.6.1: preparing the host (the network is vm-bhyve\'s: see network.test.ts)', { timeout: 10_000 }, () => {
   assert.deepEqual(kldloadArgv('vmm'), words('# kldload vmm'));
   assert.deepEqual(tapUpOnOpenArgv(), words('# sysctl net.link.tap.up_on_open=1'));
   // 24.6.2: `truncate -s 16G guest.img`; vm-core then makes the image private to its owner.
@@ -435,7 +435,7 @@ disk0_name="disk0.img"
 `;
 const vmCtx = (name: string, extra: Partial<BhyveRunContext> = {}) => ctxOf({ guestDir: `/vm/${name}`, ...extra });
 
-test('nmdm devices of different guests never collide', () => {
+test('nmdm devices of different guests never collide', { timeout: 10_000 }, () => {
   const names = ['web', 'web1', 'web.1', 'web.11', 'web1.1', 'w-e_b', 'a', 'a.1', 'a.11'];
   const ports = ['com1', 'com2', 'com3', 'com4'];
   const devices = names.flatMap((name) => ports.flatMap((port) => (['A', 'B'] as const).map((side) => nmdmDevice(FREEBSD_PATHS, name, port, side))));
@@ -444,7 +444,7 @@ test('nmdm devices of different guests never collide', () => {
   assert.throws(() => nmdmDevice(FREEBSD_PATHS, 'web', 'com5', 'A'), /com1 to com4/);
 });
 
-test('the VM name is the last word of every command', () => {
+test('the VM name is the last word of every command', { timeout: 10_000 }, () => {
   const guest = guestOf('web1', `${BASE_CONF}comports="com1 com2"\n`);
   const ctx = vmCtx('web1');
   assert.equal(bhyveArgv(guest, ctx, FREEBSD_PATHS).at(-1), 'web1');
@@ -454,7 +454,7 @@ test('the VM name is the last word of every command', () => {
   assert.deepEqual(bhyveArgv(guest, ctx, FREEBSD_PATHS).slice(-5), ['-l', 'com1,/dev/nmdm-web1.1A', '-l', 'com2,/dev/nmdm-web1.2A', 'web1']);
 });
 
-test('bhyveload and bhyve get the same -m string', () => {
+test('bhyveload and bhyve get the same -m string', { timeout: 10_000 }, () => {
   for (const memory of ['512M', '2G', '1536M']) {
     const guest = guestOf('web1', BASE_CONF.replace('memory=2G', `memory=${memory}`));
     const m = (argv: string[]) => argv[argv.indexOf('-m') + 1];
@@ -472,7 +472,7 @@ test('graphics with a non-UEFI loader: no framebuffer, as vm::bhyve_device_fbuf 
   assert.equal(bhyveloadArgv(guest, vmCtx('web1'), FREEBSD_PATHS)[0], 'bhyveload');
 });
 
-test('CPU topology: -c cpus,sockets=,cores=,threads= (vm-bhyve leaves out the optional "cpus=")', () => {
+test('CPU topology: -c cpus,sockets=,cores=,threads= (vm-bhyve leaves out the optional "cpus=")', { timeout: 10_000 }, () => {
   const guest = guestOf('web1', `${BASE_CONF.replace('cpu=2', 'cpu=4')}cpu_sockets=1\ncpu_cores=2\ncpu_threads=2\n`);
   const argv = bhyveArgv(guest, vmCtx('web1'), FREEBSD_PATHS);
   assert.deepEqual(argv.slice(argv.indexOf('-c'), argv.indexOf('-c') + 2), ['-c', '4,sockets=1,cores=2,threads=2']);
@@ -480,7 +480,7 @@ test('CPU topology: -c cpus,sockets=,cores=,threads= (vm-bhyve leaves out the op
   assert.throws(() => bhyveArgv(wrong, vmCtx('web1'), FREEBSD_PATHS), /does not make 2 vCPUs/);
 });
 
-test('MAC addresses, diskN_opts, nvme and ahci-hd as functions of one slot', () => {
+test('MAC addresses, diskN_opts, nvme and ahci-hd as functions of one slot', { timeout: 10_000 }, () => {
   const conf = `${BASE_CONF}network0_mac="58:9c:fc:0c:55:42"\ndisk0_opts="nocache,direct"\ndisk1_type="nvme"\ndisk1_name="disk1.img"\ndisk2_type="ahci-hd"\ndisk2_name="disk2.img"\n`;
   const argv = bhyveArgv(guestOf('web1', conf), vmCtx('web1'), FREEBSD_PATHS);
   assert.deepEqual(argv.slice(0, 13), [
@@ -492,7 +492,7 @@ test('MAC addresses, diskN_opts, nvme and ahci-hd as functions of one slot', () 
   ]);
 });
 
-test('UEFI puts each disk on its own slot; NICs always share one as functions', () => {
+test('UEFI puts each disk on its own slot; NICs always share one as functions', { timeout: 10_000 }, () => {
   const conf = `${BASE_CONF.replace('bhyveload', 'uefi')}disk1_type="nvme"\ndisk1_name="disk1.img"\nnetwork1_type="e1000"\nnetwork1_switch="lan"\n`;
   const argv = bhyveArgv(guestOf('web1', conf), vmCtx('web1', { taps: ['tap3', 'tap7'], firmware: UEFI_FD }), FREEBSD_PATHS);
   assert.deepEqual(slotsOf(argv), [['0', 'hostbridge'], ['31', 'lpc'], ['0:4:0', 'virtio-blk'], ['0:5:0', 'nvme'], ['0:6:0', 'virtio-net'], ['0:6:1', 'e1000']]);
@@ -500,14 +500,14 @@ test('UEFI puts each disk on its own slot; NICs always share one as functions', 
   assert.throws(() => bhyveArgv(guestOf('web1', conf), vmCtx('web1', { taps: ['tap3'], firmware: UEFI_FD }), FREEBSD_PATHS), /network1 of web1 has no tap/);
 });
 
-test('nine loader-booted disks fill functions 0-7 of slot 4, then 5:0; NICs move on to slot 6', () => {
+test('nine loader-booted disks fill functions 0-7 of slot 4, then 5:0; NICs move on to slot 6', { timeout: 10_000 }, () => {
   const disks = Array.from({ length: 9 }, (_, i) => `disk${i}_type="virtio-blk"\ndisk${i}_name="d${i}.img"\n`).join('');
   const conf = `loader="bhyveload"\ncpu=1\nmemory=1G\nnetwork0_type="virtio-net"\n${disks}`;
   const addresses = slotsOf(bhyveArgv(guestOf('big', conf), vmCtx('big'), FREEBSD_PATHS)).map(([a]) => a);
   assert.deepEqual(addresses, ['0', '31', '0:4:0', '0:4:1', '0:4:2', '0:4:3', '0:4:4', '0:4:5', '0:4:6', '0:4:7', '0:5:0', '0:6:0']);
 });
 
-test('virtio-rnd, passthru (functions per host slot, pinned addresses), fbuf and xhci follow the NICs', () => {
+test('virtio-rnd, passthru (functions per host slot, pinned addresses), fbuf and xhci follow the NICs', { timeout: 10_000 }, () => {
   const passthru = ['2/0/0', '2/0/1', '3/0/0', '4/0/0=20:0'].map((dev, i) => `passthru${i}="${dev}"\n`).join('');
   const conf = `${BASE_CONF.replace('bhyveload', 'uefi')}graphics="yes"\nxhci_mouse="yes"\nvirt_random="yes"\n${passthru}`;
   const ctx = vmCtx('web1', { firmware: UEFI_FD, graphicsPort: 5901 });
@@ -522,14 +522,14 @@ test('virtio-rnd, passthru (functions per host slot, pinned addresses), fbuf and
   ]);
 });
 
-test('devices past slot 30 spill onto bus 1 and bhyve gets -Y', () => {
+test('devices past slot 30 spill onto bus 1 and bhyve gets -Y', { timeout: 10_000 }, () => {
   const conf = `${BASE_CONF.replace('bhyveload', 'uefi')}disk1_type="virtio-blk"\ndisk1_name="disk1.img"\nstart_slot="30"\n`;
   const argv = bhyveArgv(guestOf('web1', conf), vmCtx('web1', { firmware: UEFI_FD }), FREEBSD_PATHS);
   assert.deepEqual(slotsOf(argv).slice(2), [['0:30:0', 'virtio-blk'], ['1:0:0', 'virtio-blk'], ['1:1:0', 'virtio-net']]);
   assert.deepEqual(argv.slice(-5), ['-u', '-Y', '-l', 'com1,/dev/nmdm-web1.1A', 'web1']);
 });
 
-test('flags: -A only when asked, -S for wired memory on bhyve and the loader, -U and the SMBIOS UUID, bhyve_options', () => {
+test('flags: -A only when asked, -S for wired memory on bhyve and the loader, -U and the SMBIOS UUID, bhyve_options', { timeout: 10_000 }, () => {
   const conf = `${BASE_CONF}wired_memory="yes"\nuuid="7c5d6a97-a3b2-11f0-8b04-002590d922d0"\nbhyve_options="-W -o x86.verbosemsr=true"\n`;
   const guest = guestOf('web1', conf);
   const argv = bhyveArgv(guest, vmCtx('web1', { acpiFlag: false }), FREEBSD_PATHS);
@@ -544,7 +544,7 @@ test('flags: -A only when asked, -S for wired memory on bhyve and the loader, -U
   ]);
 });
 
-test('hostbridge amd and none; no com ports means no -l and no loader console', () => {
+test('hostbridge amd and none; no com ports means no -l and no loader console', { timeout: 10_000 }, () => {
   const amd = bhyveArgv(guestOf('web1', `${BASE_CONF}hostbridge="amd"\n`), vmCtx('web1'), FREEBSD_PATHS);
   assert.deepEqual(amd.slice(1, 5), ['-s', '0,amd_hostbridge', '-s', '31,lpc']);
   const none = guestOf('web1', `${BASE_CONF}hostbridge="none"\ncomports=""\n`);
@@ -554,7 +554,7 @@ test('hostbridge amd and none; no com ports means no -l and no loader console', 
   assert.deepEqual(bhyveloadArgv(none, vmCtx('web1'), FREEBSD_PATHS).slice(0, 3), ['bhyveload', '-m', '2G']);
 });
 
-test('install media that is not an .iso attaches as a read-only disk; installing without media throws', () => {
+test('install media that is not an .iso attaches as a read-only disk; installing without media throws', { timeout: 10_000 }, () => {
   const guest = { ...guestOf('web1', BASE_CONF.replace('bhyveload', 'uefi')), installMedia: '/vm/.img/cloud.raw' };
   const argv = bhyveArgv(guest, vmCtx('web1', { installing: true, firmware: UEFI_FD }), FREEBSD_PATHS);
   assert.deepEqual(argv.slice(-5, -3), ['-s', '3:0,ahci-hd,/vm/.img/cloud.raw,ro']);
@@ -563,7 +563,7 @@ test('install media that is not an .iso attaches as a read-only disk; installing
   assert.throws(() => bhyveArgv({ ...bare, loader: 'uefi' }, vmCtx('web1'), FREEBSD_PATHS), /no firmware file/);
 });
 
-test('grub-bhyve: vm-bhyve default root hd0,1, grub_run_dir/file, grub.cfg in the guest dir, extra disks mapped', () => {
+test('grub-bhyve: vm-bhyve default root hd0,1, grub_run_dir/file, grub.cfg in the guest dir, extra disks mapped', { timeout: 10_000 }, () => {
   const conf = `${BASE_CONF.replace('bhyveload', 'grub')}disk1_type="virtio-blk"\ndisk1_name="data"\ndisk1_dev="zvol"\ngrub_run_dir="/boot/grub"\ngrub_run_file="grub.cfg"\n`;
   const guest = guestOf('web1', conf);
   const ctx = vmCtx('web1', { zvolDataset: 'zroot/vm/web1' });
@@ -576,13 +576,13 @@ test('grub-bhyve: vm-bhyve default root hd0,1, grub_run_dir/file, grub.cfg in th
   assert.throws(() => grubBhyveArgv(guestOf('web1', BASE_CONF), ctx, FREEBSD_PATHS), /not grub/);
 });
 
-test('bhyvectl actions as bhyvectl(8) spells them', () => {
+test('bhyvectl actions as bhyvectl(8) spells them', { timeout: 10_000 }, () => {
   assert.deepEqual(bhyvectlArgv('force-poweroff', 'web1'), ['bhyvectl', '--force-poweroff', '--vm=web1']);
   assert.deepEqual(bhyvectlArgv('force-reset', 'web1'), ['bhyvectl', '--force-reset', '--vm=web1']);
   assert.deepEqual(bhyvectlArgv('destroy', 'web1'), ['bhyvectl', '--destroy', '--vm=web1']);
 });
 
-test('disk creation: sparse zvols, custom disks, bad sizes; firmware for every UEFI loader', () => {
+test('disk creation: sparse zvols, custom disks, bad sizes; firmware for every UEFI loader', { timeout: 10_000 }, () => {
   const conf = `${BASE_CONF}disk0_dev="sparse-zvol"\ndisk1_type="ahci-hd"\ndisk1_name="/dev/ada1"\ndisk1_dev="custom"\n`;
   const guest = guestOf('web1', conf);
   const ctx = vmCtx('web1', { zvolDataset: 'zroot/vm/web1' });
@@ -594,7 +594,7 @@ test('disk creation: sparse zvols, custom disks, bad sizes; firmware for every U
   assert.equal(firmwareFor('uefi-custom', FREEBSD_PATHS, '/vm'), '/vm/.config/BHYVE_UEFI.fd');
 });
 
-test('the Windows example of the datastore notes, end to end', () => {
+test('the Windows example of the datastore notes, end to end', { timeout: 10_000 }, () => {
   const conf = `${WINDOWS_EXAMPLE_CONF}hivedesk_install_media="/vm/.iso/win11.iso"\n`;
   const ctx = vmCtx('win', { installing: true, firmware: UEFI_FD, varsFile: '/vm/win/uefi-vars.fd', graphicsPort: 5900, acpiFlag: false });
   assert.deepEqual(bhyveArgv(guestOf('win', conf), ctx, FREEBSD_PATHS), [
@@ -607,7 +607,7 @@ test('the Windows example of the datastore notes, end to end', () => {
   assert.throws(() => bhyveArgv(guestOf('win', conf), { ...ctx, graphicsPort: undefined }, FREEBSD_PATHS), /VNC port/);
 });
 
-test('a comma in a path would become a bhyve option: refused with what to rename', () => {
+test('a comma in a path would become a bhyve option: refused with what to rename', { timeout: 10_000 }, () => {
   const guest = toGuestConfig('web1', parseConf('loader="uefi"\ncpu=1\nmemory=1G\ndisk0_type="virtio-blk"\ndisk0_name="disk0.img"\nhivedesk_install_media="/iso/a,path=/dev/ada0.iso"\n'), 'bhyve');
   const ctx: BhyveRunContext = { guestDir: '/vm/web1', installing: true, taps: [], acpiFlag: true, firmware: '/fw/BHYVE_UEFI.fd' };
   assert.throws(() => bhyveArgv(guest, ctx, FREEBSD_PATHS), /the install media path \/iso\/a,path=\/dev\/ada0\.iso contains a comma/);

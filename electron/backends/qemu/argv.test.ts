@@ -12,7 +12,7 @@ const guest: GuestConfig = toGuestConfig(
   'qemu',
 );
 
-test('a guest installing from an ISO under TCG', () => {
+test('a guest installing from an ISO under TCG', { timeout: 10_000 }, () => {
   assert.deepEqual(buildQemuArgv({ ...guest, installMedia: '/iso/debian.iso' }, paths, 'tcg'), [
     'qemu-system-x86_64',
     '-name', 'web1',
@@ -34,14 +34,14 @@ test('a guest installing from an ISO under TCG', () => {
   ]);
 });
 
-test('KVM uses the host CPU; no ISO means no CD and no boot order', () => {
+test('KVM uses the host CPU; no ISO means no CD and no boot order', { timeout: 10_000 }, () => {
   const argv = buildQemuArgv(guest, paths, 'kvm');
   assert.deepEqual(argv.slice(3, 7), ['-machine', 'q35,accel=kvm', '-cpu', 'host']);
   assert.equal(argv.includes('-boot'), false);
   assert.equal(argv.some((a) => a.includes('media=cdrom')), false);
 });
 
-test('vm-bhyve disk and NIC types map to the same hardware; MACs are kept', () => {
+test('vm-bhyve disk and NIC types map to the same hardware; MACs are kept', { timeout: 10_000 }, () => {
   const argv = buildQemuArgv(
     {
       ...guest,
@@ -60,13 +60,13 @@ test('vm-bhyve disk and NIC types map to the same hardware; MACs are kept', () =
   assert.match(joined, /-device e1000,netdev=net0,mac=58:9c:fc:0c:55:42 /);
 });
 
-test('commas in paths are doubled, as QEMU option syntax needs', () => {
+test('commas in paths are doubled, as QEMU option syntax needs', { timeout: 10_000 }, () => {
   const argv = buildQemuArgv({ ...guest, installMedia: '/iso/a,b.iso' }, { ...paths, dir: '/vm,x/web1' }, 'tcg');
   assert.ok(argv.includes('file=/vm,,x/web1/disk0.img,format=raw,if=virtio'));
   assert.ok(argv.includes('file=/iso/a,,b.iso,media=cdrom,readonly=on'));
 });
 
-test('every serial port gets its own pty chardev, logged from power-on to a file of its own', () => {
+test('every serial port gets its own pty chardev, logged from power-on to a file of its own', { timeout: 10_000 }, () => {
   const argv = buildQemuArgv({ ...guest, comports: ['com1', 'com2'] }, paths, 'tcg');
   assert.deepEqual(argv.filter((_, i) => argv[i - 1] === '-chardev' || argv[i - 1] === '-serial'), [
     'pty,id=com1,logfile=/vm/web1/.hivedesk/console-com1.log,logappend=on',
@@ -76,7 +76,7 @@ test('every serial port gets its own pty chardev, logged from power-on to a file
   ]);
 });
 
-test('a comma in the guest directory cannot add chardev options', () => {
+test('a comma in the guest directory cannot add chardev options', { timeout: 10_000 }, () => {
   const argv = buildQemuArgv(guest, { ...paths, dir: '/vm/a,mux=on' }, 'tcg');
   assert.ok(argv.includes('pty,id=com1,logfile=/vm/a,,mux=on/.hivedesk/console-com1.log,logappend=on'));
 });
@@ -105,7 +105,7 @@ test('no graphics: no VNC and no tablet; xhci_mouse alone gets the tablet', { ti
   assert.deepEqual(tablet.slice(tablet.indexOf('qemu-xhci') - 1, tablet.indexOf('usb-tablet') + 1), ['-device', 'qemu-xhci', '-device', 'usb-tablet']);
 });
 
-test('a networkN_mac that is not a MAC address is refused, not passed on as device options', () => {
+test('a networkN_mac that is not a MAC address is refused, not passed on as device options', { timeout: 10_000 }, () => {
   const nic = { type: 'virtio-net', switch: 'public', mac: '58:9c:fc:0c:55:42,romfile=/etc/shadow' };
   assert.throws(() => buildQemuArgv({ ...guest, networks: [nic] }, paths, 'tcg'), /network0_mac "58:9c:fc:0c:55:42,romfile=\/etc\/shadow" is not a MAC address/);
 });

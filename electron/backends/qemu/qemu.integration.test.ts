@@ -60,7 +60,7 @@ async function call(channel: string, input: unknown): Promise<unknown> {
 }
 
 
-test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left', async () => {
+test('boot from the ISO, talk to the shell over cu, ACPI stop, no process left', { timeout: 180_000 }, async () => {
   await call('createVm', { name: 'tiny', profile: 'linux', cpus: 1, memory: '256M', diskSize: '1G', installMedia: iso });
   const started = (await call('startVm', { name: 'tiny' })) as VmSummary;
   assert.equal(started.state, 'running');
