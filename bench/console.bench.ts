@@ -12,14 +12,8 @@
  * Run: npm run bench
  */
 import { join } from 'node:path';
-import {
-  type Guest,
-  openSerialLine,
-  startHivedesk,
-  startRawCu,
-  type Terminal,
-  type Viewer,
-} from '../electron/testing/console-rig.js';
+import { type Guest, openSerialLine, startHivedesk, startRawCu } from '../electron/testing/console-rig.js';
+import type { Terminal, Viewer } from '../electron/testing/console-viewer.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark } from '../electron/testing/lifecycle.js';
 import { RemoteViewers } from './remote-viewers.js';
 import { median, percentile } from './stats.js';

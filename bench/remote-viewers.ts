@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ConsoleAddress, Counter, Terminal } from '../electron/testing/console-rig.js';
+import type { ConsoleAddress, Counter, Terminal } from '../electron/testing/console-viewer.js';
 import type { Cleanup } from '../electron/testing/lifecycle.js';
 
 /** The worker's side of a call: a value, or why it failed. */

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { z } from 'zod';
-import { openViewer, type Viewer } from '../electron/testing/console-rig.js';
+import { openViewer, type Viewer } from '../electron/testing/console-viewer.js';
 
 const Command = z.discriminatedUnion('op', [
   z.object({ op: z.literal('open'), id: z.number(), url: z.string(), origin: z.string(), count: z.number(), ms: z.number() }),
