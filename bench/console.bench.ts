@@ -250,7 +250,8 @@ function printReport(results: Results): void {
     const label = `throughput, ${count} viewer${count === 1 ? '' : 's'} (MiB/s per viewer, median)`;
     rows.push([label, fixed(rawRate, 2), fixed(ours, 2), `${fixed(ours / rawRate, 2)}x`, goal === undefined ? '' : `≥ ${goal}x`]);
   }
-  const latency = (label: string, base: number, ours: number, goal: string) => rows.push([label, fixed(base, 3), fixed(ours, 3), `+${fixed(ours - base, 3)} ms`, goal]);
+  const latency = (label: string, base: number, ours: number, goal: string) =>
+    rows.push([label, fixed(base, 3), fixed(ours, 3), `${ours >= base ? '+' : ''}${fixed(ours - base, 3)} ms`, goal]);
   latency('keystroke round trip (ms, median)', median(rawLatency), median(hivedeskLatency), `≤ +${GOAL_KEYSTROKE_EXTRA_MS} ms`);
   latency('keystroke round trip (ms, p90)', percentile(rawLatency, 90), percentile(hivedeskLatency, 90), '');
 
