@@ -5,23 +5,19 @@
  *   hivedesk  guest ⇄ socat pty pair ⇄ cu ⇄ node-pty ⇄ ConsoleSession ⇄ loopback WebSocket ⇄ viewer(s)
  *
  * Measures throughput (guest output to terminal) and keystroke round trip (terminal → guest →
- * guest's echo → terminal), and Hivedesk's fan-out to 1, 4 and 16 viewers. Both paths run in
- * the same process and the same run, so the ratio says more than any absolute number on a
- * shared, noisy machine. Prints numbers only: nothing here passes or fails on timing.
+ * guest's echo → terminal), and Hivedesk's fan-out to 1, 4 and 16 viewers, each in a thread of
+ * its own. Both paths run in the same process and the same run, so the ratio says more than any
+ * absolute number on a shared, noisy machine. Prints numbers and the issue's goals only: nothing
+ * here passes or fails on timing. A tab the server resynchronised (it fell behind the replay
+ * window, and was told) is counted and reported, not a failure; output lost without that notice is.
  *
  * Run: npm run bench
  */
 import { join } from 'node:path';
-import {
-  type Guest,
-  openSerialLine,
-  startHivedesk,
-  startRawCu,
-  type Terminal,
-  type Viewer,
-} from '../electron/testing/console-rig.js';
+import { type Guest, openSerialLine, startHivedesk, startRawCu } from '../electron/testing/console-rig.js';
+import type { Terminal, Viewer } from '../electron/testing/console-viewer.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark } from '../electron/testing/lifecycle.js';
-import { RemoteViewers } from './remote-viewers.js';
+import { type RemoteTerminal, RemoteViewers } from './remote-viewers.js';
 import { median, percentile } from './stats.js';
 
 const MiB = 1024 * 1024;
@@ -31,13 +27,27 @@ const THROUGHPUT_RUNS = 7;
 const LATENCY_SAMPLES = 200;
 const LATENCY_WARMUP = 10;
 const VIEWER_COUNTS = [1, 4, 16] as const;
-/** The whole benchmark, cleanup included, must end within about two minutes. */
-const BUDGET_MS = 100_000;
+/** Issue 6's goals: throughput per viewer against raw cu (by number of viewers), and keystrokes at most this much slower. */
+const GOAL_THROUGHPUT: Partial<Record<number, number>> = { 1: 0.9, 16: 0.7 };
+const GOAL_KEYSTROKE_EXTRA_MS = 5;
+/** The whole benchmark, cleanup included, must end within about three minutes on a loaded machine. */
+const BUDGET_MS = 150_000;
 const STEP_MS = 20_000;
 const KEYSTROKE_MS = 2_000;
 
 /** Its `devices` are every line we opened, so leftover cu processes can be found at the end. */
 type Run = BenchmarkRun;
+
+/** A terminal being measured: raw cu's, or a tab in a thread of its own. */
+type Watched = Terminal & Pick<RemoteTerminal, 'resyncs'>;
+
+/** One throughput run of one setup. */
+interface RunResult {
+  /** MiB/s per terminal, the clock stopping when the slowest has the end marker. */
+  rate: number;
+  /** Terminals the server resynchronised during the run (they skipped output, as they were told). */
+  resynced: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Measurements
@@ -66,7 +76,7 @@ async function sync(guest: Guest, terminals: Terminal[], run: Run, id: string): 
 }
 
 /** One run: the guest writes the payload; the clock stops when the last terminal has all of it. */
-async function throughputRun(guest: Guest, terminals: Terminal[], run: Run, label: string): Promise<number> {
+async function throughputRun(guest: Guest, terminals: Watched[], run: Run, label: string): Promise<RunResult> {
   const end = `<<end ${label}>>\n`;
   const payload = payloadBody(PAYLOAD_BYTES - end.length) + end;
   for (const terminal of terminals) terminal.tally.reset();
@@ -75,12 +85,14 @@ async function throughputRun(guest: Guest, terminals: Terminal[], run: Run, labe
   const counts = await Promise.all(terminals.map((t) => t.tally.until(end, run.budget.limit(STEP_MS))));
   const seconds = (performance.now() - start) / 1000;
   await writing;
-  // "Fast" means nothing if bytes went missing (flow control dropping output would look fast).
-  const short = counts.findIndex((count) => count !== payload.length);
+  const resyncs = await Promise.all(terminals.map((t) => t.resyncs()));
+  // "Fast" means nothing if bytes went missing (flow control dropping output would look fast). A
+  // resynchronised tab missed output by design, and was told; any other must have all of it.
+  const short = counts.findIndex((count, i) => count !== payload.length && resyncs[i] === 0);
   if (short !== -1) {
-    throw new Error(`terminal ${short + 1} of ${terminals.length} got ${counts[short]} of ${payload.length} characters`);
+    throw new Error(`terminal ${short + 1} of ${terminals.length} got ${counts[short]} of ${payload.length} characters, and no resync notice`);
   }
-  return payload.length / MiB / seconds;
+  return { rate: payload.length / MiB / seconds, resynced: resyncs.filter((n) => n > 0).length };
 }
 
 /** Type one key, the guest echoes it as a tty would, and time until it shows. */
@@ -105,7 +117,7 @@ interface Setup {
   viewers: number;
   guest: Guest;
   /** Attaches this setup's terminals, synced and ready; `detach` lets them go again. */
-  attach(run: Run, id: string): Promise<{ terminals: Terminal[]; detach: () => Promise<void> }>;
+  attach(run: Run, id: string): Promise<{ terminals: Watched[]; detach: () => Promise<void> }>;
 }
 
 async function rawCuSetup(run: Run, cleanup: Cleanup): Promise<{ setup: Setup; terminal: Terminal }> {
@@ -118,7 +130,7 @@ async function rawCuSetup(run: Run, cleanup: Cleanup): Promise<{ setup: Setup; t
     guest: line.guest,
     attach: async (run, id) => {
       await sync(line.guest, [cu], run, id);
-      return { terminals: [cu], detach: async () => undefined };
+      return { terminals: [{ ...cu, resyncs: async () => 0 }], detach: async () => undefined };
     },
   };
   return { setup, terminal: cu };
@@ -134,8 +146,8 @@ async function hivedeskSetups(run: Run, cleanup: Cleanup): Promise<{ setups: Set
   cleanup.add('typing viewer', () => typist.close());
   await typist.tally.until('Connected.', run.budget.limit(STEP_MS));
 
-  // The tabs being measured live in a worker thread, as a browser's tabs live in other processes.
-  const remote = new RemoteViewers(hivedesk.address, cleanup);
+  // The tabs being measured live in threads of their own, as a browser's tabs live in other processes.
+  const remote = new RemoteViewers(hivedesk.address, Math.max(...VIEWER_COUNTS), cleanup);
   const setups = VIEWER_COUNTS.map(
     (count): Setup => ({
       label: `hivedesk x${count}`,
@@ -152,18 +164,18 @@ async function hivedeskSetups(run: Run, cleanup: Cleanup): Promise<{ setups: Set
 }
 
 /** Round 0 warms up (JIT, pty and socket buffers) and is not counted. */
-async function throughputRounds(setups: Setup[], run: Run): Promise<Map<Setup, number[]>> {
-  const rates = new Map<Setup, number[]>(setups.map((setup) => [setup, []]));
+async function throughputRounds(setups: Setup[], run: Run): Promise<Map<Setup, RunResult[]>> {
+  const results = new Map<Setup, RunResult[]>(setups.map((setup) => [setup, []]));
   for (let round = 0; round <= THROUGHPUT_RUNS; round++) {
     for (const setup of setups) {
       const id = `${setup.label} ${round}`;
       const { terminals, detach } = await setup.attach(run, id);
-      const rate = await throughputRun(setup.guest, terminals, run, id);
+      const result = await throughputRun(setup.guest, terminals, run, id);
       await detach();
-      if (round > 0) rates.get(setup)?.push(rate);
+      if (round > 0) results.get(setup)?.push(result);
     }
   }
-  return rates;
+  return results;
 }
 
 /** Alternates keys between the two terminals, one key in flight at a time. */
@@ -185,9 +197,9 @@ async function latencyRounds(pair: [Guest, Terminal][], run: Run): Promise<numbe
 }
 
 interface Results {
-  rawRates: number[];
-  /** MiB/s per measured run, by number of viewers. */
-  hivedeskRates: Map<number, number[]>;
+  raw: RunResult[];
+  /** The measured runs, by number of viewers. */
+  hivedesk: Map<number, RunResult[]>;
   rawLatency: number[];
   hivedeskLatency: number[];
 }
@@ -208,10 +220,10 @@ async function measure(run: Run): Promise<Results> {
     // Throughput is measured with exactly 1, 4 or 16 viewers on the session.
     await hivedesk.typist.close();
     console.error(`throughput (${THROUGHPUT_RUNS} rounds of ${[raw.setup, ...hivedesk.setups].map((s) => s.label).join(', ')})…`);
-    const rates = await throughputRounds([raw.setup, ...hivedesk.setups], run);
+    const runs = await throughputRounds([raw.setup, ...hivedesk.setups], run);
     return {
-      rawRates: rates.get(raw.setup) ?? [],
-      hivedeskRates: new Map(hivedesk.setups.map((setup) => [setup.viewers, rates.get(setup) ?? []])),
+      raw: runs.get(raw.setup) ?? [],
+      hivedesk: new Map(hivedesk.setups.map((setup) => [setup.viewers, runs.get(setup) ?? []])),
       rawLatency,
       hivedeskLatency,
     };
@@ -224,36 +236,46 @@ async function measure(run: Run): Promise<Results> {
 // Report
 // ---------------------------------------------------------------------------------------------
 
-const fixed = (value: number, digits: number) => value.toFixed(digits);
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+/** Runs with a resynchronised tab are left out: their slowest tab skipped output, so their clock says too little. */
+const completeRates = (runs: RunResult[]) => runs.filter((r) => r.resynced === 0).map((r) => r.rate);
 
 function printReport(results: Results): void {
-  const { rawRates, hivedeskRates, rawLatency, hivedeskLatency } = results;
-  const rows: [string, number, number, number][] = [];
+  const { raw, hivedesk, rawLatency, hivedeskLatency } = results;
+  const rawRate = median(completeRates(raw));
+  const rows: string[][] = [['metric', 'raw cu', 'hivedesk', 'vs raw cu', 'goal']];
   for (const count of VIEWER_COUNTS) {
-    const label = `throughput, ${count} viewer${count === 1 ? '' : 's'} (MiB/s, median)`;
-    rows.push([label, median(rawRates), median(hivedeskRates.get(count) ?? []), 2]);
+    const ours = median(completeRates(hivedesk.get(count) ?? []));
+    const goal = GOAL_THROUGHPUT[count];
+    const label = `throughput, ${count} viewer${count === 1 ? '' : 's'} (MiB/s per viewer, median)`;
+    rows.push([label, fixed(rawRate, 2), fixed(ours, 2), `${fixed(ours / rawRate, 2)}x`, goal === undefined ? '' : `≥ ${goal}x`]);
   }
-  rows.push(['keystroke round trip (ms, median)', median(rawLatency), median(hivedeskLatency), 3]);
-  rows.push(['keystroke round trip (ms, p90)', percentile(rawLatency, 90), percentile(hivedeskLatency, 90), 3]);
+  const latency = (label: string, base: number, ours: number, goal: string) =>
+    rows.push([label, fixed(base, 3), fixed(ours, 3), `${ours >= base ? '+' : ''}${fixed(ours - base, 3)} ms`, goal]);
+  latency('keystroke round trip (ms, median)', median(rawLatency), median(hivedeskLatency), `≤ +${GOAL_KEYSTROKE_EXTRA_MS} ms`);
+  latency('keystroke round trip (ms, p90)', percentile(rawLatency, 90), percentile(hivedeskLatency, 90), '');
 
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`\n${'metric'.padEnd(width)}  ${'baseline'.padStart(9)}  ${'hivedesk'.padStart(9)}  ${'ratio'.padStart(6)}`);
-  for (const [label, base, ours, digits] of rows) {
-    console.log(`${label.padEnd(width)}  ${fixed(base, digits).padStart(9)}  ${fixed(ours, digits).padStart(9)}  ${fixed(ours / base, 2).padStart(6)}`);
-  }
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0))) ?? [];
+  console.log('');
+  for (const row of rows) console.log(row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))).join('  '));
   console.log(
-    `\nratio = hivedesk / baseline (throughput: higher is better; latency: lower is better).` +
-      `\nbaseline = raw cu with its one terminal in every row; hivedesk throughput is per viewer,` +
-      `\nthe clock stopping when the slowest viewer has the whole ${PAYLOAD_BYTES / MiB} MiB.` +
+    `\nvs raw cu: throughput as hivedesk / raw cu (higher is better), latency as hivedesk - raw cu.` +
+      `\nraw cu has its one terminal in every row; hivedesk throughput is per viewer, the clock stopping` +
+      `\nwhen the slowest viewer has the whole ${PAYLOAD_BYTES / MiB} MiB. Each viewer is a WebSocket in a thread of its own.` +
       `\nlatency: ${LATENCY_SAMPLES} samples each, one viewer; throughput: ${THROUGHPUT_RUNS} runs each after a warm-up,` +
-      `\nbaseline and hivedesk taking turns.`,
+      `\nraw cu and hivedesk taking turns.`,
   );
-  console.log('\nper run (MiB/s):');
-  console.log(`  raw cu         ${rawRates.map((r) => fixed(r, 2)).join('  ')}`);
-  for (const count of VIEWER_COUNTS) {
-    const rates = hivedeskRates.get(count) ?? [];
-    console.log(`  hivedesk x${String(count).padEnd(3)}  ${rates.map((r) => fixed(r, 2)).join('  ')}`);
-  }
+  const resyncs = VIEWER_COUNTS.map((count) => {
+    const runs = hivedesk.get(count) ?? [];
+    const hit = runs.filter((r) => r.resynced > 0);
+    return `x${count}: ${hit.reduce((sum, r) => sum + r.resynced, 0)} in ${hit.length} of ${runs.length} runs`;
+  });
+  console.log(`\nresynchronised viewers (fell behind the replay window, were told and started over): ${resyncs.join(', ')}.`);
+  console.log('runs with one are marked * below and left out of the medians: their slowest viewer skipped output.');
+  const perRun = (runs: RunResult[]) => runs.map((r) => `${fixed(r.rate, 2)}${r.resynced ? '*' : ''}`).join('  ');
+  console.log('\nper run (MiB/s per viewer):');
+  console.log(`  raw cu         ${perRun(raw)}`);
+  for (const count of VIEWER_COUNTS) console.log(`  hivedesk x${String(count).padEnd(3)}  ${perRun(hivedesk.get(count) ?? [])}`);
 }
 
 // ---------------------------------------------------------------------------------------------

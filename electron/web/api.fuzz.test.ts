@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,8 +11,10 @@ import { api } from '../../shared/api/contract.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { VmName } from '../../shared/validation.js';
 import { createHost, type Host } from '../app/host.js';
+import { Datastore } from '../datastore/datastore.js';
 import { isRunning } from '../host/process.js';
 import { JobStore } from '../jobs/job-store.js';
+import { Cleanup, pollUntil, startQemuStandIn, stopChild, withTimeout } from '../testing/lifecycle.js';
 import { type LoopbackServer, startLoopbackServer } from './server.js';
 
 /**
@@ -123,32 +126,168 @@ test('thousands of hostile API requests: the server stays up and nothing escapes
   assert.ok(!(await exists('/tmp/hivedesk-pwned')));
 });
 
-test('hostile WebSocket traffic closes sockets, never the server', { timeout: 60_000 }, async () => {
-  const frame = fc.oneof(
-    anyString.map((s) => ({ data: s, binary: false })),
-    requestBody().map((b) => ({ data: JSON.stringify({ t: 'input', data: b }) ?? '', binary: false })),
-    fc.constantFrom({ data: '{"t":"ack","bytes":-1}', binary: false }, { data: '{"t":"ack","bytes":1e300}', binary: false }, { data: Buffer.alloc(70 * 1024), binary: true }),
-    fc.tuple(fc.uint8Array({ maxLength: 64 }), fc.boolean()).map(([b, binary]) => ({ data: Buffer.from(b), binary })),
-  );
-  const query = fc.record({ path: fc.constantFrom('/events', '/console', '/nope'), name: fc.oneof(fc.constantFrom(...names), anyString), port: anyString });
-  await fc.assert(
-    fc.asyncProperty(query, fc.array(frame, { maxLength: 5 }), async (q, frames) => {
-      const params = new URLSearchParams({ name: q.name, port: q.port, token });
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}${q.path}?${params.toString()}`, { origin: `http://127.0.0.1:${server.port}` });
-      await new Promise<void>((resolve) => {
-        ws.on('error', () => resolve());
-        ws.on('close', () => resolve());
-        ws.on('open', () => {
-          for (const f of frames) ws.send(f.data, { binary: f.binary });
-          setTimeout(() => ws.terminate(), 5);
+test('hostile WebSocket traffic closes sockets, never the server', { timeout: 90_000 }, async () => {
+  const cleanup = new Cleanup();
+  try {
+    const vnc = await startDisplayGuests(cleanup);
+    const own = `http://127.0.0.1:${server.port}`;
+    const frame = fc.oneof(
+      anyString.map((s) => ({ data: s, binary: false })),
+      requestBody().map((b) => ({ data: JSON.stringify({ t: 'input', data: b }) ?? '', binary: false })),
+      fc.constantFrom(
+        { data: '{"t":"ack","bytes":-1}', binary: false },
+        { data: '{"t":"ack","bytes":1e300}', binary: false },
+        // Over the frame limit, binary and text; invalid UTF-8 in a text frame; a screen's worth of input just under the limit.
+        { data: Buffer.alloc(70 * 1024), binary: true },
+        { data: Buffer.alloc(70 * 1024, 0x61), binary: false },
+        { data: Buffer.from([0x61, 0xc3, 0x28, 0xff]), binary: false },
+        { data: Buffer.alloc(60 * 1024, 0x41), binary: true },
+      ),
+      fc.tuple(fc.uint8Array({ maxLength: 64 }), fc.boolean()).map(([b, binary]) => ({ data: Buffer.from(b), binary })),
+    );
+    // Each part says whether the server may accept it; the upgrade must succeed exactly when all of them may.
+    const tokenParam = fc.oneof(
+      { weight: 6, arbitrary: fc.constant({ pairs: [['token', token]], ok: true }) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom([], [['token', '']], [['token', token.toUpperCase()]], [['token', `${token}x`]], [['token', token.slice(0, -1)]], [['token', 'nope'], ['token', token]]).map((pairs) => ({ pairs, ok: false })),
+      },
+    );
+    const origin = fc.oneof(
+      { weight: 6, arbitrary: fc.constant({ origin: own, ok: true }) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .constantFrom(undefined, 'null', 'http://evil.example', `http://localhost:${server.port}`, `http://127.0.0.1:${server.port}.evil.example`, `https://127.0.0.1:${server.port}`, 'app://hivedesk', 'file://')
+          .map((o) => ({ origin: o, ok: false })),
+      },
+    );
+    const hostHeader = fc.oneof(
+      { weight: 8, arbitrary: fc.constant({ host: undefined as string | undefined, ok: true }) },
+      { weight: 1, arbitrary: fc.constantFrom('[::1]evil.com', 'evil.example', `127.0.0.1:${server.port}@evil.example`, '127.0.0.1:99999').map((h) => ({ host: h, ok: false })) },
+    );
+    const guestName = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...DISPLAY_GUESTS, 'fuzzscreen', 'fuzzoff', 'nosuchvm') },
+      { weight: 1, arbitrary: fc.constantFrom(...names) },
+      { weight: 2, arbitrary: anyString },
+    );
+    // Query parameters as sent: a name given twice or not at all, a port a screen does not take, junk keys.
+    const otherParams = fc.array(
+      fc.oneof(
+        guestName.map((name) => ['name', name]),
+        anyString.map((port) => ['port', port]),
+        fc.tuple(anyString, anyString),
+      ),
+      { maxLength: 3 },
+    );
+    const query = fc.record({ path: fc.constantFrom('/events', '/console', '/display', '/display', '/nope'), name: fc.option(guestName, { nil: undefined }), otherParams, tokenParam, origin, hostHeader });
+    let opened = 0;
+    await fc.assert(
+      fc.asyncProperty(query, fc.array(frame, { maxLength: 5 }), async (q, frames) => {
+        const pairs = [...(q.name === undefined ? [] : [['name', q.name]]), ...q.otherParams, ...q.tokenParam.pairs];
+        const params = new URLSearchParams(pairs.map(([key = '', value = '']) => [key, value]));
+        const headers = q.hostHeader.host === undefined ? {} : { host: q.hostHeader.host };
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}${q.path}?${params.toString()}`, { ...(q.origin.origin === undefined ? {} : { origin: q.origin.origin }), headers });
+        const wasOpened = await new Promise<boolean>((resolve) => {
+          let upgraded = false;
+          // A refused upgrade is an error, then a close; the server may also close an accepted socket at once.
+          ws.on('error', () => undefined);
+          ws.on('close', () => resolve(upgraded));
+          ws.on('open', () => {
+            upgraded = true;
+            for (const f of frames) ws.send(f.data, { binary: f.binary });
+            setTimeout(() => ws.terminate(), 5);
+          });
         });
-      });
-    }),
-    { seed: SEED, numRuns: 400, interruptAfterTimeLimit: 40_000 },
-  );
-  assert.equal((await post('listVms', '{}', {})).status, 200);
-  await checkCommands();
+        if (wasOpened) opened++;
+        const allowed = q.tokenParam.ok && q.origin.ok && q.hostHeader.ok;
+        assert.equal(wasOpened, allowed, `the upgrade of ${q.path}?${params.toString()} (origin ${q.origin.origin}, host ${q.hostHeader.host})`);
+      }),
+      { seed: SEED, numRuns: 1000, interruptAfterTimeLimit: 45_000 },
+    );
+    assert.ok(opened >= 200, `only ${opened} sockets were opened`);
+    assert.equal((await post('listVms', '{}', {})).status, 200);
+    // The screen proxy still works, and no tab that went away left its guest's screen connection open.
+    assert.equal(await displayGreeting(), 'RFB 003.008\n');
+    await pollUntil(async () => (await connections(vnc)) === 0, 10_000, 'every proxied screen connection to close');
+    await checkCommands();
+  } finally {
+    await cleanup.run();
+  }
 });
+
+/** Running guests (a QEMU stand-in named in qemu.pid) whose screen is served, missing, or somewhere Hivedesk must not go. */
+const DISPLAY_GUESTS = ['fuzzscreen', 'fuzzblind', 'fuzzfar', 'fuzzgone', 'fuzzrelative'] as const;
+
+/** Starts the guests and a stand-in VNC server that greets as RFB does and swallows what it is sent; returns the server. */
+async function startDisplayGuests(cleanup: Cleanup): Promise<Server> {
+  const sockets = new Set<Socket>();
+  const vnc = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.resume();
+    socket.write('RFB 003.008\n');
+  });
+  const port = await listen(vnc);
+  // Connections the proxy failed to close must not keep this test's process alive.
+  cleanup.add('stand-in VNC server', () => new Promise((resolve) => (vnc.close(resolve), sockets.forEach((socket) => socket.destroy()))));
+  const closed = createServer();
+  const closedPort = await listen(closed);
+  await new Promise((resolve) => closed.close(resolve));
+  const screens: Record<(typeof DISPLAY_GUESTS)[number], string | undefined> = {
+    fuzzscreen: `127.0.0.1:${port}`,
+    fuzzblind: undefined,
+    fuzzfar: '192.0.2.7:5900',
+    fuzzgone: `127.0.0.1:${closedPort}`,
+    fuzzrelative: 'unix:vnc.sock',
+  };
+  const store = new Datastore(datastore);
+  for (const [name, screen] of Object.entries(screens)) {
+    await mkdir(store.guestDir(name), { recursive: true });
+    await writeFile(store.confPath(name), 'cpu=1\nmemory=256M\nhivedesk_backend="qemu"\n');
+    const standIn = startQemuStandIn(name, datastore);
+    cleanup.add(`${name}'s stand-in`, () => stopChild(standIn, `${name}'s stand-in`));
+    await writeFile(store.runtimePath(name, 'qemu.pid'), `${standIn.pid}\n`);
+    cleanup.add(`${name}'s pidfile`, () => store.removeRuntime(name, 'qemu.pid'));
+    await store.writeConsoles(name, screen === undefined ? {} : { vnc: screen });
+  }
+  // Stopped, with the screen line a run left behind: the proxy must not reach a stopped guest's old screen.
+  await mkdir(store.guestDir('fuzzoff'), { recursive: true });
+  await writeFile(store.confPath('fuzzoff'), 'cpu=1\nmemory=256M\nhivedesk_backend="qemu"\n');
+  await store.writeConsoles('fuzzoff', { vnc: `127.0.0.1:${port}` });
+  return vnc;
+}
+
+function listen(net: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    net.once('error', reject);
+    net.listen(0, '127.0.0.1', () => {
+      const address = net.address();
+      resolve(address && typeof address === 'object' ? address.port : 0);
+    });
+  });
+}
+
+function connections(net: Server): Promise<number> {
+  return new Promise((resolve, reject) => net.getConnections((err, count) => (err ? reject(err) : resolve(count))));
+}
+
+/** What a display tab on the guest with a screen gets first. */
+async function displayGreeting(): Promise<string> {
+  const params = new URLSearchParams({ name: 'fuzzscreen', token });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/display?${params.toString()}`, { origin: `http://127.0.0.1:${server.port}` });
+  try {
+    const first = new Promise<string>((resolve, reject) => {
+      ws.once('message', (data: Buffer) => resolve(data.toString()));
+      ws.once('error', reject);
+      ws.once('close', (code, reason) => reject(new Error(`closed: ${code} ${reason.toString()}`)));
+    });
+    return await withTimeout(first, 10_000, "the guest's RFB greeting through /display");
+  } finally {
+    ws.terminate();
+  }
+}
 
 /** Every command run so far: only the expected programs, and arguments that could only come from validated input. */
 async function checkCommands(): Promise<void> {
