@@ -277,8 +277,10 @@ export class ConsoleSession {
     if (missed) {
       if (missed.length) attached.viewer.send(missed);
     } else {
-      attached.viewer.notify({ t: 'resync', skipped: this.replay.start - attached.offset });
-      attached.viewer.send(this.replay.contents());
+      // It starts over from a tab's worth of the newest output, not from all the buffer holds.
+      const contents = this.replay.contents();
+      attached.viewer.notify({ t: 'resync', skipped: this.replay.end - contents.length - attached.offset });
+      attached.viewer.send(contents);
     }
     attached.offset = this.replay.end;
     attached.behind = false;

@@ -130,6 +130,9 @@ test('a tab that stops drawing is skipped, then catches up exactly, or starts ov
   const resync = stalled.notices.find((n) => n.t === 'resync');
   assert.ok(resync && resync.t === 'resync' && resync.skipped > MiB, JSON.stringify(resync));
   await stalled.tally.until('<<big>>', 5_000);
+  // What it was told it missed is exactly what it never got: together they are everything the guest said.
+  const said = [200 * 1024, '<<small>>'.length, medium.length, '<<medium>>'.length, body.length, '<<big>>'.length].reduce((a, b) => a + b);
+  assert.equal(stalled.received - start + resync.skipped, said);
   await stalled.close();
   await live.close();
 });
