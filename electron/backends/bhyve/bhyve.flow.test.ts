@@ -147,6 +147,16 @@ test('the console keeps the serial log: after a GUI restart the first tab starts
   assert.match(await readFile(`${log}.1`, 'utf8'), /said-before/, 'the next start keeps the last run as .1');
 });
 
+test('a guest keeps its serial log from its start, before any console tab is opened', { timeout: 120_000 }, async () => {
+  const log = join(datastore, 'fbsd', '.hivedesk', 'console-com1.log');
+  await call('startVm', { name: 'fbsd' });
+  await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('login: '), 'the boot and the login prompt in the serial log');
+  assert.match(await readFile(log, 'utf8'), /Setting hostname: fbsd\.[^]*login: /);
+  // A tab opened now is the session that wrote it: it shows the boot, once.
+  const { screen } = await loginPrompt('fbsd');
+  assert.equal(screen.text.split('Setting hostname').length, 2);
+});
+
 test('power off a booted guest: bhyvectl --force-poweroff, then the instance is destroyed', { timeout: 120_000 }, async () => {
   await call('startVm', { name: 'fbsd' });
   await loginPrompt('fbsd');
