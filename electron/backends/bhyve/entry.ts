@@ -10,6 +10,7 @@ export const bhyveEntry: BackendEntry = {
   label: 'bhyve',
   guests: 'datastore',
   settingsSections: ALL_SECTIONS,
+  startAtBoot: { via: 'rc.conf', how: 'bhyve guests start at boot from vm-bhyve’s list in rc.conf (vm_list, vm_delay), as `vm startall` reads it.' },
   available: async (host) => (host.platform === 'freebsd' || (await host.hasProgram('bhyve')) ? AVAILABLE : { available: false, reason: 'bhyve is FreeBSD’s hypervisor: this host has no bhyve(8).' }),
   create: ({ runner, store, env, zfsDataset }) => new BhyveBackend(runner, store, { ...bhyveSettings(env), ...(zfsDataset ? { zfsDataset } : {}) }),
   newGuestKeys: (profile) => ({ loader: BHYVE_LOADER[profile] }),

@@ -8,6 +8,7 @@ export const virtualboxEntry: BackendEntry = {
   guests: 'hypervisor',
   // VirtualBox keeps a machine's settings; they are changed there (VBoxManage modifyvm, or its own window).
   settingsSections: [],
+  startAtBoot: { via: 'none', how: 'VirtualBox machines start at boot from VirtualBox’s vboxheadless service, which Hivedesk does not configure yet: start this machine by hand after a reboot.' },
   available: async (host) => ((await host.hasProgram('VBoxManage')) ? AVAILABLE : { available: false, reason: 'VBoxManage is not installed (emulators/virtualbox-ose).' }),
   create: ({ runner, store }) => new VirtualBoxBackend(runner, store),
   // VirtualBox's own disk format.

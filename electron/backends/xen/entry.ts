@@ -11,6 +11,7 @@ export const xenEntry: BackendEntry = {
   guests: 'datastore',
   // bhyve_options, the host bridge and wired memory (Advanced) are bhyve's.
   settingsSections: ['general', 'cpu', 'boot', 'disks', 'network', 'display', 'console'],
+  startAtBoot: { via: 'none', how: 'Xen domains start at boot from the xendomains service, which Hivedesk does not configure yet: start this guest by hand after a reboot.' },
   available: async (host) => ((await host.hasProgram('xl')) ? AVAILABLE : { available: false, reason: 'xl is not installed (sysutils/xen-tools), so this host is no Xen Dom0.' }),
   create: ({ runner, store, env, zfsDataset }) => new XenBackend(runner, store, xenSettings(env, zfsDataset)),
   // The handbook's DomUs join bridge0, which its Dom0 setup makes (cloned_interfaces="bridge0").
