@@ -130,7 +130,8 @@ export class SettingsService {
   resetUefiVars(name: string): Promise<{ movedTo: string }> {
     return this.vms.exclusive(name, async () => {
       const { guest } = await this.stopped(name, 'resetting its UEFI variables');
-      if (guest.backend !== 'bhyve') throw new AppError('unavailable', 'UEFI variables are kept per guest on bhyve only; QEMU guests here boot SeaBIOS.');
+      const noVars = backendEntry(guest.backend)?.hints.noUefiVars;
+      if (noVars) throw new AppError('unavailable', noVars);
       const vars = this.store.runtimePath(name, 'uefi-vars.fd');
       if (!(await exists(vars))) throw new AppError('not_found', `${name} has no UEFI variables yet: they are made at its next start.`);
       return { movedTo: await setAside(this.store.guestDir(name), vars, 'uefi-vars.fd') };

@@ -41,6 +41,7 @@ export function describeBackends(available: ReadonlyMap<BackendId, Availability>
       hostChecks: Object.fromEntries(PROFILE_IDS.map((profile) => [profile, entry.hostChecks(profile)])) as BackendInfo['hostChecks'],
       settingsSections: [...entry.settingsSections],
       startAtBoot: entry.startAtBoot,
+      hints: entry.hints,
     };
   });
 }

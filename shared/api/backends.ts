@@ -23,6 +23,23 @@ export function startAtBootProblem(boot: StartAtBoot, host: BootMechanism): stri
 
 const HOST_LIST = { 'rc.conf': 'vm-bhyve’s vm_list in rc.conf', 'systemd-user': 'a systemd user unit' } as const;
 
+/** What the shared screens say about a backend's guests, so none of them speaks of another backend's tools. */
+export const BackendHints = z.object({
+  /** Settings → Boot & firmware; none where the loader is this backend's own. */
+  boot: z.string().optional(),
+  /** Settings → Network: what a NIC's switch is here. */
+  network: z.string(),
+  /** Settings → Serial consoles: what a port is here. */
+  console: z.string(),
+  /** Settings → Display: how the guest's screen is served here. */
+  display: z.string(),
+  /** The process whose CPU and memory Activity shows ("bhyve process"); none where Hivedesk measures none. */
+  process: z.string().optional(),
+  /** Why a guest's UEFI variables cannot be reset here; none where each guest keeps its own. */
+  noUefiVars: z.string().optional(),
+});
+export type BackendHints = z.infer<typeof BackendHints>;
+
 /** One backend as the backend registry describes it to the wizard and the guest's page. */
 export const BackendInfo = z.object({
   id: BackendId,
@@ -39,6 +56,7 @@ export const BackendInfo = z.object({
   /** The Settings sections it applies; none when the hypervisor keeps the settings itself. */
   settingsSections: z.array(SettingsSectionId),
   startAtBoot: StartAtBoot,
+  hints: BackendHints,
 });
 export type BackendInfo = z.infer<typeof BackendInfo>;
 

@@ -11,6 +11,12 @@ export const bhyveEntry: BackendEntry = {
   guests: 'datastore',
   settingsSections: ALL_SECTIONS,
   startAtBoot: { via: 'rc.conf', how: 'bhyve guests start at boot from vm-bhyve’s list in rc.conf (vm_list, vm_delay), as `vm startall` reads it.' },
+  hints: {
+    network: 'A switch is a bridge of vm-bhyve’s .config/system.conf.',
+    console: 'Serial ports, each a console tab: a null-modem pair (/dev/nmdm) per port, as vm-bhyve makes them.',
+    display: 'The guest’s screen, shown by Display and any VNC viewer (UEFI loaders only).',
+    process: 'bhyve process',
+  },
   available: async (host) => (host.platform === 'freebsd' || (await host.hasProgram('bhyve')) ? AVAILABLE : { available: false, reason: 'bhyve is FreeBSD’s hypervisor: this host has no bhyve(8).' }),
   create: ({ runner, store, env, zfsDataset }) => new BhyveBackend(runner, store, { ...bhyveSettings(env), ...(zfsDataset ? { zfsDataset } : {}) }),
   newGuestKeys: (profile) => ({ loader: BHYVE_LOADER[profile] }),

@@ -107,3 +107,8 @@ test('power off is xl destroy; delete removes the guest and, when asked, its dis
   assert.ok(!(await call<VmSummary[]>('listVms', {})).some((v) => v.name === 'xenoff'));
 });
 
+
+test("resetting a DomU's UEFI variables is refused in Xen's words, not QEMU's", { timeout: 60_000 }, async () => {
+  await call('createVm', { ...xen('xenvars'), installMedia: '' });
+  await assert.rejects(call('resetUefiVars', { name: 'xenvars' }), /A Xen HVM guest boots the BIOS xl gives it, which keeps no UEFI variables\./);
+});

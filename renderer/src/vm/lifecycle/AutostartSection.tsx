@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { type Autostart, type AutostartForm, AutostartInput } from '../../../../shared/api/lifecycle.js';
 import { startAtBootProblem } from '../../../../shared/api/backends.js';
 import type { BackendId } from '../../../../shared/api/vms.js';
-import { useHost } from '../../stores/host.js';
+import { useBackend } from '../../stores/host.js';
 import { useLifecycle } from '../../stores/lifecycle.js';
 import { Field } from '../../ui/Field.js';
 import { PlanView } from './PlanView.js';
@@ -12,7 +12,7 @@ import { usePlan } from './usePlan.js';
 export function AutostartSection({ name, backend }: { name: string; backend: BackendId }) {
   const autostart = useLifecycle((s) => s.autostart);
   const error = useLifecycle((s) => s.autostartError);
-  const boot = useHost((s) => s.backends.find((b) => b.id === backend)?.startAtBoot);
+  const boot = useBackend(backend)?.startAtBoot;
   // Its backend's own words come before the host's: a Xen guest on a bhyve host is told about xendomains.
   const problem = autostart && boot && !autostart.list.includes(name) ? startAtBootProblem(boot, autostart.mechanism) : undefined;
   useEffect(() => {
