@@ -33,6 +33,8 @@ export const BackendHints = z.object({
   console: z.string(),
   /** Settings → Display: how the guest's screen is served here. */
   display: z.string(),
+  /** Under Display's Framebuffer while the loader is not UEFI firmware; none where the loader does not matter. */
+  framebuffer: z.string().optional(),
   /** The process whose CPU and memory Activity shows ("bhyve process"); none where Hivedesk measures none. */
   process: z.string().optional(),
   /** Why a guest's UEFI variables cannot be reset here; none where each guest keeps its own. */

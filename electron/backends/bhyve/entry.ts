@@ -15,6 +15,7 @@ export const bhyveEntry: BackendEntry = {
     network: 'A switch is a bridge of vm-bhyve’s .config/system.conf.',
     console: 'Serial ports, each a console tab: a null-modem pair (/dev/nmdm) per port, as vm-bhyve makes them.',
     display: 'The guest’s screen, shown by Display and any VNC viewer (UEFI loaders only).',
+    framebuffer: 'Needs a UEFI loader (Boot & firmware).',
     process: 'bhyve process',
   },
   available: async (host) => (host.platform === 'freebsd' || (await host.hasProgram('bhyve')) ? AVAILABLE : { available: false, reason: 'bhyve is FreeBSD’s hypervisor: this host has no bhyve(8).' }),

@@ -18,8 +18,7 @@ export const qemuEntry: BackendEntry = {
   },
   available: async (host) => ((await host.hasProgram('qemu-system-x86_64')) ? AVAILABLE : { available: false, reason: 'qemu-system-x86_64 is not on the PATH.' }),
   create: ({ runner, store }) => new QemuBackend(runner, store),
-  // QEMU boots SeaBIOS whatever the loader; "uefi" says the guest needs no bhyve loader (which the settings form
-  // would otherwise ask of a guest with a screen, or without a disk).
-  newGuestKeys: () => ({ loader: 'uefi' }),
+  // QEMU boots SeaBIOS: a new guest gets no loader key, which only bhyve reads.
+  newGuestKeys: () => ({}),
   hostChecks: () => ['linux-qemu', 'linux-kvm', 'linux-cu'],
 };

@@ -11,10 +11,10 @@ export function DisplaySection({ name, form, view, pending }: SectionProps) {
   const on = watch('graphics.enabled');
   const uefi = isUefi(watch('loader'));
   const id = (part: string) => `set-${name}-gfx-${part}`;
-  const hint = useBackend(view.backend)?.hints.display;
+  const hints = useBackend(view.backend)?.hints;
   return (
-    <Section name={name} id="display" hint={hint}>
-      <Check id={id('on')} label="Framebuffer" hint={uefi ? undefined : 'Needs a UEFI loader (Boot & firmware).'} pending={pending('graphics.enabled')}>
+    <Section name={name} id="display" hint={hints?.display}>
+      <Check id={id('on')} label="Framebuffer" hint={uefi ? undefined : hints?.framebuffer} pending={pending('graphics.enabled')}>
         {(checkId) => <input id={checkId} type="checkbox" aria-invalid={!!errorOf(form, 'graphics.enabled')} {...register('graphics.enabled')} />}
       </Check>
       {errorOf(form, 'graphics.enabled') && <p className="field-error" role="alert">{errorOf(form, 'graphics.enabled')}</p>}
