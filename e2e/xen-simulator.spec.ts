@@ -55,4 +55,15 @@ test('install a FreeBSD DomU with Xen, log in on xl console and shut it down', a
   await expect(log).toContainText('doas xl shutdown xen1');
   await expect(log.getByText('doas xl console xen1')).toHaveCount(1);
   await page.screenshot({ path: shots('xen-list-stopped') });
+
+  // Its page speaks of Xen: the switch is a Dom0 bridge, xendomains starts domains at boot, and nothing is measured.
+  await row.getByRole('button', { name: 'xen1', exact: true }).click();
+  const vmPage = page.getByRole('tabpanel', { name: 'VM xen1' });
+  await expect(vmPage).toContainText('A switch is a bridge of this Dom0 by its name, such as bridge0');
+  await expect(vmPage).not.toContainText('vm-bhyve’s .config/system.conf');
+  await expect(vmPage.getByRole('region', { name: 'Activity' })).toContainText('Hivedesk does not measure the CPU and memory of Xen guests yet.');
+  const boot = vmPage.getByRole('region', { name: 'Start at boot' });
+  await expect(boot).toContainText('Xen domains start at boot from the xendomains service, which Hivedesk does not configure yet');
+  await boot.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shots('xen-vm-page') });
 });

@@ -1,4 +1,6 @@
 import type { Autostart, AutostartInput, LifecyclePlan } from '../../shared/api/lifecycle.js';
+import { startAtBootProblem } from '../../shared/api/backends.js';
+import { backendEntry } from '../backends/registry.js';
 import { AppError } from '../errors.js';
 import { type AutostartSetting, type AutostartStore, placed, renamed } from '../lifecycle/autostart.js';
 import type { VmService } from './vm-service.js';
@@ -9,7 +11,7 @@ const NOTHING: LifecyclePlan = { commands: [], files: [], steps: [] };
 export class AutostartService {
   constructor(
     private readonly store: AutostartStore,
-    private readonly vms: VmService,
+    private readonly vms: Pick<VmService, 'guest'>,
   ) {}
 
   get(): Promise<Autostart> {
@@ -42,9 +44,12 @@ export class AutostartService {
   }
 
   private async next({ name, enabled, order, delay }: AutostartInput): Promise<AutostartSetting> {
-    await this.vms.guest(name);
+    const guest = await this.vms.guest(name);
     const current = await this.store.read();
     if (!current.available) throw new AppError('unavailable', current.reason ?? 'Start at boot is not available on this host.');
+    const boot = backendEntry(guest.backend)?.startAtBoot;
+    const problem = enabled && boot ? startAtBootProblem(boot, current.mechanism) : undefined;
+    if (problem) throw new AppError('unavailable', problem);
     return { list: placed(current.list, name, enabled, order), delay };
   }
 

@@ -1,13 +1,14 @@
-import type { BackendInfo } from '../../shared/api/backends.js';
+import type { BackendInfo, StartAtBoot } from '../../shared/api/backends.js';
 import type { BackendId } from '../../shared/api/vms.js';
 import type { Backend } from '../backends/backend.js';
-import { bhyveSettings } from '../backends/bhyve/settings.js';
-import { availability, BACKENDS, describeBackends, describeExit } from '../backends/registry.js';
+import { type BhyveSettings, bhyveSettings } from '../backends/bhyve/settings.js';
+import { availability, backendEntry, BACKENDS, describeBackends, describeExit } from '../backends/registry.js';
 import { Datastore } from '../datastore/datastore.js';
 import { CommandLog } from '../host/command-log.js';
 import { HostRunner } from '../host/run.js';
 import { SettingsService } from './settings-service.js';
 import { JobStore } from '../jobs/job-store.js';
+import { type AutostartStore, noAutostart } from '../lifecycle/autostart.js';
 import { RcConfAutostart } from '../lifecycle/rc-conf-autostart.js';
 import { SystemdAutostart } from '../lifecycle/systemd-autostart.js';
 import { ZfsGuests } from '../lifecycle/zfs-guests.js';
@@ -49,6 +50,13 @@ export function hostBackend(platform = process.platform): BackendId {
   return platform === 'freebsd' ? 'bhyve' : 'qemu';
 }
 
+/** Start at boot is the host's list, kept the way its backend's guests start at boot (vm-bhyve's rc.conf, systemd). */
+function hostAutostart(boot: StartAtBoot, runner: HostRunner, store: Datastore, bhyve: BhyveSettings): AutostartStore {
+  if (boot.via === 'rc.conf') return new RcConfAutostart(runner, bhyve.privilege, store.root, bhyve.zfsDataset);
+  if (boot.via === 'systemd-user') return new SystemdAutostart(runner, store.root);
+  return noAutostart(boot.how);
+}
+
 /** The host layer without a transport: shared by the GUI (both modes) and the CLI. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? new CommandLog(undefined, describeExit);
@@ -63,12 +71,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const jobStore = new JobStore(store.root);
   const vms = new VmService(store, backends, id, { jobs: jobStore, availability: here });
   const defaultBackend = backends[id];
-  if (!defaultBackend) throw new Error(`the ${id} backend is not available`);
+  const entry = backendEntry(id);
+  if (!defaultBackend || !entry) throw new Error(`the ${id} backend is not available`);
   const jobs = new JobService(jobStore, runner);
   const zfs = new ZfsGuests(runner, bhyve.zfsDataset ? { dataset: bhyve.zfsDataset, privilege: bhyve.privilege } : undefined);
-  // Start at boot is the host's: vm-bhyve's rc.conf list on FreeBSD, a systemd user unit elsewhere.
-  const autostartStore = id === 'bhyve' ? new RcConfAutostart(runner, bhyve.privilege, store.root, bhyve.zfsDataset) : new SystemdAutostart(runner, store.root);
-  const autostart = new AutostartService(autostartStore, vms);
+  const autostart = new AutostartService(hostAutostart(entry.startAtBoot, runner, store, bhyve), vms);
   const lifecycle = new LifecycleService(store, vms, jobStore, jobs, zfs, autostart, runner);
   const settings = new SettingsService(store, backends, vms);
   const hostSetup = createHostSetup({ runner, store, backend: id });

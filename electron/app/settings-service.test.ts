@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
@@ -74,7 +74,6 @@ test('each field refuses a bad value at main: the answer names the field, and th
     ['settings.graphics.listen', { ...s, graphics: { ...s.graphics, listen: 'example.org' } }, 'Use an IPv4 address such as 127.0.0.1 (0.0.0.0 listens on every interface).'],
     ['settings.graphics.port', { ...s, graphics: { ...s.graphics, port: 80 } }, 'Use a port between 1024 and 65535, or auto.'],
     ['settings.graphics.resolution', { ...s, graphics: { ...s.graphics, resolution: '4000x3000' } }, 'bhyve shows 640x480 up to 1920x1200.'],
-    ['settings.graphics.enabled', { ...s, loader: 'bhyveload', graphics: { ...s.graphics, enabled: true } }, 'A framebuffer needs a UEFI loader: choose uefi under Boot & firmware.'],
     ['settings.comports.0', { ...s, comports: ['com7'] }, 'Invalid option: expected one of "com1"|"com2"|"com3"|"com4"'],
     ['settings.bhyveOptions', { ...s, bhyveOptions: '-m 64G' }, 'CPUs, memory, devices (-s), consoles (-l) and the UUID have fields of their own: set them there.'],
     ['settings.bhyveOptions', { ...s, bhyveOptions: '-A `reboot`' }, 'Extra options cannot contain " # $ ` \\ or a line break (vm-bhyve\'s file could not keep it).'],
@@ -215,4 +214,23 @@ test('a new MAC is one no guest of the datastore has, drawn as vm-bhyve draws th
   assert.match(mac, /^58:9c:fc:0[0-9a-f]:[0-9a-f]{2}:[0-9a-f]{2}$/);
   const taken = await Promise.all((await readdir(datastore)).map((g) => readFile(join(datastore, g, `${g}.conf`), 'utf8').catch(() => '')));
   assert.ok(!taken.join('\n').includes(mac));
+});
+
+test("QEMU's guests get no loader key, and a screen needs none; a bhyve guest's screen still needs UEFI", { timeout: 30_000 }, async () => {
+  const { name, conf, view } = await guest();
+  assert.doesNotMatch(await readFile(conf, 'utf8'), /^loader=/m, 'QEMU boots SeaBIOS: the wizard writes no loader');
+  const screen = { ...view.settings, graphics: { ...view.settings.graphics, enabled: true } };
+  const preview = await call<{ start: { notes: string[] } }>('previewSettings', { name, settings: screen });
+  assert.doesNotMatch(preview.start.notes.join('\n'), /loader/, 'no note that a loader key is not applied');
+  const saved = await save(name, view.revision, screen);
+  assert.ok(saved.ok, JSON.stringify(saved));
+  assert.match(await readFile(conf, 'utf8'), /^graphics="yes"$/m);
+  assert.doesNotMatch(await readFile(conf, 'utf8'), /^loader=/m);
+
+  await mkdir(join(datastore, 'bhy1'));
+  await writeFile(join(datastore, 'bhy1', 'bhy1.conf'), 'loader="bhyveload"\ncpu=1\nmemory=512M\ndisk0_type="virtio-blk"\ndisk0_name="disk0.img"\nhivedesk_backend="bhyve"\n');
+  await writeFile(join(datastore, 'bhy1', 'disk0.img'), '');
+  const bhyve = await call<SettingsView>('getSettings', { name: 'bhy1' });
+  const refused = await save('bhy1', bhyve.revision, { ...bhyve.settings, graphics: { ...bhyve.settings.graphics, enabled: true } });
+  assert.equal(refused.ok ? undefined : refused.error.fields?.['settings.graphics.enabled'], 'A framebuffer needs a UEFI loader: choose uefi under Boot & firmware.');
 });

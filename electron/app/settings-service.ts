@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { structuredPatch } from 'diff';
-import type { ConfDiff, HistoryEntry, SettingsPreview, SettingsView, VmSettings } from '../../shared/api/settings.js';
+import { type ConfDiff, type HistoryEntry, loaderIssues, type SettingsPreview, type SettingsView, type VmSettings } from '../../shared/api/settings.js';
 import { isUp, type PlannedCommand } from '../../shared/api/vms.js';
 import { formatBytes, parseSizeMiB } from '../../shared/validation.js';
 import type { Backend } from '../backends/backend.js';
@@ -130,7 +130,8 @@ export class SettingsService {
   resetUefiVars(name: string): Promise<{ movedTo: string }> {
     return this.vms.exclusive(name, async () => {
       const { guest } = await this.stopped(name, 'resetting its UEFI variables');
-      if (guest.backend !== 'bhyve') throw new AppError('unavailable', 'UEFI variables are kept per guest on bhyve only; QEMU guests here boot SeaBIOS.');
+      const noVars = backendEntry(guest.backend)?.hints.noUefiVars;
+      if (noVars) throw new AppError('unavailable', noVars);
       const vars = this.store.runtimePath(name, 'uefi-vars.fd');
       if (!(await exists(vars))) throw new AppError('not_found', `${name} has no UEFI variables yet: they are made at its next start.`);
       return { movedTo: await setAside(this.store.guestDir(name), vars, 'uefi-vars.fd') };
@@ -196,6 +197,8 @@ export class SettingsService {
   }
 
   private async edit(current: Current, settings: VmSettings): Promise<Edit> {
+    const [issue] = loaderIssues(current.guest.backend, settings);
+    if (issue) throw fieldError(issue.path.join('.'), issue.message);
     const next = configError(() => applySettings(current.doc, settings, current.guest.backend));
     const guest = toGuestConfig(current.guest.name, next, current.guest.backend);
     const creates = settings.disks.flatMap((d, index) => (d.from === undefined && d.size !== undefined ? [{ index, size: d.size }] : []));

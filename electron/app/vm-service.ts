@@ -95,12 +95,12 @@ export class VmService {
 
   /** What `createVm` runs and writes (the guest's .conf, its disks, a registry's records), then what its first start would. */
   async planCreateVm(input: CreateVmInput): Promise<CreatePlan> {
-    await this.checkCreate(input);
+    const unchecked = await this.checkCreate(input, 'plan');
     const { guest, doc, backend, identity } = await this.newGuest(input);
     const start = await backend.planStart(guest);
     const dir = await backend.newGuestDir?.(guest);
     const missing = this.unavailable(input);
-    if (missing) start.warnings.unshift(missing);
+    start.warnings.unshift(...(missing ? [missing] : []), ...unchecked);
     const conf = backend.registry ? [] : [{ path: this.store.confPath(input.name), content: serializeConf(doc), why: `${input.name}'s settings, as vm-bhyve keeps them` }];
     return { ...start, commands: [...(dir?.commands ?? []), ...backend.planCreate(guest, [input.diskSize]), ...start.commands], files: [...conf, ...start.files], identity };
   }
@@ -319,16 +319,35 @@ export class VmService {
     return id !== this.defaultBackend && here && !here.available ? `${backendEntry(id)?.label ?? id} cannot run guests on this host: ${here.reason}` : undefined;
   }
 
-  /** The checks a schema cannot make, early for the wizard; `store.create` checks the name again, atomically. */
-  private async checkCreate(input: CreateVmInput): Promise<void> {
-    // A hypervisor's machine first: its folder in the datastore would otherwise read as a directory left behind.
-    const registered = await Promise.all(this.registries().map(async (backend) => backend.registry?.find(input.name)));
+  /**
+   * The checks a schema cannot make, early for the wizard; `store.create` checks the name again, atomically. A plan
+   * runs on any machine, so a hypervisor registry it cannot read (no VBoxManage here) leaves the name unchecked
+   * there, with a warning in what this returns; `create` refuses instead.
+   */
+  private async checkCreate(input: CreateVmInput, use: 'create' | 'plan' = 'create'): Promise<string[]> {
+    const unchecked: string[] = [];
+    const find = async (backend: Backend) => {
+      try {
+        return await backend.registry?.find(input.name);
+      } catch (err) {
+        if (use === 'create') throw err;
+        const label = backendEntry(backend.id)?.label ?? backend.id;
+        unchecked.push(`The name ${input.name} could not be checked against ${label}'s machines (${err instanceof Error ? err.message : String(err)}); create checks it again.`);
+        return undefined;
+      }
+    };
+    // A hypervisor's machine first: its folder in the datastore would otherwise read as a directory left behind. The
+    // chosen backend's registry is asked even where its tools seem missing: create must not go on unchecked.
+    const chosen = this.backends[input.backend ?? this.defaultBackend];
+    const registries = new Set([...this.registries(), ...(chosen?.registry ? [chosen] : [])]);
+    const registered = await Promise.all([...registries].map(find));
     const other = registered.find((guest) => guest !== undefined);
     if (other) throw nameTaken(input.name, { name: other.name, guest: true });
     const holder = await this.store.holderOf(input.name);
     if (holder) throw nameTaken(input.name, holder);
     if (input.installMedia) await refuseMedia(input.installMedia);
     if (input.mac) await refuseTakenMac(this.store, input.mac);
+    return unchecked;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { SettingsSectionId } from '../../shared/api/backends.js';
+import type { BackendHints, SettingsSectionId, StartAtBoot } from '../../shared/api/backends.js';
 import type { BackendId } from '../../shared/api/vms.js';
 import type { ProfileId } from '../../shared/profiles.js';
 import type { Backend, BackendDeps, ExitMeaning } from './backend.js';
@@ -20,6 +20,10 @@ export interface BackendEntry {
   readonly guests: 'datastore' | 'hypervisor';
   /** The Settings sections it applies (none when the hypervisor keeps a guest's settings). */
   readonly settingsSections: readonly SettingsSectionId[];
+  /** How its guests start when the host boots; the host's list is its default backend's. */
+  readonly startAtBoot: StartAtBoot;
+  /** What the shared screens say about its guests (a switch, the screen, the process measured). */
+  readonly hints: BackendHints;
   available(host: HostProbe): Promise<Availability>;
   create(deps: BackendDeps): Backend;
   /** The .conf keys a new guest of this profile gets here besides the common ones (bhyve: its loader). */

@@ -1,7 +1,17 @@
-// Pre-flight checks both backends make before a start: what would otherwise surface as a broken guest, not a refusal.
+// Pre-flight checks the backends make before a start: what would otherwise surface as a broken guest, not a refusal.
 
 import type { MacOwners } from '../datastore/first-start.js';
 import type { GuestConfig } from '../datastore/guest-config.js';
+import { installMediaProblem } from '../host/media.js';
+
+/**
+ * Why the install media cannot be booted, as a start's warning: missing, a folder, a disk device such as /dev/vda
+ * typed into a .conf by hand. The same check as create and Settings make, so no backend boots what they refuse.
+ */
+export async function installMediaWarnings(path: string | undefined): Promise<string[]> {
+  const problem = path ? await installMediaProblem(path) : undefined;
+  return problem ? [`Install media: ${problem}`] : [];
+}
 
 /** A MAC another NIC of the datastore already has: both guests' networks would break, so the start is refused. */
 export function duplicateMacs(guest: GuestConfig, owners: MacOwners): string[] {

@@ -38,3 +38,12 @@ test('the registry says per backend what this host lacks, and what each profile 
   assert.ok(byId.get('bhyve')?.hostChecks.linux.includes('bhyve-uefi-firmware'));
   assert.deepEqual(byId.get('qemu')?.hostChecks.linux, ['linux-qemu', 'linux-kvm', 'linux-cu']);
 });
+
+test("each backend's hints speak of its own tools: Xen's switch is a Dom0 bridge, not vm-bhyve's", { timeout: 5000 }, async () => {
+  const byId = new Map(describeBackends(await availability({ platform: 'freebsd', hasProgram: async () => true }), 'bhyve').map((b) => [b.id, b]));
+  const xen = byId.get('xen')?.hints;
+  assert.match(xen?.network ?? '', /bridge of this Dom0/);
+  assert.doesNotMatch(Object.values(xen ?? {}).join(' '), /vm-bhyve|QEMU|SeaBIOS|nmdm/);
+  assert.doesNotMatch(Object.values(byId.get('virtualbox')?.hints ?? {}).join(' '), /vm-bhyve|QEMU|bhyve|xl /);
+  assert.deepEqual([...byId.values()].filter((b) => b.hints.process).map((b) => b.id), ['bhyve', 'qemu'], 'Activity measures only the backends with a hypervisor process');
+});

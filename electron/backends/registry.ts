@@ -40,6 +40,8 @@ export function describeBackends(available: ReadonlyMap<BackendId, Availability>
       guests: entry.guests,
       hostChecks: Object.fromEntries(PROFILE_IDS.map((profile) => [profile, entry.hostChecks(profile)])) as BackendInfo['hostChecks'],
       settingsSections: [...entry.settingsSections],
+      startAtBoot: entry.startAtBoot,
+      hints: entry.hints,
     };
   });
 }

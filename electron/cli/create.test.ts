@@ -89,3 +89,15 @@ test('create --backend virtualbox registers the machine with VBoxManage (on the 
     await rm(join(datastore, 'vbcli'), { recursive: true, force: true });
   }
 });
+
+test('plan create --backend virtualbox runs on a machine without VBoxManage: the name is left unchecked, with a warning', { timeout: 60_000 }, async () => {
+  const { stdout } = await hivedesk(laptop, 'plan', 'create', 'vbplan', '--backend', 'virtualbox', '--json');
+  const plan = JSON.parse(stdout) as { commands: { argv: string[] }[]; warnings: string[] };
+  assert.deepEqual(plan.commands.map((c) => c.argv.slice(0, 2).join(' ')), ['VBoxManage createvm', 'VBoxManage modifyvm', 'VBoxManage createmedium', 'VBoxManage storagectl', 'VBoxManage storageattach', 'VBoxManage startvm']);
+  assert.match(plan.warnings.join('\n'), /The name vbplan could not be checked against VirtualBox's machines/);
+  await assert.rejects(hivedesk(laptop, 'create', 'vbplan', '--backend', 'virtualbox'), (err: { code: number; stderr: string }) => {
+    assert.match(err.stderr, /VBoxManage list vms failed/, 'create checks the name, and stops where it cannot');
+    return true;
+  });
+  assert.deepEqual(await readdir(datastore), [], 'neither made anything');
+});

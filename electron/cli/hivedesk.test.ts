@@ -69,7 +69,7 @@ test('plan install prints the handbook install the vm-bhyve way, one shell-quote
     'doas bhyvectl --destroy --vm=guestname',
     'doas ifconfig tap0 destroy',
   ]);
-  assert.equal(errors[0], `hivedesk: warning: the install media ${iso} does not exist: choose another ISO.`);
+  assert.equal(errors[0], `hivedesk: warning: Install media: There is no file at ${iso}.`);
   assert.equal(errors[1], `hivedesk: warning: disk0 ${disk} does not exist: create it, or point disk0_name at the disk in Settings → Disks.`);
   assert.match(errors.at(-1) ?? '', /^hivedesk: started detached, runs what follows: \S+ --import \S+tsx\S+ \S+supervisor-main\.ts \S+ guestname$/);
 });

@@ -179,7 +179,7 @@ function printPlan(plan: Plan): number {
 /** Exit status 1 when a guest did not start; each guest's outcome on its own line. */
 async function startAllGuests(core: Core): Promise<number> {
   const setting = await core.autostart.get();
-  if (!setting.available && setting.mechanism === 'rc.conf') throw new AppError('unavailable', setting.reason ?? 'Start at boot is not available here.');
+  if (!setting.available && setting.mechanism !== 'systemd-user') throw new AppError('unavailable', setting.reason ?? 'Start at boot is not available here.');
   const failed = await startAll(setting, {
     isUp: async (name) => isUp(await core.vms.state(name)),
     start: async (name) => void (await core.vms.startVm(name)),

@@ -1,4 +1,5 @@
 import type { Autostart, LifecyclePlan } from '../../shared/api/lifecycle.js';
+import { AppError } from '../errors.js';
 
 /** vm-bhyve's default for vm_delay (lib/vm-core `: ${vm_delay:=2}`; vm.8 wrongly says 5). */
 export const DEFAULT_DELAY = 2;
@@ -16,6 +17,16 @@ export interface AutostartStore {
   /** What `write` would run and write to go from the current setting to `next`. */
   plan(next: AutostartSetting): Promise<LifecyclePlan>;
   write(next: AutostartSetting): Promise<void>;
+}
+
+/** A host whose backend starts no guests at boot yet: it says why, and refuses a change. */
+export function noAutostart(reason: string): AutostartStore {
+  const refuse = () => Promise.reject(new AppError('unavailable', reason));
+  return {
+    read: () => Promise.resolve({ mechanism: 'none', available: false, reason, list: [], delay: DEFAULT_DELAY, notes: [] }),
+    plan: refuse,
+    write: refuse,
+  };
 }
 
 /** The list with `name` at `order` (1 = first; past the end means last), or without it. */

@@ -64,9 +64,12 @@ export const AutostartInput = z.object({
 export type AutostartForm = z.input<typeof AutostartInput>;
 export type AutostartInput = z.output<typeof AutostartInput>;
 
+/** Where a host's start-at-boot list lives: rc.conf's vm_list/vm_delay (bhyve), a systemd user unit (QEMU), or nowhere yet. */
+export const BootMechanism = z.enum(['rc.conf', 'systemd-user', 'none']);
+export type BootMechanism = z.infer<typeof BootMechanism>;
+
 export const Autostart = z.object({
-  /** Where the list lives: rc.conf's vm_list/vm_delay (bhyve), or a systemd user unit (Linux). */
-  mechanism: z.enum(['rc.conf', 'systemd-user']),
+  mechanism: BootMechanism,
   available: z.boolean(),
   /** Why not, when it is not available, in words a person can act on. */
   reason: z.string().optional(),

@@ -113,8 +113,6 @@ export const VmSettings = z
         issue(['sockets'], `${sockets} sockets × ${cores} cores × ${threads} threads make ${sockets * cores * threads} CPUs, not ${s.cpus}.`);
       }
     }
-    if (s.graphics.enabled && !isUefi(s.loader)) issue(['graphics', 'enabled'], 'A framebuffer needs a UEFI loader: choose uefi under Boot & firmware.');
-    if (!isUefi(s.loader) && s.disks.length === 0) issue(['loader'], `The ${s.loader} loader boots from disk0: add a disk or choose uefi.`);
     duplicates(s.disks.map((d) => `${d.dev === 'custom' ? 'custom' : 'store'}:${d.name}`)).forEach((i) => issue(['disks', i, 'name'], 'Another disk already has this name.'));
     duplicates(s.networks.map((n) => n.mac).filter(Boolean)).forEach((i) => issue(['networks', i, 'mac'], 'Another network interface has this MAC.'));
     duplicates(s.comports).forEach((i) => issue(['comports', i], 'This serial port is listed twice.'));
@@ -123,6 +121,28 @@ export const VmSettings = z
   });
 export type VmSettingsForm = z.input<typeof VmSettings>;
 export type VmSettings = z.output<typeof VmSettings>;
+
+export interface SettingsIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * bhyve's loader rules (vm-bhyve's vm-run): only UEFI firmware has a framebuffer, and bhyveload and grub boot disk0.
+ * QEMU and Xen boot their own firmware whatever the loader key says, so a guest of theirs has neither rule.
+ */
+export function loaderIssues(backend: BackendId, s: Pick<VmSettings, 'loader' | 'graphics' | 'disks'>): SettingsIssue[] {
+  if (backend !== 'bhyve') return [];
+  return [
+    ...(s.graphics.enabled && !isUefi(s.loader) ? [{ path: ['graphics', 'enabled'], message: 'A framebuffer needs a UEFI loader: choose uefi under Boot & firmware.' }] : []),
+    ...(!isUefi(s.loader) && s.disks.length === 0 ? [{ path: ['loader'], message: `The ${s.loader} loader boots from disk0: add a disk or choose uefi.` }] : []),
+  ];
+}
+
+/** The Settings form's schema for a guest of `backend`: VmSettings and that backend's loader rules. */
+export function settingsSchema(backend: BackendId) {
+  return VmSettings.superRefine((s, ctx) => loaderIssues(backend, s).forEach(({ path, message }) => ctx.addIssue({ code: 'custom', path, message })));
+}
 
 /** Indexes of the later copies of a repeated value. */
 function duplicates<T>(values: T[]): number[] {

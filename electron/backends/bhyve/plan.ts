@@ -23,8 +23,10 @@ import { type BhyveSettings, privileged } from './settings.js';
 /** What the host looks like right now; gathered by probe.ts so the planner stays pure. */
 export interface HostFacts extends NetworkFacts, VncFacts {
   modules: { vmm: boolean; nmdm: boolean };
-  /** Paths (firmware, ISO, disks, vars, null.iso) that exist. */
+  /** Paths (firmware, disks, vars, null.iso) that exist. */
   existing: Set<string>;
+  /** Why the install media cannot be booted (installMediaWarnings); empty when it can, or there is none. */
+  mediaWarnings: string[];
   /** Every NIC MAC in the datastore. */
   macs: MacOwners;
 }
@@ -154,7 +156,7 @@ function preflight(guest: GuestConfig, ctx: BhyveRunContext, uefi: boolean, sett
     ...(ctx.varsFile && !facts.existing.has(ctx.varsFile)
       ? missing(uefiVarsTemplate(settings.paths), 'the UEFI variables template', 'install the edk2-bhyve package, or turn UEFI variables (uefi_vars) off')
       : []),
-    ...(ctx.installing ? missing(guest.installMedia, 'the install media', 'choose another ISO') : []),
+    ...(ctx.installing ? facts.mediaWarnings : []),
     ...(guest.nullIso && guest.loader === 'uefi' ? missing(ctx.nullIso, "nulliso_fix's empty CD", 'put an empty ISO there, or turn nulliso_fix off') : []),
     ...guest.disks.flatMap((disk, i) =>
       disk.dev === 'file' || disk.dev === 'custom' ? missing(diskPath(guest, i, ctx, settings.paths.devDir), `disk${i}`, `create it, or point disk${i}_name at the disk in Settings → Disks`) : [],

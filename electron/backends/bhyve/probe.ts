@@ -5,6 +5,7 @@ import { macOwners } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import type { HostRunner } from '../../host/run.js';
 import { diskPath } from '../disks.js';
+import { installMediaWarnings } from '../preflight.js';
 import { firmwareFor, nullIsoPath, uefiVarsTemplate } from './guest-paths.js';
 import type { HostFacts } from './plan.js';
 import type { BhyveSettings } from './settings.js';
@@ -20,13 +21,14 @@ const PROBE_MS = 5000;
  */
 export async function probeHost(runner: HostRunner, settings: BhyveSettings, guest: GuestConfig, guestDir: string, datastoreDir: string): Promise<HostFacts> {
   const store = new Datastore(datastoreDir);
-  const [interfaces, upOnOpen, vmm, nmdm, systemConf, existing, macs, ports] = await Promise.all([
+  const [interfaces, upOnOpen, vmm, nmdm, systemConf, existing, mediaWarnings, macs, ports] = await Promise.all([
     runner.run(['ifconfig', '-l'], { timeoutMs: PROBE_MS }),
     runner.run(['sysctl', '-n', 'net.link.tap.up_on_open'], { timeoutMs: PROBE_MS }),
     runner.run(['kldstat', '-q', '-m', 'vmm'], { timeoutMs: PROBE_MS }),
     runner.run(['kldstat', '-q', '-m', 'nmdm'], { timeoutMs: PROBE_MS }),
     readFile(`${datastoreDir}/.config/system.conf`, 'utf8').then(parseConf, () => undefined),
     existingPaths(settings, guest, guestDir, datastoreDir, store),
+    installMediaWarnings(guest.installMedia),
     macOwners(store),
     guest.graphics ? vncPortsInUse(runner, store, guest.name) : { listeningPorts: new Set<number>(), guestVncPorts: new Map<number, string>() },
   ]);
@@ -36,6 +38,7 @@ export async function probeHost(runner: HostRunner, settings: BhyveSettings, gue
     tapUpOnOpen: upOnOpen.exitCode === 0 && upOnOpen.stdout.trim() === '1',
     modules: { vmm: vmm.exitCode === 0, nmdm: nmdm.exitCode === 0 },
     existing,
+    mediaWarnings,
     ...(systemConf !== undefined ? { systemConf } : {}),
     switchBridges: bridges.bridges,
     bridgeMtus: bridges.mtus,
@@ -45,7 +48,7 @@ export async function probeHost(runner: HostRunner, settings: BhyveSettings, gue
 }
 
 /**
- * Firmware, variables, install media, null.iso and disks, as far as they exist. A guest still being created (no .conf
+ * Firmware, variables, null.iso and disks, as far as they exist. A guest still being created (no .conf
  * yet: the wizard's plan) gets its file disks from Create, so they do not count as missing.
  */
 async function existingPaths(settings: BhyveSettings, guest: GuestConfig, guestDir: string, datastoreDir: string, store: Datastore): Promise<Set<string>> {
@@ -57,7 +60,6 @@ async function existingPaths(settings: BhyveSettings, guest: GuestConfig, guestD
     uefiVarsTemplate(settings.paths),
     `${guestDir}/uefi-vars.fd`,
     nullIsoPath(datastoreDir),
-    ...(guest.installMedia ? [guest.installMedia] : []),
     ...guest.disks.flatMap((d, i) => (d.dev === 'file' || d.dev === 'custom' ? [diskPath(guest, i, ctx, settings.paths.devDir)] : [])),
   ];
   const found = await Promise.all(candidates.map(async (path) => ((await exists(path)) ? path : undefined)));

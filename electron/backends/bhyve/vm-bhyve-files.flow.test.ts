@@ -121,7 +121,10 @@ test('pre-flight on the simulated host: missing media, disk or manual bridge, a 
   const original = await readFile(join(datastore, 'pre', 'pre.conf'), 'utf8');
   const gone = join(sim, 'gone.iso');
   await editConf('pre', (text) => `${text}hivedesk_install_media="${gone}"\n`);
-  await assertPreflightRefusal('pre', `the install media ${gone} does not exist: choose another ISO.`);
+  await assertPreflightRefusal('pre', `Install media: There is no file at ${gone}.`);
+  // A device typed into the .conf by hand (FreeBSD's disks are character devices, as /dev/zero is): never booted.
+  await editConf('pre', () => `${original}hivedesk_install_media="/dev/zero"\n`);
+  await assertPreflightRefusal('pre', 'Install media: /dev/zero is a character device, not an ISO file or a CD/DVD drive.');
 
   await editConf('pre', () => original.replace('disk0_name="disk0.img"', 'disk0_name="lost.img"'));
   await assertPreflightRefusal('pre', `disk0 ${join(datastore, 'pre', 'lost.img')} does not exist: create it, or point disk0_name at the disk in Settings → Disks.`);

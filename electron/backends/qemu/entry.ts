@@ -7,10 +7,18 @@ export const qemuEntry: BackendEntry = {
   label: 'QEMU',
   guests: 'datastore',
   settingsSections: ALL_SECTIONS,
+  startAtBoot: { via: 'systemd-user', how: 'QEMU guests start at boot from a systemd user unit that runs `hivedesk startall`.' },
+  hints: {
+    boot: 'QEMU boots its own BIOS (SeaBIOS) here: the loader matters when the guest runs under bhyve.',
+    network: 'Under QEMU every interface is user-mode NAT; the switch applies under bhyve.',
+    console: 'Serial ports, each a console tab: QEMU gives each port a pty.',
+    display: 'The guest’s screen, shown by Display; QEMU serves it on a socket in the guest’s directory, so listen address and port apply under bhyve.',
+    process: 'QEMU process',
+    noUefiVars: 'QEMU guests here boot SeaBIOS, which keeps no UEFI variables.',
+  },
   available: async (host) => ((await host.hasProgram('qemu-system-x86_64')) ? AVAILABLE : { available: false, reason: 'qemu-system-x86_64 is not on the PATH.' }),
   create: ({ runner, store }) => new QemuBackend(runner, store),
-  // QEMU boots SeaBIOS whatever the loader; "uefi" says the guest needs no bhyve loader (which the settings form
-  // would otherwise ask of a guest with a screen, or without a disk).
-  newGuestKeys: () => ({ loader: 'uefi' }),
+  // QEMU boots SeaBIOS: a new guest gets no loader key, which only bhyve reads.
+  newGuestKeys: () => ({}),
   hostChecks: () => ['linux-qemu', 'linux-kvm', 'linux-cu'],
 };

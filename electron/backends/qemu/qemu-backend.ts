@@ -5,11 +5,10 @@ import { exists } from '../../datastore/datastore.js';
 import { addIdentity, draftIdentity, identityFile, type IdentityDraft, macOwners, storeIdentity } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
 import { keysNotApplied } from '../../datastore/key-catalog.js';
-import { installMediaProblem } from '../../host/media.js';
 import { readPid, waitForExit } from '../../host/process.js';
 import type { Backend, GuestStatus, Plan, StatusReader } from '../backend.js';
 import { DatastoreBackend } from '../datastore-backend.js';
-import { duplicateMacs } from '../preflight.js';
+import { duplicateMacs, installMediaWarnings } from '../preflight.js';
 import { type AccelChoice, chooseAccelerator } from './accel.js';
 import { buildQemuArgv, diskFile, type QemuPaths } from './argv.js';
 import { fileBytes } from '../../host/file-size.js';
@@ -64,16 +63,16 @@ export class QemuBackend extends DatastoreBackend implements Backend {
 
   /** The plan for the guest with the uuid and MACs its first start adds, drawn against every MAC of the datastore. */
   private async prepareStart(guest: GuestConfig): Promise<{ plan: Plan; identity: IdentityDraft }> {
-    const [{ accel }, owners, mediaProblem, disks] = await Promise.all([
+    const [{ accel }, owners, media, disks] = await Promise.all([
       this.accel(),
       macOwners(this.store),
-      guest.installMedia ? installMediaProblem(guest.installMedia) : undefined,
+      installMediaWarnings(guest.installMedia),
       this.missingDisks(guest),
     ]);
     const identity = draftIdentity(guest, owners);
     const plan = {
       commands: [{ argv: configError(() => buildQemuArgv(identity.guest, this.paths(guest.name), accel)), why: `boot ${guest.name} under ${accel.toUpperCase()}` }],
-      warnings: [...(mediaProblem ? [`Install media: ${mediaProblem}`] : []), ...disks, ...duplicateMacs(identity.guest, owners)],
+      warnings: [...media, ...disks, ...duplicateMacs(identity.guest, owners)],
       notes: [
         ...(guest.networks.length ? ['Networking is QEMU user mode (NAT): the guest can reach out; nothing outside reaches the guest.'] : []),
         ...keysNotApplied(guest.keys, 'qemu'),

@@ -130,7 +130,9 @@ export class VirtualBoxBackend implements Backend {
   async planStart(guest: GuestConfig): Promise<Plan> {
     const socket = uartSocket(this.store.root, guest.name);
     const media = [...guest.disks.map((disk) => disk.name), ...(guest.installMedia ? [guest.installMedia] : [])];
-    const registered = await this.registry.find(guest.name);
+    // Only a registered machine's media must exist (a planned one's disks are made by create). A plan runs anywhere:
+    // where VirtualBox's list cannot be read, `start` fails on it before running anything.
+    const registered = await this.registry.find(guest.name).catch(() => undefined);
     const missing = registered ? (await Promise.all(media.map(async (path) => ((await exists(path)) ? [] : [`${path} does not exist: VirtualBox cannot start ${guest.name} without it.`])))).flat() : [];
     return {
       commands: [{ argv: startvmArgv(guest.name), why: `start ${guest.name} without a window (headless)` }],

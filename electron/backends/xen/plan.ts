@@ -11,8 +11,10 @@ import { xlCreateArgv } from './xl.js';
 
 /** What the host looks like now, read by probe.ts so the planner stays pure. */
 export interface XenFacts extends VncFacts {
-  /** Disk and install media paths that exist. */
+  /** Disk paths that exist. */
   existing: ReadonlySet<string>;
+  /** Why the install media cannot be booted (installMediaWarnings); empty when it can, or there is none. */
+  mediaWarnings: string[];
   /** The host's interfaces (`ifconfig -l`): the bridges a vif can join. */
   interfaces: readonly string[];
   macs: MacOwners;
@@ -50,7 +52,7 @@ export function planXenStart({ guest, place, settings, facts }: XenPlanInput): X
   return {
     commands: [{ argv: privileged(settings, xlCreateArgv(configPath)), why: `create the domain ${guest.name} from its xl.cfg${media}` }],
     files: [{ path: configPath, content: config, why: `${guest.name}'s DomU configuration, from its .conf (handbook 24.7.3)` }],
-    warnings: [...missingPaths(guest, disks, facts), ...missingBridges(guest, facts), ...vnc.warnings, ...duplicateMacs(guest, facts.macs)],
+    warnings: [...missingDisks(disks, facts), ...facts.mediaWarnings, ...missingBridges(guest, facts), ...vnc.warnings, ...duplicateMacs(guest, facts.macs)],
     notes: [
       ...(guest.installMedia ? [`Once ${guest.name} has fully stopped, its install media goes from xl.cfg and its .conf, as the handbook removes the cdrom line after the install.`] : []),
       ...(guest.comports.length > 1 ? [`A Xen HVM guest has one serial console (serial = "pty"), reached with xl console: ${guest.comports.slice(1).join(', ')} get none.`] : []),
@@ -62,10 +64,8 @@ export function planXenStart({ guest, place, settings, facts }: XenPlanInput): X
   };
 }
 
-function missingPaths(guest: GuestConfig, disks: string[], facts: XenFacts): string[] {
-  const missing = disks.flatMap((path, i) => (facts.existing.has(path) ? [] : [`disk${i} ${path} does not exist: create it, or point disk${i}_name at the disk in Settings → Disks.`]));
-  const media = guest.installMedia && !facts.existing.has(guest.installMedia) ? [`the install media ${guest.installMedia} does not exist: choose another ISO.`] : [];
-  return [...missing, ...media];
+function missingDisks(disks: string[], facts: XenFacts): string[] {
+  return disks.flatMap((path, i) => (facts.existing.has(path) ? [] : [`disk${i} ${path} does not exist: create it, or point disk${i}_name at the disk in Settings → Disks.`]));
 }
 
 /** xl's vif-bridge script fails the create when the bridge is not there (handbook 24.7.2 makes bridge0 at boot). */

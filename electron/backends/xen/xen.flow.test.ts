@@ -107,3 +107,19 @@ test('power off is xl destroy; delete removes the guest and, when asked, its dis
   assert.ok(!(await call<VmSummary[]>('listVms', {})).some((v) => v.name === 'xenoff'));
 });
 
+
+test("resetting a DomU's UEFI variables is refused in Xen's words, not QEMU's", { timeout: 60_000 }, async () => {
+  await call('createVm', { ...xen('xenvars'), installMedia: '' });
+  await assert.rejects(call('resetUefiVars', { name: 'xenvars' }), /A Xen HVM guest boots the BIOS xl gives it, which keeps no UEFI variables\./);
+});
+
+test('a device typed into the .conf as install media is refused at start, before xl runs', { timeout: 60_000 }, async () => {
+  await call('createVm', { ...xen('xenmedia'), installMedia: '' });
+  const conf = join(rig.datastore, 'xenmedia', 'xenmedia.conf');
+  // FreeBSD's disks are character devices, as /dev/zero is.
+  await writeFile(conf, `${await readFile(conf, 'utf8')}hivedesk_install_media="/dev/zero"\n`);
+  const before = (await xlCommands()).length;
+  await assert.rejects(call('startVm', { name: 'xenmedia' }), /Install media: \/dev\/zero is a character device, not an ISO file or a CD\/DVD drive\./);
+  assert.equal((await xlCommands()).length, before, 'no xl create');
+  assert.equal((await rig.vm('xenmedia')).state, 'stopped');
+});

@@ -3,6 +3,7 @@ import type { BackendInfo } from '../../../shared/api/backends.js';
 import type { DatastoreChoices, OpenDatastoreInput } from '../../../shared/api/datastores.js';
 import type { Result } from '../../../shared/api/errors.js';
 import type { CommandRecord, HostInfo } from '../../../shared/api/host.js';
+import type { BackendId } from '../../../shared/api/vms.js';
 import { invoke } from '../api/client.js';
 
 interface HostState {
@@ -19,6 +20,11 @@ interface HostState {
 }
 
 const KEEP = 500;
+
+/** One backend as the registry describes it; undefined until the host is loaded. */
+export function useBackend(id: BackendId): BackendInfo | undefined {
+  return useHost((s) => s.backends.find((b) => b.id === id));
+}
 
 export const useHost = create<HostState>()((set) => ({
   commands: [],

@@ -1,6 +1,7 @@
 import { parseSizeMiB } from '../../../../shared/validation.js';
 import type { VmSummary } from '../../../../shared/api/vms.js';
 import { type ActivityPoint, useActivity } from '../../stores/activity.js';
+import { useBackend } from '../../stores/host.js';
 import { formatCpu, formatMemory } from './format.js';
 import { cpuScale, linePoints } from './plot.js';
 
@@ -18,11 +19,14 @@ const TIME_LABELS = [
 export function ActivityGraph({ vm }: { vm: VmSummary }) {
   const points = useActivity((s) => s.byName[vm.name]);
   const running = vm.state === 'running';
+  const backend = useBackend(vm.backend);
+  const process = backend?.hints.process;
   return (
     <section className="activity" aria-labelledby={`activity-${vm.name}`}>
       <h3 id={`activity-${vm.name}`}>Activity</h3>
-      {!running && <p className="hint">Shown while {vm.name} runs: the CPU and memory of its {vm.backend === 'qemu' ? 'QEMU' : 'bhyve'} process.</p>}
-      {running && !points?.length && <p className="hint">Measuring… the first numbers come within a few seconds.</p>}
+      {backend && !process && <p className="hint">Hivedesk does not measure the CPU and memory of {backend.label} guests yet.</p>}
+      {!running && process && <p className="hint">Shown while {vm.name} runs: the CPU and memory of its {process}.</p>}
+      {running && process && !points?.length && <p className="hint">Measuring… the first numbers come within a few seconds.</p>}
       {running && points?.length ? (
         <div className="activity-charts">
           <Chart title="CPU" points={points} value={(p) => p.cpuPercent} max={cpuScale(points)} format={formatCpu} note="100 % is one host CPU busy" />

@@ -1,14 +1,20 @@
 import { useEffect, useState } from 'react';
 import { type Autostart, type AutostartForm, AutostartInput } from '../../../../shared/api/lifecycle.js';
+import { startAtBootProblem } from '../../../../shared/api/backends.js';
+import type { BackendId } from '../../../../shared/api/vms.js';
+import { useBackend } from '../../stores/host.js';
 import { useLifecycle } from '../../stores/lifecycle.js';
 import { Field } from '../../ui/Field.js';
 import { PlanView } from './PlanView.js';
 import { usePlan } from './usePlan.js';
 
 /** "Start at boot" and the guest's place in the order, on its page, on the host's list. */
-export function AutostartSection({ name }: { name: string }) {
+export function AutostartSection({ name, backend }: { name: string; backend: BackendId }) {
   const autostart = useLifecycle((s) => s.autostart);
   const error = useLifecycle((s) => s.autostartError);
+  const boot = useBackend(backend)?.startAtBoot;
+  // Its backend's own words come before the host's: a Xen guest on a bhyve host is told about xendomains.
+  const problem = autostart && boot && !autostart.list.includes(name) ? startAtBootProblem(boot, autostart.mechanism) : undefined;
   useEffect(() => {
     void useLifecycle.getState().loadAutostart();
   }, []);
@@ -21,9 +27,10 @@ export function AutostartSection({ name }: { name: string }) {
           {error.message}
         </p>
       )}
-      {autostart && !autostart.available && <p className="notice">{autostart.reason}</p>}
+      {problem && <p className="notice">{problem}</p>}
+      {!problem && autostart && !autostart.available && <p className="notice">{autostart.reason}</p>}
       {/* Keyed by what main holds, so the form starts again from it after every save. */}
-      {autostart?.available && <AutostartFormView key={JSON.stringify([autostart.list, autostart.delay])} name={name} autostart={autostart} />}
+      {!problem && autostart?.available && <AutostartFormView key={JSON.stringify([autostart.list, autostart.delay])} name={name} autostart={autostart} />}
     </section>
   );
 }

@@ -55,7 +55,7 @@ export function VmPage({ name }: { name: string }) {
       </section>
       {vm.state !== 'cloning' && (
         <>
-          <AutostartSection name={name} />
+          <AutostartSection name={name} backend={vm.backend} />
           <SnapshotsSection vm={vm} />
         </>
       )}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { isUefi } from '../../../../shared/api/settings.js';
 import { LOADERS } from '../../../../shared/validation.js';
+import { useBackend } from '../../stores/host.js';
 import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { Field } from '../../ui/Field.js';
@@ -22,9 +23,9 @@ export function BootSection({ name, form, view, pending, running }: SectionProps
   const media = watch('installMedia');
   const [confirmReset, setConfirmReset] = useState(false);
   const { action } = useGuestSettings(name);
-  const bhyve = view.backend === 'bhyve';
+  const hints = useBackend(view.backend)?.hints;
   return (
-    <Section name={name} id="boot" hint={bhyve ? undefined : 'QEMU boots its own firmware here: the loader matters when the guest runs under bhyve.'}>
+    <Section name={name} id="boot" hint={hints?.boot}>
       <Field id={`set-${name}-loader`} label="Loader" error={errorOf(form, 'loader')} pending={pending('loader')}>
         {(aria) => (
           <select {...aria} {...register('loader')}>
@@ -44,7 +45,7 @@ export function BootSection({ name, form, view, pending, running }: SectionProps
       >
         {(id) => <input id={id} type="checkbox" {...register('uefiVars')} />}
       </Check>
-      {bhyve && (
+      {hints && !hints.noUefiVars && (
         <div className="inline-action">
           <button type="button" disabled={running} title={running ? `Stop ${name} first` : undefined} onClick={() => setConfirmReset(true)}>
             Reset UEFI variables

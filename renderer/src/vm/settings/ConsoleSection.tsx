@@ -1,11 +1,13 @@
 import { ConsolePort } from '../../../../shared/api/consoles.js';
+import { useBackend } from '../../stores/host.js';
 import { PendingMark } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
 import { Section } from './Section.js';
 
-export function ConsoleSection({ name, form, pending }: SectionProps) {
+export function ConsoleSection({ name, form, view, pending }: SectionProps) {
+  const hint = useBackend(view.backend)?.hints.console;
   return (
-    <Section name={name} id="console" hint="Serial ports, each a console tab (bhyve: a null-modem pair; QEMU: a pty).">
+    <Section name={name} id="console" hint={hint}>
       <fieldset className="plain">
         <legend className="visually-hidden">Serial ports</legend>
         <div className="check-row">

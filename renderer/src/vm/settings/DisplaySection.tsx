@@ -1,4 +1,5 @@
 import { isUefi } from '../../../../shared/api/settings.js';
+import { useBackend } from '../../stores/host.js';
 import { Field } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
 import { Check, Section } from './Section.js';
@@ -10,9 +11,10 @@ export function DisplaySection({ name, form, view, pending }: SectionProps) {
   const on = watch('graphics.enabled');
   const uefi = isUefi(watch('loader'));
   const id = (part: string) => `set-${name}-gfx-${part}`;
+  const hints = useBackend(view.backend)?.hints;
   return (
-    <Section name={name} id="display" hint={view.backend === 'qemu' ? "The guest's screen, shown by Display; QEMU serves it on a socket in the guest's directory, so listen address and port apply under bhyve." : "The guest's screen, shown by Display and any VNC viewer (UEFI loaders only)."}>
-      <Check id={id('on')} label="Framebuffer" hint={uefi ? undefined : 'Needs a UEFI loader (Boot & firmware).'} pending={pending('graphics.enabled')}>
+    <Section name={name} id="display" hint={hints?.display}>
+      <Check id={id('on')} label="Framebuffer" hint={uefi ? undefined : hints?.framebuffer} pending={pending('graphics.enabled')}>
         {(checkId) => <input id={checkId} type="checkbox" aria-invalid={!!errorOf(form, 'graphics.enabled')} {...register('graphics.enabled')} />}
       </Check>
       {errorOf(form, 'graphics.enabled') && <p className="field-error" role="alert">{errorOf(form, 'graphics.enabled')}</p>}

@@ -1,5 +1,6 @@
 import { useFieldArray } from 'react-hook-form';
 import { NIC_MODELS } from '../../../../shared/validation.js';
+import { useBackend } from '../../stores/host.js';
 import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { Field, PendingMark } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
@@ -10,16 +11,13 @@ export function NetworkSection({ name, form, view, pending }: SectionProps) {
   const { fields, append, remove } = useFieldArray({ control: form.control, name: 'networks' });
   const nics = watch('networks');
   const { action } = useGuestSettings(name);
+  const hint = useBackend(view.backend)?.hints.network;
   const regenerate = async (i: number) => {
     const mac = await useSettings.getState().newMac(name);
     if (mac) setValue(`networks.${i}.mac`, mac, { shouldDirty: true, shouldValidate: true });
   };
   return (
-    <Section
-      name={name}
-      id="network"
-      hint={view.backend === 'qemu' ? 'Under QEMU every interface is user-mode NAT; the switch applies under bhyve.' : 'A switch is a bridge of vm-bhyve\'s .config/system.conf.'}
-    >
+    <Section name={name} id="network" hint={hint}>
       {pending('networks') && <PendingMark title="The network interfaces changed since the guest booted" />}
       <ol className="device-list">
         {fields.map((field, i) => {

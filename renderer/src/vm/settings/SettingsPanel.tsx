@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { type SettingsView, VmSettings, type VmSettingsForm } from '../../../../shared/api/settings.js';
+import { type SettingsView, settingsSchema, type VmSettings, type VmSettingsForm } from '../../../../shared/api/settings.js';
 import { isUp } from '../../../../shared/api/vms.js';
 import { useHost } from '../../stores/host.js';
 import { useGuestSettings, useSettings } from '../../stores/settings.js';
@@ -31,7 +31,8 @@ export function SettingsPanel({ name }: { name: string }) {
 }
 
 function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
-  const form = useForm<VmSettingsForm, unknown, VmSettings>({ resolver: zodResolver(VmSettings), defaultValues: toForm(view.settings), mode: 'onTouched' });
+  const schema = useMemo(() => settingsSchema(view.backend), [view.backend]);
+  const form = useForm<VmSettingsForm, unknown, VmSettings>({ resolver: zodResolver(schema), defaultValues: toForm(view.settings), mode: 'onTouched' });
   const { conflict, saveError, saving, saved } = useGuestSettings(name);
   const vm = useVms((s) => s.byName[name]);
   const running = vm ? isUp(vm.state) : isUp(view.state);
@@ -46,14 +47,14 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
 
   useEffect(() => {
     const schedule = (values: VmSettingsForm) => {
-      const valid = VmSettings.safeParse(values).success;
+      const valid = schema.safeParse(values).success;
       setStale(!valid);
       if (valid) store.schedulePreview(name, values);
     };
     schedule(form.getValues());
     const subscription = form.watch((values) => schedule(values as VmSettingsForm));
     return () => subscription.unsubscribe();
-  }, [form, name, store]);
+  }, [form, name, store, schema]);
 
   const submit = form.handleSubmit(async (settings) => {
     if (await store.save(name, settings)) return;
