@@ -4,6 +4,9 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, shots, test, type WebApp } from './fixtures.js';
 import { wizardToSummary } from './wizard.js';
 
+/** The one part of an element a check here reads (the e2e code has no DOM types). */
+interface Scrolled { scrollWidth: number; clientWidth: number }
+
 /** Types a command into the guest's shell and returns the screen's text once `until` shows after it. */
 async function inGuest(page: Page, screen: Locator, command: string, until: RegExp): Promise<string> {
   await page.keyboard.type(`${command}\n`);
@@ -202,6 +205,8 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
 
   // Regenerate MAC draws a new one (saved with the form); the MAC is kept otherwise.
   const mac = nic.getByLabel('MAC address');
+  // The whole address shows: the input is not narrower than its value.
+  expect(await mac.evaluate((el: Scrolled) => el.scrollWidth <= el.clientWidth)).toBe(true);
   const oldMac = await mac.inputValue();
   await nic.getByRole('button', { name: 'Regenerate MAC' }).click();
   await expect(mac).not.toHaveValue(oldMac);
