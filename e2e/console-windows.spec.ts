@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, shots, test } from './fixtures.js';
 import { wizardToSummary } from './wizard.js';
@@ -43,4 +45,28 @@ test('two consoles side by side, and one detached into its own window and back',
   await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Back to the main window' }).click()]);
   await expect(page.getByRole('tab', { name: 'left1 · com1', exact: true })).toBeVisible();
   await expect(page.getByRole('tabpanel', { name: 'Console left1 com1' }).locator('.xterm-rows')).toContainText('root@left1');
+});
+
+test('a guest with two serial ports offers a console on each in its row', async ({ page, freebsd }) => {
+  await page.goto(freebsd.url);
+  const wizard = await wizardToSummary(page, { name: 'twoports', os: 'freebsd', cpus: '1', memory: '512M', diskSize: '1G', installMedia: freebsd.iso });
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  const row = page.getByRole('row', { name: 'twoports' });
+  await expect(row.getByRole('button', { name: 'Console', exact: true })).toBeVisible();
+  // As `vm configure` would leave it: a second port.
+  const conf = join(freebsd.datastore, 'twoports', 'twoports.conf');
+  const text = await readFile(conf, 'utf8');
+  expect(text).toMatch(/^comports="com1"$/m);
+  await writeFile(conf, text.replace(/^comports="com1"$/m, 'comports="com1 com2"'));
+  await expect(row.getByRole('button', { name: 'Console com2' })).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Console', exact: true })).toHaveCount(0);
+
+  await row.getByRole('button', { name: 'Start' }).click();
+  await expect(row).toContainText('login prompt', { timeout: 30_000 });
+  await page.screenshot({ path: shots('console-two-ports-row') });
+  await row.getByRole('button', { name: 'Console com2' }).click();
+  await expect(page.getByRole('tabpanel', { name: 'Console twoports com2' })).toContainText('twoports · com2: connected');
+  await page.getByRole('tab', { name: 'Machines' }).click();
+  await row.getByRole('button', { name: 'Console com1' }).click();
+  await expect(page.getByRole('tabpanel', { name: 'Console twoports com1' }).locator('.xterm-rows')).toContainText('FreeBSD/amd64 (twoports)');
 });

@@ -72,6 +72,12 @@ test('clone a stopped VM, watch the job and the placeholder, start the clone, re
   const vmPage = page.getByRole('tabpanel', { name: 'VM tiny2' });
   await expect(vmPage.getByRole('region', { name: 'Snapshots' })).toContainText('snapshots need a ZFS datastore');
   await expect(vmPage.getByRole('region', { name: 'Start at boot' })).toContainText('Hivedesk cannot start guests at boot here');
+  // On first view the settings' first field shows, and nothing (the Save bar) lies over it.
+  const firstField = vmPage.locator('#set-tiny2-name');
+  await expect(firstField).toBeInViewport({ ratio: 1 });
+  const box = await firstField.boundingBox();
+  const atItsMiddle = box ? `document.elementFromPoint(${box.x + box.width / 2}, ${box.y + box.height / 2})?.id` : 'undefined';
+  expect(await page.evaluate(atItsMiddle)).toBe('set-tiny2-name');
   await page.screenshot({ path: shots('vm-page-lifecycle'), fullPage: true });
 
   await vmPage.getByRole('button', { name: 'Rename…' }).click();

@@ -4,6 +4,9 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, shots, test, type WebApp } from './fixtures.js';
 import { wizardToSummary } from './wizard.js';
 
+/** The one part of an element a check here reads (the e2e code has no DOM types). */
+interface Scrolled { scrollWidth: number; clientWidth: number }
+
 /** Types a command into the guest's shell and returns the screen's text once `until` shows after it. */
 async function inGuest(page: Page, screen: Locator, command: string, until: RegExp): Promise<string> {
   await page.keyboard.type(`${command}\n`);
@@ -47,6 +50,7 @@ test('Settings: more memory and a new disk apply at the next start, and the gues
   await page.getByRole('tab', { name: 'Machines' }).click();
   await row.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('form', { name: 'Settings of tinyset' });
+  const actions = page.getByRole('group', { name: "Save tinyset's settings" });
   await expect(settings.getByLabel('Memory')).toHaveValue('256M');
   await expect(settings.getByRole('note')).toContainText('tinyset is running. What you save applies at its next start');
 
@@ -72,8 +76,8 @@ test('Settings: more memory and a new disk apply at the next start, and the gues
   await expect(preview.getByLabel('Changes Save writes')).toContainText('+memory="512M"');
   await page.screenshot({ path: shots('settings-edit-running'), fullPage: true });
 
-  await settings.getByRole('button', { name: 'Save' }).click();
-  await expect(settings.getByRole('status', { name: 'Saved' })).toContainText('tinyset is running');
+  await actions.getByRole('button', { name: 'Save' }).click();
+  await expect(actions.getByRole('status', { name: 'Saved' })).toContainText('tinyset is running');
   await expect(settings.locator('#set-tinyset-memory-pending')).toHaveText('applies at next start');
   expect((await readFile(join(app.datastore, 'tinyset', 'tinyset.conf'), 'utf8'))).toMatch(/^memory="512M"$/m);
   await settings.getByRole('heading', { name: 'Disks' }).scrollIntoViewIfNeeded();
@@ -113,6 +117,7 @@ test('Settings: a hand edit is never overwritten (Reload shows it); history show
   const row = await createTiny(page, app, 'handed');
   await row.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('form', { name: 'Settings of handed' });
+  const actions = page.getByRole('group', { name: "Save handed's settings" });
   await expect(settings.getByLabel('Memory')).toHaveValue('256M');
 
   const conf = join(app.datastore, 'handed', 'handed.conf');
@@ -121,7 +126,7 @@ test('Settings: a hand edit is never overwritten (Reload shows it); history show
   // Noticed as soon as the form asks main for its preview, before any Save.
   await settings.getByLabel('Memory').fill('768M');
   await expect(settings.getByRole('alert')).toContainText('handed.conf was changed on disk since this form was opened');
-  await expect(settings.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await expect(actions.getByRole('button', { name: 'Save' })).toBeDisabled();
   expect(await readFile(conf, 'utf8')).toBe(edited);
   await page.screenshot({ path: shots('settings-conflict') });
   await settings.getByRole('button', { name: 'Reload' }).click();
@@ -130,8 +135,8 @@ test('Settings: a hand edit is never overwritten (Reload shows it); history show
 
   await settings.getByLabel('Description').fill('web front end');
   await settings.getByLabel('Memory').fill('768M');
-  await settings.getByRole('button', { name: 'Save' }).click();
-  await expect(settings.getByRole('status', { name: 'Saved' })).toBeVisible();
+  await actions.getByRole('button', { name: 'Save' }).click();
+  await expect(actions.getByRole('status', { name: 'Saved' })).toBeVisible();
   expect(await readFile(conf, 'utf8')).toBe(`${edited.replace('memory="256M"', 'memory="768M"')}hivedesk_description="web front end"\n`);
 
   const history = page.getByRole('list', { name: 'Saved versions' });
@@ -150,6 +155,7 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
   const row = await createTiny(page, app, 'checks');
   await row.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('form', { name: 'Settings of checks' });
+  const actions = page.getByRole('group', { name: "Save checks's settings" });
   await expect(settings.getByLabel('Memory')).toHaveValue('256M');
   for (const section of ['Boot & firmware', 'Network', 'Display', 'Advanced']) {
     await page.getByRole('navigation', { name: "Sections of checks's settings" }).getByRole('button', { name: section }).click();
@@ -202,6 +208,8 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
 
   // Regenerate MAC draws a new one (saved with the form); the MAC is kept otherwise.
   const mac = nic.getByLabel('MAC address');
+  // The whole address shows: the input is not narrower than its value.
+  expect(await mac.evaluate((el: Scrolled) => el.scrollWidth <= el.clientWidth)).toBe(true);
   const oldMac = await mac.inputValue();
   await nic.getByRole('button', { name: 'Regenerate MAC' }).click();
   await expect(mac).not.toHaveValue(oldMac);
@@ -211,7 +219,7 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
   await settings.getByLabel('Sockets').fill('2');
   await settings.getByLabel('Cores').fill('1');
   await settings.getByLabel('Threads').fill('1');
-  await settings.getByRole('button', { name: 'Save' }).click();
+  await actions.getByRole('button', { name: 'Save' }).click();
   await expect(settings.getByLabel('Sockets')).toHaveAccessibleDescription(/2 sockets × 1 cores × 1 threads make 2 CPUs, not 1\./);
   await page.screenshot({ path: shots('settings-field-errors') });
   await settings.getByLabel('Sockets').fill('1');
@@ -221,7 +229,7 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
   const before = await readFile(conf, 'utf8');
   await writeFile(join(app.datastore, 'checks', 'disk1.img'), 'a file a person put there');
   await disk1.getByLabel('Size').fill('20M');
-  await settings.getByRole('button', { name: 'Save' }).click();
+  await actions.getByRole('button', { name: 'Save' }).click();
   await expect(disk1.getByLabel('Name')).toHaveAccessibleDescription(/disk1\.img exists already: attach it \(no size\), or choose another name\./);
   expect(await readFile(conf, 'utf8')).toBe(before);
   expect(await readFile(join(app.datastore, 'checks', 'disk1.img'), 'utf8')).toBe('a file a person put there');

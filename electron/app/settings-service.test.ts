@@ -194,10 +194,13 @@ test('pending restart: a save while the guest runs is marked, per field and in t
   assert.deepEqual(saved.view.pending, ['cpus', 'memory']);
   assert.ok(saved.notes.some((n) => n.includes('apply at its next start')));
   assert.deepEqual((await listed())?.pendingRestart, ['cpus', 'memory']);
+  // The list can show both: what the guest runs with now, and what its next start takes.
+  assert.deepEqual((await listed())?.booted, { cpus: 2, memory: '1G' });
 
   // The next boot takes the file as it is now.
   await recordBootedConf(join(datastore, name), await readFile(conf, 'utf8'));
   assert.equal((await listed())?.pendingRestart, undefined);
+  assert.equal((await listed())?.booted, undefined);
   assert.deepEqual((await call<SettingsView>('getSettings', { name })).pending, []);
 
   // And a stopped guest has nothing pending, whatever it booted with last.

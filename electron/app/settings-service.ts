@@ -59,7 +59,7 @@ export class SettingsService {
       state,
       revision: confRevision(text),
       settings: readSettings(doc, guest.backend),
-      pending: isUp(state) ? await pendingRestart(this.store.guestDir(name), doc, guest.backend) : [],
+      pending: isUp(state) ? (await pendingRestart(this.store.guestDir(name), doc, guest.backend)).fields : [],
       otherKeys: otherKeys(doc),
       disks,
       guestDir: this.store.guestDir(name),

@@ -260,7 +260,7 @@ export class VmService {
   /** `doc` is the guest's .conf; a guest a hypervisor keeps itself has none, and no settings pending. */
   private async describe(guest: GuestConfig, doc: ConfDocument | undefined, statusOf: StatusReader): Promise<VmSummary> {
     const status = await statusOf(guest);
-    const pending = doc && isUp(status.state) ? await pendingRestart(this.store.guestDir(guest.name), doc, guest.backend) : [];
+    const { fields: pending, booted } = doc && isUp(status.state) ? await pendingRestart(this.store.guestDir(guest.name), doc, guest.backend) : { fields: [] };
     return {
       name: guest.name,
       backend: guest.backend,
@@ -275,6 +275,7 @@ export class VmService {
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
       ...(status.lastFault ? { lastFault: status.lastFault } : {}),
       ...(pending.length ? { pendingRestart: pending } : {}),
+      ...(booted && (pending.includes('cpus') || pending.includes('memory')) ? { booted: { cpus: booted.cpus, memory: booted.memory } } : {}),
     };
   }
 

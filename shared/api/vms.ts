@@ -36,6 +36,8 @@ export const VmSummary = z.object({
   lastFault: z.string().optional(),
   /** Settings saved while it runs, which apply at its next start (VmSettings field names); absent when none. */
   pendingRestart: z.array(z.string()).optional(),
+  /** The CPUs and memory a running guest booted with, when a saved change to either waits for its next start. */
+  booted: z.object({ cpus: z.number(), memory: z.string() }).optional(),
   /** The job working on this guest (cloning it, or making it): until it ends, nothing else may. */
   job: z.object({ id: z.string(), title: z.string() }).optional(),
 });

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { ApiError } from '../../../shared/api/errors.js';
+import type { ApiError, Result } from '../../../shared/api/errors.js';
 import { applyVmChanges, EMPTY_VM_LIST, VmFeed, type VmListCopy } from '../../../shared/api/vm-feed.js';
-import type { VmChanges } from '../../../shared/api/vms.js';
+import type { CreatePlan, CreateVmInput, VmChanges } from '../../../shared/api/vms.js';
 import { invoke } from '../api/client.js';
 import { afterReply } from './action-reply.js';
 
@@ -27,6 +27,10 @@ interface VmsState extends VmListCopy {
   /** What the last delete did, for the list to say. */
   notice?: string;
   remove(name: string, deleteDisks: boolean): Promise<void>;
+  /** What creating this guest would do, for the wizard's summary; nothing is made. */
+  planCreate(input: CreateVmInput): Promise<Result<CreatePlan>>;
+  /** Makes the guest, then fetches the list so it shows at once; the error when it was refused. */
+  create(input: CreateVmInput): Promise<ApiError | undefined>;
 }
 
 export const useVms = create<VmsState>()((set, get) => {
@@ -53,6 +57,13 @@ export const useVms = create<VmsState>()((set, get) => {
       const kept = result.value.kept.length ? ` Kept: ${result.value.kept.join(', ')}.` : '';
       set({ notice: `Deleted ${name}.${kept}` });
       await get().load();
+    },
+    planCreate: (input) => invoke('planCreateVm', input),
+    async create(input) {
+      const result = await invoke('createVm', input);
+      if (!result.ok) return result.error;
+      await get().load();
+      return undefined;
     },
     async run(action, name) {
       const before = get().byName[name];

@@ -1,6 +1,7 @@
 import { isUp, type VmSummary } from '../../../shared/api/vms.js';
 import { useVms } from '../stores/vms.js';
 import { useWorkspace } from '../stores/workspace.js';
+import { ConsoleButtons } from './console/ConsoleButtons.js';
 import { LifecycleActions } from './lifecycle/LifecycleActions.js';
 import type { Question } from './VmQuestions.js';
 
@@ -30,9 +31,7 @@ export function VmActions({ vm, ask, settings = false }: Props) {
       <button disabled={!running || !!action} title="End the guest at once" onClick={() => ask({ kind: 'powerOff', name: vm.name })}>
         Power off
       </button>
-      <button disabled={!running} onClick={() => open({ kind: 'console', name: vm.name, port: vm.consoles[0] ?? 'com1' })}>
-        Console
-      </button>
+      <ConsoleButtons name={vm.name} ports={vm.consoles.length ? vm.consoles : ['com1']} label="Console" disabled={!running} />
       {vm.display && (
         <button disabled={!running} title="Show the guest's screen in a tab" onClick={() => open({ kind: 'display', name: vm.name })}>
           Display

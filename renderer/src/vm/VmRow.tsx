@@ -3,6 +3,7 @@ import { useVms } from '../stores/vms.js';
 import { useWorkspace } from '../stores/workspace.js';
 import { Sparkline } from './activity/Sparkline.js';
 import { PendingMark } from '../ui/Field.js';
+import { bootedToNext } from './next-start.js';
 import { VmActions } from './VmActions.js';
 import type { Question } from './VmQuestions.js';
 import { VmStatus } from './VmStatus.js';
@@ -33,8 +34,8 @@ export const VmRow = memo(function VmRow({ name, index, measure, ask }: Props) {
         <VmStatus vm={vm} />
       </td>
       <td>{vm.state === 'running' && <Sparkline name={vm.name} />}</td>
-      <td>{vm.cpus}</td>
-      <td>{vm.memory}</td>
+      <td>{bootedToNext(vm, 'cpus')}</td>
+      <td>{bootedToNext(vm, 'memory')}</td>
       <td>{vm.backend}</td>
       <td>
         <VmActions vm={vm} ask={ask} settings />

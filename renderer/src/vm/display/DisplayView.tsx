@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVms } from '../../stores/vms.js';
-import { useWorkspace } from '../../stores/workspace.js';
 import { download } from '../../ui/download.js';
+import { ConsoleButtons } from '../console/ConsoleButtons.js';
 import { KeyTyper, type TypingProgress } from './key-typer.js';
 import { keystrokes } from './keystrokes.js';
 import { PasteKeysDialog } from './PasteKeysDialog.js';
@@ -16,7 +16,7 @@ export function DisplayView({ name, visible }: { name: string; visible: boolean 
   const [asking, setAsking] = useState(false);
   const [typing, setTyping] = useState<TypingProgress>();
   const { rfb, status, reconnect, sendPassword } = useDisplay(name, host, scale);
-  const serialPort = useVms((s) => s.byName[name]?.consoles[0]);
+  const serialPorts = useVms((s) => s.byName[name]?.consoles);
   const connected = status.kind === 'connected';
 
   useEffect(() => {
@@ -70,9 +70,7 @@ export function DisplayView({ name, visible }: { name: string; visible: boolean 
           <button disabled={!connected} title="Save the screen as a PNG image" onClick={then(() => rfb.current?.toBlob((blob) => blob && download(blob, `${name}-screen`, 'png'), 'image/png'))}>
             Screenshot
           </button>
-          <button disabled={!serialPort} title={serialPort ? `Open ${name}'s serial console (${serialPort})` : `${name} has no serial console`} onClick={() => serialPort && useWorkspace.getState().open({ kind: 'console', name, port: serialPort })}>
-            Serial console
-          </button>
+          <ConsoleButtons name={name} ports={serialPorts ?? []} label="Serial console" />
         </div>
       </div>
       {status.kind === 'password' && <PasswordForm name={name} onSend={sendPassword} />}

@@ -4,6 +4,7 @@ import { useWorkspace } from '../../stores/workspace.js';
 import { ActivityGraph } from '../activity/ActivityGraph.js';
 import { AutostartSection } from '../lifecycle/AutostartSection.js';
 import { SnapshotsSection } from '../lifecycle/SnapshotsSection.js';
+import { bootedToNext } from '../next-start.js';
 import { VmActions } from '../VmActions.js';
 import { type Question, VmQuestion } from '../VmQuestions.js';
 import { SettingsPanel } from '../settings/SettingsPanel.js';
@@ -34,9 +35,9 @@ export function VmPage({ name }: { name: string }) {
         <dt>Backend</dt>
         <dd>{vm.backend}</dd>
         <dt>CPUs</dt>
-        <dd>{vm.cpus}</dd>
+        <dd>{bootedToNext(vm, 'cpus')}</dd>
         <dt>Memory</dt>
-        <dd>{vm.memory}</dd>
+        <dd>{bootedToNext(vm, 'memory')}</dd>
         <dt>Disks</dt>
         <dd>{vm.disks.join(', ') || 'none'}</dd>
         <dt>Serial consoles</dt>

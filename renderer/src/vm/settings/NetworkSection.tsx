@@ -41,17 +41,17 @@ export function NetworkSection({ name, form, view, pending }: SectionProps) {
                   <Field id={id('switch')} label="Switch" hint="Empty: not on a switch." error={err('switch')}>
                     {(aria) => <input {...aria} spellCheck={false} {...register(`networks.${i}.switch`)} />}
                   </Field>
-                  <Field id={id('mac')} label="MAC address" hint="Kept, so the guest keeps its address; empty: made at the next start." error={err('mac')}>
-                    {(aria) => (
-                      <div className="input-with-button">
-                        <input {...aria} spellCheck={false} {...register(`networks.${i}.mac`)} />
-                        <button type="button" onClick={() => void regenerate(i)}>
-                          Regenerate MAC
-                        </button>
-                      </div>
-                    )}
-                  </Field>
                 </div>
+                <Field id={id('mac')} label="MAC address" hint="Kept, so the guest keeps its address; empty: made at the next start." error={err('mac')}>
+                  {(aria) => (
+                    <div className="input-with-button">
+                      <input {...aria} spellCheck={false} {...register(`networks.${i}.mac`)} />
+                      <button type="button" onClick={() => void regenerate(i)}>
+                        Regenerate MAC
+                      </button>
+                    </div>
+                  )}
+                </Field>
                 <div className="device-actions">
                   <button type="button" onClick={() => remove(i)}>
                     {existing ? `Remove network${i}` : 'Remove'}

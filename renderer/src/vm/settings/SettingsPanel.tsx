@@ -16,6 +16,7 @@ import { DisplaySection } from './DisplaySection.js';
 import { SECTIONS, type SectionId, type SectionProps, sectionDomId, toForm } from './form.js';
 import { GeneralSection } from './GeneralSection.js';
 import { NetworkSection } from './NetworkSection.js';
+import { SaveBar } from './SaveBar.js';
 import { SettingsHistory } from './SettingsHistory.js';
 import './settings.css';
 
@@ -33,7 +34,7 @@ export function SettingsPanel({ name }: { name: string }) {
 function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
   const schema = useMemo(() => settingsSchema(view.backend), [view.backend]);
   const form = useForm<VmSettingsForm, unknown, VmSettings>({ resolver: zodResolver(schema), defaultValues: toForm(view.settings), mode: 'onTouched' });
-  const { conflict, saveError, saving, saved } = useGuestSettings(name);
+  const { conflict } = useGuestSettings(name);
   const vm = useVms((s) => s.byName[name]);
   const running = vm ? isUp(vm.state) : isUp(view.state);
   // From the live list, so the marks clear as soon as the guest has restarted with the saved values.
@@ -64,6 +65,7 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
 
   const props: SectionProps = { name, form, view, running, pending: (field) => pendingNow.includes(field) };
   const dirty = form.formState.isDirty;
+  const formId = `settings-form-${name}`;
   return (
     <div className="settings">
       <nav className="settings-nav" aria-label={`Sections of ${name}'s settings`}>
@@ -77,7 +79,7 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
           ))}
         </ul>
       </nav>
-      <form className="settings-form" aria-label={`Settings of ${name}`} noValidate onSubmit={(e) => void submit(e)}>
+      <form id={formId} className="settings-form" aria-label={`Settings of ${name}`} noValidate onSubmit={(e) => void submit(e)}>
         {running && (
           <p className="notice" role="note">
             {name} is running. What you save applies at its next start: bhyve and QEMU take none of these settings while a guest runs.
@@ -101,26 +103,9 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
         {shown('display') && <DisplaySection {...props} />}
         {shown('console') && <ConsoleSection {...props} />}
         {shown('advanced') && <AdvancedSection {...props} />}
-        <footer className="settings-actions">
-          {saveError && !conflict && !saveError.fields && <p className="error" role="alert">{saveError.message}</p>}
-          {saved && !dirty && (
-            <ul className="saved" role="status" aria-label="Saved">
-              <li>Saved{saved.ran.length ? `; ran ${saved.ran.length} command${saved.ran.length > 1 ? 's' : ''}` : ''}.</li>
-              {saved.notes.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          )}
-          <span className="spacer" />
-          <button type="button" disabled={!dirty || saving} onClick={() => form.reset()}>
-            Discard changes
-          </button>
-          <button type="submit" className="primary" disabled={saving || conflict}>
-            Save
-          </button>
-        </footer>
       </form>
       <aside className="settings-aside">
+        <SaveBar name={name} form={formId} dirty={dirty} onDiscard={() => form.reset()} />
         <CommandPreview name={name} stale={stale} />
         <SettingsHistory name={name} dirty={dirty} />
       </aside>

@@ -5,7 +5,6 @@ import { quoteArgv } from '../../../../shared/shell-words.js';
 import type { ApiError } from '../../../../shared/api/errors.js';
 import { type CreatePlan, CreateVmInput, type CreateVmForm } from '../../../../shared/api/vms.js';
 import { NEW_SCREEN_RESOLUTION, PROFILE_IDS, PROFILES } from '../../../../shared/profiles.js';
-import { invoke } from '../../api/client.js';
 import { useHost } from '../../stores/host.js';
 import { useVms } from '../../stores/vms.js';
 import { BackendChoice } from './BackendChoice.js';
@@ -56,7 +55,7 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
     }
     if (step === 2) {
       setWorking(true);
-      const result = await invoke('planCreateVm', input());
+      const result = await useVms.getState().planCreate(input());
       setWorking(false);
       if (!result.ok) return showApiError(result.error);
       setPlan(result.value);
@@ -67,10 +66,9 @@ export function NewVmWizard({ onClose }: { onClose: () => void }) {
   const createVm = async () => {
     setWorking(true);
     // The identity the summary showed, so Create writes what the person approved.
-    const result = await invoke('createVm', { ...input(), ...plan?.identity });
+    const error = await useVms.getState().create({ ...input(), ...plan?.identity });
     setWorking(false);
-    if (!result.ok) return showApiError(result.error);
-    await useVms.getState().load();
+    if (error) return showApiError(error);
     onClose();
   };
 
