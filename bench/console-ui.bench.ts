@@ -4,10 +4,12 @@
  *   throughput   guest → socat pty pair → cu → Hivedesk → WebSocket → xterm.js in Chromium, until
  *                the page has drawn the payload's end marker; against raw cu in a pty and against
  *                xterm.js alone in the same Chromium (the ceiling), measured in the same run, the
- *                three taking turns
+ *                three taking turns; the console tab and xterm.js alone also with screen reader mode
+ *                on, and xterm.js alone with its WebGL renderer, to show what each costs
  *   memory       the host layer's RSS (browser mode, its own process) with 20 consoles open in
  *                the page, each having printed some output
  *   clicks       the New VM click → the wizard painted, while a guest floods the visible console
+ *                (screen reader mode off, as by default, and on, taking turns)
  *
  * Browser mode runs as `npm run web` runs it (dist/node/electron/web/main.js, a child process), on
  * a datastore of QEMU guests whose "QEMU" is a stand-in process and whose com1 is a socat pty
@@ -23,7 +25,7 @@ import { Datastore, exists } from '../electron/datastore/datastore.js';
 import { type Guest, openSerialLine, startRawCu } from '../electron/testing/console-rig.js';
 import type { Terminal } from '../electron/testing/console-viewer.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
-import { type BareXterm, openBareXterm, type TerminalBox } from './bare-xterm.js';
+import { type BareVariant, type BareXterm, openBareXterm, type TerminalBox } from './bare-xterm.js';
 import { clickNewVm, PAGE_PROBE } from './page-probe.js';
 import { median, percentile } from './stats.js';
 
@@ -104,6 +106,13 @@ function drawnIn(page: Page, rows: string, marker: string, ms: number): Promise<
   return withTimeout(page.evaluate(`window.__bench.drawn(${JSON.stringify(rows)}, ${JSON.stringify(marker)})`), ms, `${rows} to draw ${marker}`);
 }
 
+/** Turns the consoles' screen reader mode on or off with the console tab's own toggle. */
+async function setScreenReader(page: Page, name: string, on: boolean): Promise<void> {
+  const toggle = page.locator(consoleTab(name)).getByRole('button', { name: 'Screen reader' });
+  if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
+  await page.locator(`${consoleTab(name)} .xterm-accessibility-tree`).waitFor({ state: on ? 'attached' : 'detached', timeout: STEP_MS });
+}
+
 /** The console tab's terminal box as CSS, which xterm's FitAddon measures to pick rows and columns. */
 function terminalBox(page: Page, name: string): Promise<TerminalBox> {
   return page.locator(`${consoleTab(name)} .console-screen`).evaluate((el) => {
@@ -124,35 +133,48 @@ function payload(end: string): string {
   return `${PAYLOAD_LINE.repeat(PAYLOAD_LINES)}${end}\n`;
 }
 
-type Rates = Record<'raw' | 'hivedesk' | 'alone', number[]>;
+/** xterm.js alone as a console tab has it, and with one thing changed. */
+const BARE_VARIANTS = {
+  alone: { screenReaderMode: false, webgl: false },
+  aloneReader: { screenReaderMode: true, webgl: false },
+  aloneWebgl: { screenReaderMode: false, webgl: true },
+} satisfies Record<string, BareVariant>;
+type BareSetup = keyof typeof BARE_VARIANTS;
+type Setup = 'raw' | 'hivedesk' | 'hivedeskReader' | BareSetup;
+type Rates = Record<Setup, number[]>;
+type Bares = Record<BareSetup, BareXterm>;
 
-async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; terminal: Terminal }, bare: BareXterm, run: BenchmarkRun): Promise<Rates> {
+/** MiB/s of the payload from `start` until `done` resolves. */
+async function rate(done: Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await done;
+  return PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
+}
+
+async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; terminal: Terminal }, bares: Bares, run: BenchmarkRun): Promise<Rates> {
   const first = fixture.guests[0];
   if (!first) throw new Error('no guests');
-  const rates: Rates = { raw: [], hivedesk: [], alone: [] };
+  const rates: Rates = { raw: [], hivedesk: [], hivedeskReader: [], alone: [], aloneReader: [], aloneWebgl: [] };
   for (let round = 0; round <= THROUGHPUT_RUNS; round++) {
+    const measured: Partial<Record<Setup, number>> = {};
     const rawEnd = `<<raw ${round}>>`;
     raw.terminal.tally.reset();
-    let start = performance.now();
-    await Promise.all([raw.guest.write(payload(rawEnd)), raw.terminal.tally.until(rawEnd, run.budget.limit(STEP_MS))]);
-    const rawRate = PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
+    measured.raw = await rate(Promise.all([raw.guest.write(payload(rawEnd)), raw.terminal.tally.until(rawEnd, run.budget.limit(STEP_MS))]));
 
-    const end = `<<page ${round}>>`;
-    start = performance.now();
-    await Promise.all([first.guest.write(payload(end)), drawn(page, first.name, end, run.budget.limit(STEP_MS))]);
-    const pageRate = PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
-
-    const aloneEnd = `<<alone ${round}>>`;
-    await bare.prepare(PAYLOAD_LINE, PAYLOAD_LINES, aloneEnd);
-    start = performance.now();
-    await Promise.all([bare.feed(), drawnIn(bare.page, '.xterm-rows', aloneEnd, run.budget.limit(STEP_MS))]);
-    const aloneRate = PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
-    // Round 0 warms up (JIT, buffers, xterm's glyph cache) and is not counted.
-    if (round > 0) {
-      rates.raw.push(rawRate);
-      rates.hivedesk.push(pageRate);
-      rates.alone.push(aloneRate);
+    for (const setup of ['hivedesk', 'hivedeskReader'] as const) {
+      await setScreenReader(page, first.name, setup === 'hivedeskReader');
+      const end = `<<${setup} ${round}>>`;
+      measured[setup] = await rate(Promise.all([drawn(page, first.name, end, run.budget.limit(STEP_MS)), first.guest.write(payload(end))]));
     }
+    await setScreenReader(page, first.name, false);
+
+    for (const [setup, bare] of Object.entries(bares) as [BareSetup, BareXterm][]) {
+      const end = `<<${setup} ${round}>>`;
+      await bare.prepare(PAYLOAD_LINE, PAYLOAD_LINES, end);
+      measured[setup] = await rate(Promise.all([withTimeout(bare.drawn(end), run.budget.limit(STEP_MS), `${setup} to draw ${end}`), bare.feed()]));
+    }
+    // Round 0 warms up (JIT, buffers, xterm's glyph cache) and is not counted.
+    if (round > 0) for (const [setup, value] of Object.entries(measured) as [Setup, number][]) rates[setup].push(value);
   }
   return rates;
 }
@@ -176,6 +198,7 @@ interface Results {
   rss: { label: string; mib: number }[];
   clicksQuiet: number[];
   clicksFlooding: number[];
+  clicksFloodingReader: number[];
 }
 
 async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
@@ -194,11 +217,17 @@ async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
   const [first, ...others] = fixture.guests;
   if (!first) throw new Error('no guests');
   await openConsole(page, first.name);
-  const { context: bareContext, bare } = await openBareXterm(browser, VIEWPORT, await terminalBox(page, first.name));
-  cleanup.add('xterm.js alone', () => bareContext.close());
-  const terminals = `console tab ${await screenSize(page, consoleTab(first.name))}, xterm.js alone ${await screenSize(bare.page, 'body')} (${bare.size})`;
+  const box = await terminalBox(page, first.name);
+  const bares = {} as Bares;
+  const terminals = [`console tab ${await screenSize(page, consoleTab(first.name))}`];
+  for (const [setup, variant] of Object.entries(BARE_VARIANTS) as [BareSetup, BareVariant][]) {
+    const { context: bareContext, bare } = await openBareXterm(browser, VIEWPORT, box, variant);
+    cleanup.add(`xterm.js alone (${setup})`, () => bareContext.close());
+    bares[setup] = bare;
+    terminals.push(`${setup} ${await screenSize(bare.page, 'body')} (${bare.size})`);
+  }
   console.error('throughput to xterm.js in Chromium…');
-  const rates = await throughput(page, fixture, raw, bare, run);
+  const rates = await throughput(page, fixture, raw, bares, run);
   rss.push({ label: 'one console, after 24 MiB through it', mib: await rssMiB(fixture.hostPid) });
 
   console.error(`opening ${CONSOLES} consoles…`);
@@ -213,16 +242,20 @@ async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
   const clicksQuiet = [];
   for (let i = 0; i < CLICK_RUNS; i++) clicksQuiet.push(await clickNewVm(page, run.budget.limit(STEP_MS)));
   const stop = flood(first.guest);
-  const clicksFlooding = [];
+  const clicksFlooding: number[] = [];
+  const clicksFloodingReader: number[] = [];
   try {
     for (let i = 0; i < CLICK_RUNS; i++) {
-      await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
-      clicksFlooding.push(await clickNewVm(page, run.budget.limit(STEP_MS)));
+      for (const reader of [false, true]) {
+        await setScreenReader(page, first.name, reader);
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+        (reader ? clicksFloodingReader : clicksFlooding).push(await clickNewVm(page, run.budget.limit(STEP_MS)));
+      }
     }
   } finally {
     await stop();
   }
-  return { throughput: rates, terminals, rss, clicksQuiet, clicksFlooding };
+  return { throughput: rates, terminals: terminals.join('; '), rss, clicksQuiet, clicksFlooding, clicksFloodingReader };
 }
 
 function printReport(results: Results): void {
@@ -233,6 +266,14 @@ function printReport(results: Results): void {
   console.log(`\nthroughput to the screen (MiB/s, median)   raw cu ${raw.toFixed(1)}   hivedesk ${page.toFixed(1)}   xterm.js alone ${alone.toFixed(1)}`);
   console.log(`  hivedesk / raw cu          ${(page / raw).toFixed(2)}   goal ≥ ${GOALS.throughput}`);
   console.log(`  hivedesk / xterm.js alone  ${(page / alone).toFixed(2)}   the ceiling: no page can show a console faster than xterm.js parses and draws it, so near 1 means Hivedesk's own path costs little`);
+  const versus = (label: string, setup: Setup, base: number) => {
+    const value = median(results.throughput[setup]);
+    console.log(`  ${label.padEnd(40)} ${value.toFixed(1).padStart(5)}   ${(value / base).toFixed(2)}x`);
+  };
+  console.log('one thing changed (MiB/s, median, and against the same setup without it):');
+  versus('hivedesk, screen reader mode on', 'hivedeskReader', page);
+  versus('xterm.js alone, screen reader mode on', 'aloneReader', alone);
+  versus('xterm.js alone, WebGL renderer', 'aloneWebgl', alone);
   console.log('host layer RSS (MiB):');
   for (const { label, mib } of results.rss) console.log(`  ${label.padEnd(44)} ${mib.toFixed(0).padStart(5)}`);
   console.log(`  ${'highest'.padEnd(44)} ${peak.toFixed(0).padStart(5)}   goal < ${GOALS.rssMiB} with ${CONSOLES} consoles`);
@@ -240,13 +281,14 @@ function printReport(results: Results): void {
   console.log(`New VM click → dialog painted (ms; goal ≤ ${GOALS.clickMs} while flooding):`);
   row('console open, guest quiet', results.clicksQuiet);
   row('console open, guest flooding', results.clicksFlooding);
+  row('  the same, screen reader mode on', results.clicksFloodingReader);
   console.log(
     `\nthroughput: ${PAYLOAD_BYTES / MiB} MiB per run, ${THROUGHPUT_RUNS} runs each after a warm-up, raw cu, the page and xterm.js alone taking turns;` +
-      '\na page counts as done when its terminal has drawn the end marker (checked every animation frame).',
+      '\na page counts as done when its terminal has drawn the end marker: the console tab\'s rows checked every animation frame, xterm.js alone on its own render event (WebGL draws no rows to read).',
   );
   console.log(`terminals: ${results.terminals}`);
   const runs = (rates: number[]) => rates.map((r) => r.toFixed(1)).join(' ');
-  console.log(`per run (MiB/s): raw cu ${runs(results.throughput.raw)} | hivedesk ${runs(results.throughput.hivedesk)} | xterm.js alone ${runs(results.throughput.alone)}`);
+  console.log(`per run (MiB/s): ${Object.entries(results.throughput).map(([setup, rates]) => `${setup} ${runs(rates)}`).join(' | ')}`);
 }
 
 async function main(): Promise<number> {

@@ -54,9 +54,16 @@ test('through a tunnel on another port, opened as localhost, the list and the co
     url.hostname = 'localhost';
     url.port = String(tunnel.port);
     await page.goto(url.href);
-    const { screen } = await bootToShell(page, app, 'tunnel1');
+    const { screen, panel } = await bootToShell(page, app, 'tunnel1');
     await page.keyboard.type('echo through-the-tunnel-$((6*7))\n');
     await expect(screen).toContainText('through-the-tunnel-42');
+    // Screen reader support is off until asked for (it slows drawing); then the text is there for assistive technology.
+    const reader = panel.getByRole('button', { name: 'Screen reader' });
+    await expect(reader).toHaveAttribute('aria-pressed', 'false');
+    await expect(panel.locator('.xterm-accessibility-tree')).toHaveCount(0);
+    await reader.click();
+    await expect(reader).toHaveAttribute('aria-pressed', 'true');
+    await expect(panel.locator('.xterm-accessibility-tree')).toContainText('through-the-tunnel-42');
     await page.screenshot({ path: shots('console-through-tunnel') });
     // State changes arrive over the tunnel too (the event stream): Power off shows up in the list.
     await page.getByRole('tab', { name: 'Machines' }).click();

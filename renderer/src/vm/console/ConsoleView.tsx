@@ -6,6 +6,7 @@ import { FindBar } from './FindBar.js';
 import { HeldNotice } from './HeldNotice.js';
 import { describePaste, needsConfirmation, PasteJob, type PasteProgress, pasteText } from './paste.js';
 import { saveScrollback } from './save-log.js';
+import { ScreenReaderToggle } from './ScreenReaderToggle.js';
 import { useConsole } from './use-console.js';
 
 interface Props {
@@ -89,6 +90,7 @@ export function ConsoleView({ name, port, visible, tools }: Props) {
           <button title="Save everything this tab holds as a text file" onClick={() => terminal.current && saveScrollback(terminal.current, `${name}-${port}`)}>
             Save log
           </button>
+          <ScreenReaderToggle />
         </div>
       </div>
       {tab.holder !== undefined && <HeldNotice name={name} port={port} holder={tab.holder} />}

@@ -4,7 +4,8 @@ import type { ITerminalOptions } from '@xterm/xterm';
 export const TERMINAL_OPTIONS: ITerminalOptions = {
   convertEol: false,
   scrollback: 10000,
-  screenReaderMode: true,
+  // On only when the user asks (screen-reader.ts): it halves drawing speed.
+  screenReaderMode: false,
   fontSize: 14,
   fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
   allowProposedApi: true,

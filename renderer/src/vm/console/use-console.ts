@@ -8,6 +8,7 @@ import { invoke } from '../../api/client.js';
 import { socketUrl } from '../../api/transport.js';
 import { ConsoleLink } from './console-link.js';
 import { size } from './paste.js';
+import { useScreenReader } from './screen-reader.js';
 import { TERMINAL_OPTIONS } from './terminal-options.js';
 
 export interface ConsoleHandles {
@@ -48,7 +49,7 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    const term = new Terminal(TERMINAL_OPTIONS);
+    const term = new Terminal({ ...TERMINAL_OPTIONS, screenReaderMode: useScreenReader.getState().on });
     const fitAddon = new FitAddon();
     const searchAddon = new SearchAddon();
     term.loadAddon(fitAddon);
@@ -103,6 +104,11 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
   useEffect(() => {
     if (visible && fit.current) fitTo(fit.current);
   }, [visible]);
+
+  const screenReader = useScreenReader((s) => s.on);
+  useEffect(() => {
+    if (terminal.current) terminal.current.options.screenReaderMode = screenReader;
+  }, [screenReader]);
 
   return { terminal, link, search, status, connected, holder, reconnect: () => setAttempt((n) => n + 1) };
 }
