@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, shots, test, type WebApp } from './fixtures.js';
@@ -242,3 +242,28 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test("Settings: a NIC's switch is picked from vm-bhyve's switch_list, and a name that is none of them is called out", async ({ page, app }) => {
+  await mkdir(join(app.datastore, '.config'), { recursive: true });
+  await writeFile(join(app.datastore, '.config', 'system.conf'), 'switch_list="public lan"\ntype_lan="manual"\nbridge_lan="bridge0"\n');
+  const row = await createTiny(page, app, 'switched');
+  await row.getByRole('button', { name: 'Settings' }).click();
+  const nic = page.getByRole('form', { name: 'Settings of switched' }).getByRole('group', { name: 'network0' });
+  const field = nic.getByLabel('Switch');
+  await expect(field).toHaveValue('public');
+  const choices = nic.locator(`datalist#${await field.getAttribute('list')} option`);
+  await expect(choices).toHaveCount(2);
+  expect(await choices.evaluateAll((options) => options.map((o) => [(o as HTMLOptionElement).value, o.textContent]))).toEqual([
+    ['public', 'standard switch'],
+    ['lan', 'manual switch'],
+  ]);
+  await expect(nic.locator('#set-switched-nic0-switch-hint')).toHaveText('Empty: not on a switch.');
+
+  await field.fill('pubic');
+  await expect(nic.locator('#set-switched-nic0-switch-hint')).toHaveText(
+    '“pubic” is not a switch of .config/system.conf (this datastore’s switches are public, lan). Under QEMU any name is user-mode NAT; under bhyve a name not in switch_list gets a bridge of Hivedesk’s own, with no host NIC.',
+  );
+  await nic.screenshot({ path: shots('settings-switch-unknown') });
+  await field.fill('lan');
+  await expect(nic.locator('#set-switched-nic0-switch-hint')).toHaveText('Empty: not on a switch.');
+});

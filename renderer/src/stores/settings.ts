@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ApiError } from '../../../shared/api/errors.js';
-import type { ConfDiff, HistoryEntry, SettingsPreview, SettingsView, VmSettings, VmSettingsForm } from '../../../shared/api/settings.js';
+import type { ConfDiff, HistoryEntry, SettingsPreview, SettingsView, SwitchChoice, VmSettings, VmSettingsForm } from '../../../shared/api/settings.js';
 import type { PlannedCommand } from '../../../shared/api/vms.js';
 import { invoke } from '../api/client.js';
 import { toForm } from '../vm/settings/form.js';
@@ -49,6 +49,9 @@ export interface ActionOutcome {
 
 interface SettingsState {
   byName: Record<string, GuestSettings | undefined>;
+  /** The datastore's switches, which a NIC's Switch field offers. */
+  switches: SwitchChoice[];
+  loadSwitches(): Promise<void>;
   /** Reads the settings (again): after a conflict this is "Reload". */
   load(name: string): Promise<void>;
   /** The form says whether it holds edits (undefined: it is gone), which decides what a change on disk does. */
@@ -92,6 +95,12 @@ export const useSettings = create<SettingsState>()((set, get) => {
   };
   return {
     byName: {},
+    switches: [],
+    async loadSwitches() {
+      const result = await invoke('listSwitches', {});
+      // Without the list the field is still free text: nothing to offer is no reason to stop an edit.
+      if (result.ok) set({ switches: result.value });
+    },
     async load(name) {
       const result = await invoke('getSettings', { name });
       if (!result.ok) return patch(name, { loadError: result.error });
