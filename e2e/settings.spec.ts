@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, shots, test, type WebApp } from './fixtures.js';
@@ -113,40 +113,52 @@ test('Settings: more memory and a new disk apply at the next start, and the gues
   await expect(row).toContainText('stopped', { timeout: 15_000 });
 });
 
-test('Settings: a hand edit is never overwritten (Reload shows it); history shows a save and reverts it', async ({ page, app }) => {
+test('Settings: the form follows a hand edit; with edits of its own it says so at once, and Reload keeps them; history reverts a save', async ({ page, app }) => {
   const row = await createTiny(page, app, 'handed');
   await row.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('form', { name: 'Settings of handed' });
   const actions = page.getByRole('group', { name: "Save handed's settings" });
   await expect(settings.getByLabel('Memory')).toHaveValue('256M');
-
   const conf = join(app.datastore, 'handed', 'handed.conf');
-  const edited = `${await readFile(conf, 'utf8')}# by hand, while the form was open\ncpu_note="do not lose me"\n`;
-  await writeFile(conf, edited);
-  // Noticed as soon as the form asks main for its preview, before any Save.
+
+  // Untouched, the form reads the file again by itself: no click, no field change.
+  await writeFile(conf, (await readFile(conf, 'utf8')).replace('memory="256M"', 'memory="384M"'));
+  await expect(settings.getByLabel('Memory')).toHaveValue('384M');
+  await expect(settings.getByRole('status').filter({ hasText: 'Reloaded: the file changed on disk' })).toBeVisible();
+
+  // With edits, a hand edit is told as it happens (the preview of the edits has settled first).
   await settings.getByLabel('Memory').fill('768M');
+  await settings.getByLabel('Description').fill('web front end');
+  await expect(page.getByRole('region', { name: 'Command preview' }).getByLabel('Changes Save writes')).toContainText('+hivedesk_description="web front end"');
+  const edited = `${(await readFile(conf, 'utf8')).replace('cpu="1"', 'cpu="2"')}# by hand, while the form was open\ncpu_note="do not lose me"\n`;
+  expect(edited).toMatch(/^cpu="2"$/m);
+  await writeFile(conf, edited);
   await expect(settings.getByRole('alert')).toContainText('handed.conf was changed on disk since this form was opened');
   await expect(actions.getByRole('button', { name: 'Save' })).toBeDisabled();
   expect(await readFile(conf, 'utf8')).toBe(edited);
   await page.screenshot({ path: shots('settings-conflict') });
-  await settings.getByRole('button', { name: 'Reload' }).click();
-  await expect(settings.getByLabel('Memory')).toHaveValue('256M');
-  await expect(settings.locator('section', { has: page.getByRole('heading', { name: 'Advanced' }) })).toContainText('cpu_note');
 
-  await settings.getByLabel('Description').fill('web front end');
-  await settings.getByLabel('Memory').fill('768M');
+  // Reload: the file's CPUs (pointed out), the user's Memory and Description.
+  await settings.getByRole('button', { name: 'Reload' }).click();
+  await expect(settings.getByLabel('CPUs')).toHaveValue('2');
+  await expect(settings.getByLabel('Memory')).toHaveValue('768M');
+  await expect(settings.getByLabel('Description')).toHaveValue('web front end');
+  await expect(settings.getByRole('status', { name: 'Reloaded from the file' })).toContainText('CPUs');
+  await expect(settings.getByRole('status', { name: 'Reloaded from the file' })).not.toContainText('Memory');
+  await expect(settings.locator('section', { has: page.getByRole('heading', { name: 'Advanced' }) })).toContainText('cpu_note');
+  await page.screenshot({ path: shots('settings-reloaded-kept'), fullPage: true });
   await actions.getByRole('button', { name: 'Save' }).click();
   await expect(actions.getByRole('status', { name: 'Saved' })).toBeVisible();
-  expect(await readFile(conf, 'utf8')).toBe(`${edited.replace('memory="256M"', 'memory="768M"')}hivedesk_description="web front end"\n`);
+  expect(await readFile(conf, 'utf8')).toBe(`${edited.replace('memory="384M"', 'memory="768M"')}hivedesk_description="web front end"\n`);
 
   const history = page.getByRole('list', { name: 'Saved versions' });
   await history.getByRole('button', { name: 'Changes since' }).click();
-  await expect(page.getByLabel(/^Changes since /)).toContainText('-memory="256M"');
+  await expect(page.getByLabel(/^Changes since /)).toContainText('-memory="384M"');
   await expect(page.getByLabel(/^Changes since /)).toContainText('+memory="768M"');
   await page.screenshot({ path: shots('settings-history-diff'), fullPage: true });
   await history.getByRole('button', { name: 'Revert' }).click();
   await page.getByRole('dialog', { name: "Revert handed's settings?" }).getByRole('button', { name: 'Revert' }).click();
-  await expect(settings.getByLabel('Memory')).toHaveValue('256M');
+  await expect(settings.getByLabel('Memory')).toHaveValue('384M');
   expect(await readFile(conf, 'utf8')).toBe(edited);
   await expect(history.getByRole('listitem')).toHaveCount(2);
 });
@@ -238,3 +250,28 @@ test('Settings: each field says what is wrong with a bad value, next to it; main
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test("Settings: a NIC's switch is picked from vm-bhyve's switch_list, and a name that is none of them is called out", async ({ page, app }) => {
+  await mkdir(join(app.datastore, '.config'), { recursive: true });
+  await writeFile(join(app.datastore, '.config', 'system.conf'), 'switch_list="public lan"\ntype_lan="manual"\nbridge_lan="bridge0"\n');
+  const row = await createTiny(page, app, 'switched');
+  await row.getByRole('button', { name: 'Settings' }).click();
+  const nic = page.getByRole('form', { name: 'Settings of switched' }).getByRole('group', { name: 'network0' });
+  const field = nic.getByLabel('Switch');
+  await expect(field).toHaveValue('public');
+  const choices = nic.locator(`datalist#${await field.getAttribute('list')} option`);
+  await expect(choices).toHaveCount(2);
+  expect(await choices.evaluateAll((options) => options.map((o) => [(o as HTMLOptionElement).value, o.textContent]))).toEqual([
+    ['public', 'standard switch'],
+    ['lan', 'manual switch'],
+  ]);
+  await expect(nic.locator('#set-switched-nic0-switch-hint')).toHaveText('Empty: not on a switch.');
+
+  await field.fill('pubic');
+  await expect(nic.locator('#set-switched-nic0-switch-hint')).toHaveText(
+    '“pubic” is not a switch of .config/system.conf (this datastore’s switches are public, lan). Under QEMU any name is user-mode NAT; under bhyve a name not in switch_list gets a bridge of Hivedesk’s own, with no host NIC.',
+  );
+  await nic.screenshot({ path: shots('settings-switch-unknown') });
+  await field.fill('lan');
+  await expect(nic.locator('#set-switched-nic0-switch-hint')).toHaveText('Empty: not on a switch.');
+});

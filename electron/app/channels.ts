@@ -102,6 +102,7 @@ export function createHandlers(s: Services): Handlers {
     diffSettingsHistory: ({ name, id }) => s.settings.historyDiff(name, id),
     revertSettings: (input) => changed(s.settings.revert(input)),
     newMacAddress: ({ name }) => s.settings.newMac(name),
+    listSwitches: () => s.settings.switches(),
     resetUefiVars: ({ name }) => s.settings.resetUefiVars(name),
     planGrowDisk: ({ name, disk, size }) => s.settings.planGrow(name, disk, size),
     growDisk: ({ name, disk, size }) => s.settings.grow(name, disk, size),

@@ -237,3 +237,19 @@ test("QEMU's guests get no loader key, and a screen needs none; a bhyve guest's 
   const refused = await save('bhy1', bhyve.revision, { ...bhyve.settings, graphics: { ...bhyve.settings.graphics, enabled: true } });
   assert.equal(refused.ok ? undefined : refused.error.fields?.['settings.graphics.enabled'], 'A framebuffer needs a UEFI loader: choose uefi under Boot & firmware.');
 });
+
+test("listSwitches offers the switches of vm-bhyve's switch_list, in its order, and nothing without a system.conf", { timeout: 30_000 }, async () => {
+  assert.deepEqual(await call('listSwitches', {}), []);
+  const systemConf = join(datastore, '.config', 'system.conf');
+  await mkdir(join(datastore, '.config'), { recursive: true });
+  // `public` twice, and a name no NIC could be given (the form's check refuses the slash): offered once, and not at all.
+  await writeFile(systemConf, 'switch_list="public lan bad/name public"\ntype_lan="manual"\nbridge_lan="bridge0"\nports_public="em0"\ntype_dmz="manual"\n');
+  try {
+    assert.deepEqual(await call('listSwitches', {}), [
+      { name: 'public', type: 'standard' },
+      { name: 'lan', type: 'manual' },
+    ]);
+  } finally {
+    await rm(systemConf);
+  }
+});

@@ -1,9 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { structuredPatch } from 'diff';
-import { type ConfDiff, type HistoryEntry, loaderIssues, type SettingsPreview, type SettingsView, type VmSettings } from '../../shared/api/settings.js';
+import { type ConfDiff, type HistoryEntry, loaderIssues, type SettingsPreview, type SettingsView, SwitchChoice, type VmSettings } from '../../shared/api/settings.js';
 import { isUp, type PlannedCommand } from '../../shared/api/vms.js';
 import { formatBytes, parseSizeMiB } from '../../shared/validation.js';
 import type { Backend } from '../backends/backend.js';
+import { definedSwitches } from '../backends/bhyve/switches.js';
 import { backendEntry } from '../backends/registry.js';
 import { type ConfDocument, entries, parseConf, serializeConf } from '../datastore/conf.js';
 import { ConfHistory, confRevision, idTime, setAside } from '../datastore/conf-history.js';
@@ -124,6 +125,12 @@ export class SettingsService {
     const docs = await Promise.all((await this.store.listNames()).map((other) => this.store.read(other)));
     const taken = docs.flatMap((doc) => (doc ? entries(doc) : [])).filter(([key]) => /^network\d+_mac$/.test(key)).map(([, mac]) => mac.toLowerCase());
     return { mac: newMac(new Set(taken)) };
+  }
+
+  /** The switches vm-bhyve's system.conf defines; a name the form's own check refuses could not be chosen, so it is left out. */
+  async switches(): Promise<SwitchChoice[]> {
+    const defined = definedSwitches(await this.store.readSystemConf());
+    return defined.filter((sw) => SwitchChoice.shape.name.safeParse(sw.name).success).map(({ name, type }) => ({ name, type }));
   }
 
   /** Moves the guest's variable store aside (kept, never deleted): the next start copies the template again. */

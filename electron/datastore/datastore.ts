@@ -60,6 +60,11 @@ export class Datastore {
     return text === undefined ? undefined : parseConf(text);
   }
 
+  /** vm-bhyve's datastore-wide `.config/system.conf` (its switches); undefined where there is none. */
+  async readSystemConf(): Promise<ConfDocument | undefined> {
+    return readFile(join(this.root, '.config', 'system.conf'), 'utf8').then(parseConf, () => undefined);
+  }
+
   /**
    * The entry holding this name in any case. vm-bhyve's names are case-insensitive, and on a
    * case-insensitive file system `web1` and `WEB1` are one directory anyway.

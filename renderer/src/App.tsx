@@ -10,6 +10,7 @@ import { useActivity, watchActivityWhileVisible } from './stores/activity.js';
 import { useConsoleBadges } from './stores/console-badges.js';
 import { HostSetupButton } from './host/setup/HostSetupButton.js';
 import { useHost } from './stores/host.js';
+import { useSettings } from './stores/settings.js';
 import { useVms } from './stores/vms.js';
 import { NotifyToggle } from './vm/console/BadgeChip.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
@@ -25,6 +26,7 @@ export function App() {
     void useJobs.getState().load();
     const unsubscribe = subscribe((event) => {
       if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
+      if (event.name === 'onDidChangeVmConfig') void useSettings.getState().configChanged(event.payload.name);
       if (event.name === 'onDidRunCommand') useHost.getState().addCommand(event.payload);
       if (event.name === 'onDidChangeConsoleBadges') useConsoleBadges.getState().receive(event.payload);
       if (event.name === 'onDidChangeJobs') useJobs.getState().receive(event.payload);

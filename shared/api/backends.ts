@@ -29,6 +29,8 @@ export const BackendHints = z.object({
   boot: z.string().optional(),
   /** Settings → Network: what a NIC's switch is here. */
   network: z.string(),
+  /** Under a NIC's Switch field: what a name that is none of the datastore's switches does here; none where NICs are not edited. */
+  unknownSwitch: z.string().optional(),
   /** Settings → Serial consoles: what a port is here. */
   console: z.string(),
   /** Settings → Display: how the guest's screen is served here. */

@@ -202,6 +202,14 @@ export type SettingsPreview = z.infer<typeof SettingsPreview>;
 
 export const SaveResult = z.object({ view: SettingsView, ran: z.array(PlannedCommand), notes: z.array(z.string()) });
 
+/** A switch of vm-bhyve's `.config/system.conf` (in its switch_list), offered by a NIC's Switch field. */
+export const SwitchChoice = z.object({
+  name: SwitchName,
+  /** type_<switch>: standard, manual, vxlan, netgraph or vale. */
+  type: z.string(),
+});
+export type SwitchChoice = z.infer<typeof SwitchChoice>;
+
 export const HistoryEntry = z.object({
   id: z.string().regex(/^[0-9TZ.-]+$/),
   /** When this version was replaced (ISO time). */
@@ -228,6 +236,8 @@ export const settingsApi = {
   revertSettings: request(RevertInput, SaveResult),
   /** A MAC no guest of the datastore has, drawn as vm-bhyve 1.7.1 draws them; the form saves it. */
   newMacAddress: request(SettingsRef, z.object({ mac: z.string() })),
+  /** The datastore's switches (vm-bhyve's switch_list), for a NIC's Switch field to offer. */
+  listSwitches: request(z.object({}), z.array(SwitchChoice)),
   /** Moves the guest's UEFI variable store aside; the next start begins from the template. */
   resetUefiVars: request(SettingsRef, z.object({ movedTo: z.string() })),
   planGrowDisk: request(GrowDiskInput, GrowPlan),

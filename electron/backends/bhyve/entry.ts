@@ -13,6 +13,7 @@ export const bhyveEntry: BackendEntry = {
   startAtBoot: { via: 'rc.conf', how: 'bhyve guests start at boot from vm-bhyve’s list in rc.conf (vm_list, vm_delay), as `vm startall` reads it.' },
   hints: {
     network: 'A switch is a bridge of vm-bhyve’s .config/system.conf.',
+    unknownSwitch: 'A name not in switch_list gets a bridge of Hivedesk’s own at start, with no host NIC: the guest reaches only this host and the guests on that name.',
     console: 'Serial ports, each a console tab: a null-modem pair (/dev/nmdm) per port, as vm-bhyve makes them.',
     display: 'The guest’s screen, shown by Display and any VNC viewer (UEFI loaders only).',
     framebuffer: 'Needs a UEFI loader (Boot & firmware).',

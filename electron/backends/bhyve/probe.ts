@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { type ConfDocument, parseConf } from '../../datastore/conf.js';
+import type { ConfDocument } from '../../datastore/conf.js';
 import { Datastore, exists } from '../../datastore/datastore.js';
 import { macOwners } from '../../datastore/first-start.js';
 import type { GuestConfig } from '../../datastore/guest-config.js';
@@ -26,7 +25,7 @@ export async function probeHost(runner: HostRunner, settings: BhyveSettings, gue
     runner.run(['sysctl', '-n', 'net.link.tap.up_on_open'], { timeoutMs: PROBE_MS }),
     runner.run(['kldstat', '-q', '-m', 'vmm'], { timeoutMs: PROBE_MS }),
     runner.run(['kldstat', '-q', '-m', 'nmdm'], { timeoutMs: PROBE_MS }),
-    readFile(`${datastoreDir}/.config/system.conf`, 'utf8').then(parseConf, () => undefined),
+    store.readSystemConf(),
     existingPaths(settings, guest, guestDir, datastoreDir, store),
     installMediaWarnings(guest.installMedia),
     macOwners(store),

@@ -41,6 +41,12 @@ export function readSwitch(systemConf: ConfDocument | undefined, name: string): 
   };
 }
 
+/** The switches `switch_list` defines, in its order: the ones vm-bhyve connects NICs to. */
+export function definedSwitches(systemConf: ConfDocument | undefined): SwitchConfig[] {
+  const list = (systemConf ? getValue(systemConf, 'switch_list') : undefined) ?? '';
+  return [...new Set(list.split(/\s+/).filter(Boolean))].map((name) => readSwitch(systemConf, name));
+}
+
 /**
  * switch::__viid: `viid-<first 5 hex digits of md5(name)>@`, the interface group that marks a switch's bridge (and a
  * VLAN port). The '@' keeps the name from ending in a digit, which ifconfig refuses for groups.

@@ -11,6 +11,7 @@ export const qemuEntry: BackendEntry = {
   hints: {
     boot: 'QEMU boots its own BIOS (SeaBIOS) here: the loader matters when the guest runs under bhyve.',
     network: 'Under QEMU every interface is user-mode NAT; the switch applies under bhyve.',
+    unknownSwitch: 'Under QEMU any name is user-mode NAT; under bhyve a name not in switch_list gets a bridge of Hivedesk’s own, with no host NIC.',
     console: 'Serial ports, each a console tab: QEMU gives each port a pty.',
     display: 'The guest’s screen, shown by Display; QEMU serves it on a socket in the guest’s directory, so listen address and port apply under bhyve.',
     process: 'QEMU process',

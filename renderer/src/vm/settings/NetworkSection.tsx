@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useFieldArray } from 'react-hook-form';
 import { NIC_MODELS } from '../../../../shared/validation.js';
 import { useBackend } from '../../stores/host.js';
@@ -5,6 +6,7 @@ import { useGuestSettings, useSettings } from '../../stores/settings.js';
 import { Field, PendingMark } from '../../ui/Field.js';
 import { errorOf, type SectionProps } from './form.js';
 import { ActionOutcomeNote, Section } from './Section.js';
+import { SwitchField } from './SwitchField.js';
 
 export function NetworkSection({ name, form, view, pending }: SectionProps) {
   const { register, setValue, watch } = form;
@@ -12,6 +14,7 @@ export function NetworkSection({ name, form, view, pending }: SectionProps) {
   const nics = watch('networks');
   const { action } = useGuestSettings(name);
   const hint = useBackend(view.backend)?.hints.network;
+  useEffect(() => void useSettings.getState().loadSwitches(), []);
   const regenerate = async (i: number) => {
     const mac = await useSettings.getState().newMac(name);
     if (mac) setValue(`networks.${i}.mac`, mac, { shouldDirty: true, shouldValidate: true });
@@ -38,9 +41,7 @@ export function NetworkSection({ name, form, view, pending }: SectionProps) {
                       </select>
                     )}
                   </Field>
-                  <Field id={id('switch')} label="Switch" hint="Empty: not on a switch." error={err('switch')}>
-                    {(aria) => <input {...aria} spellCheck={false} {...register(`networks.${i}.switch`)} />}
-                  </Field>
+                  <SwitchField id={id('switch')} form={form} nic={i} backend={view.backend} />
                 </div>
                 <Field id={id('mac')} label="MAC address" hint="Kept, so the guest keeps its address; empty: made at the next start." error={err('mac')}>
                   {(aria) => (

@@ -9,6 +9,7 @@ import { useVms } from '../../stores/vms.js';
 import { AdvancedSection } from './AdvancedSection.js';
 import { BootSection } from './BootSection.js';
 import { CommandPreview } from './CommandPreview.js';
+import { ConfChangeNotice } from './ConfChangeNotice.js';
 import { ConsoleSection } from './ConsoleSection.js';
 import { CpuMemorySection } from './CpuMemorySection.js';
 import { DisksSection } from './DisksSection.js';
@@ -34,7 +35,7 @@ export function SettingsPanel({ name }: { name: string }) {
 function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
   const schema = useMemo(() => settingsSchema(view.backend), [view.backend]);
   const form = useForm<VmSettingsForm, unknown, VmSettings>({ resolver: zodResolver(schema), defaultValues: toForm(view.settings), mode: 'onTouched' });
-  const { conflict } = useGuestSettings(name);
+  const { carry } = useGuestSettings(name);
   const vm = useVms((s) => s.byName[name]);
   const running = vm ? isUp(vm.state) : isUp(view.state);
   // From the live list, so the marks clear as soon as the guest has restarted with the saved values.
@@ -57,6 +58,16 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
     return () => subscription.unsubscribe();
   }, [form, name, store, schema]);
 
+  // After Reload the form starts from the user's kept edits; the file's values stay its baseline (Discard, dirty).
+  const [carried] = useState(carry?.revision === view.revision ? carry.values : undefined);
+  useEffect(() => {
+    if (carried) form.reset(carried, { keepDefaultValues: true });
+  }, [form, carried]);
+  const dirty = form.formState.isDirty;
+  // getState() here, not `store`: that is a new object after every change, and this effect changes the store.
+  useEffect(() => useSettings.getState().setEditing(name, dirty), [name, dirty]);
+  useEffect(() => () => useSettings.getState().setEditing(name, undefined), [name]);
+
   const submit = form.handleSubmit(async (settings) => {
     if (await store.save(name, settings)) return;
     const fields = Object.entries(useSettings.getState().byName[name]?.saveError?.fields ?? {});
@@ -64,7 +75,6 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
   });
 
   const props: SectionProps = { name, form, view, running, pending: (field) => pendingNow.includes(field) };
-  const dirty = form.formState.isDirty;
   const formId = `settings-form-${name}`;
   return (
     <div className="settings">
@@ -86,15 +96,7 @@ function SettingsForm({ name, view }: { name: string; view: SettingsView }) {
             {pendingNow.length > 0 && ' Fields marked “applies at next start” are saved but not in use yet.'}
           </p>
         )}
-        {conflict && (
-          <div className="conflict" role="alert">
-            <p>{name}.conf was changed on disk since this form was opened (edited by hand or with vm configure). Save is off, so nothing is overwritten.</p>
-            <button type="button" onClick={() => void store.load(name)}>
-              Reload
-            </button>
-            <span className="hint">Reload shows the file as it is now; your edits here are dropped.</span>
-          </div>
-        )}
+        <ConfChangeNotice name={name} onReload={() => void store.reload(name, form.getValues())} />
         {shown('general') && <GeneralSection {...props} />}
         {shown('cpu') && <CpuMemorySection {...props} />}
         {shown('boot') && <BootSection {...props} />}
