@@ -15,7 +15,7 @@ export const xenEntry: BackendEntry = {
   hints: {
     boot: 'A Xen HVM guest boots its disk with the BIOS xl gives it: the loader matters when the guest runs under bhyve.',
     network: 'A switch is a bridge of this Dom0 by its name, such as bridge0: xl adds each vif to it.',
-    unknownSwitch: 'The names offered are vm-bhyve’s switches; under Xen the name must be a bridge of this Dom0, or the start is refused.',
+    unknownSwitch: 'The names offered are this datastore’s switches; under Xen the name must be a bridge of this Dom0, or the start is refused.',
     console: 'A Xen HVM guest has one serial port here, com1 (serial = "pty"), opened in a tab with xl console.',
     display: 'The guest’s screen, shown by Display and any VNC viewer: an HVM domain always has one (vnc = 1), on the listen address and port set here.',
     noUefiVars: 'A Xen HVM guest boots the BIOS xl gives it, which keeps no UEFI variables.',
