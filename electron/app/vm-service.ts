@@ -1,7 +1,6 @@
 import { SerialLog } from '../consoles/serial-log.js';
 import { serialLogPath } from '../datastore/serial-logs.js';
 import { ConsolePort } from '../../shared/api/consoles.js';
-import { isUefi } from '../../shared/api/settings.js';
 import { VmName } from '../../shared/validation.js';
 import { type BackendId, type CreatePlan, type CreateVmInput, isUp, type VmSummary } from '../../shared/api/vms.js';
 import type { Backend, DeleteResult, Plan, StatusReader } from '../backends/backend.js';
@@ -270,7 +269,8 @@ export class VmService {
       profile: guest.profile,
       disks: guest.disks.map((d) => d.name),
       consoles: serialPorts(guest),
-      display: hasScreen(guest, pending),
+      // A running guest has the screen it booted with: a framebuffer turned on or off since is pending.
+      display: this.backend(guest).hasScreen(guest) !== pending.includes('graphics.enabled'),
       ...(guest.installMedia ? { installMedia: guest.installMedia } : {}),
       ...(status.lockedBy ? { lockedBy: status.lockedBy } : {}),
       ...(status.lastFault ? { lastFault: status.lastFault } : {}),
@@ -372,15 +372,6 @@ async function refuseTakenMac(store: Datastore, mac: string): Promise<void> {
   if (!owner) return;
   const message = `${mac} is already network${owner.nic}'s MAC of ${owner.guest}; go back and plan again for a new one.`;
   throw new AppError('conflict', message, { mac: message });
-}
-
-/**
- * Whether the guest has a screen to show. A running guest has the one it booted with: a framebuffer turned on or
- * off since is pending (it changes at the next start). bhyve gives a screen to UEFI guests only.
- */
-function hasScreen(guest: GuestConfig, pending: readonly string[]): boolean {
-  const configured = guest.graphics !== undefined && (guest.backend === 'qemu' || isUefi(guest.loader));
-  return configured !== pending.includes('graphics.enabled');
 }
 
 function serialPorts(guest: GuestConfig): ConsolePort[] {

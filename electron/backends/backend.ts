@@ -60,6 +60,8 @@ export interface Backend {
   readonly registry?: GuestRegistry;
   /** Who keeps the serial log from power-on: the hypervisor itself, or Hivedesk's console while it is open. */
   readonly serialLogWriter: SerialLogWriter;
+  /** Whether the guest, started now, gets a screen Display can show (bhyve: a framebuffer, UEFI guests only). */
+  hasScreen(guest: GuestConfig): boolean;
   /** A short description of how guests will run here, e.g. "KVM" or "TCG (no usable /dev/kvm)". */
   accelerator(): Promise<string>;
   /** The host commands that make a new guest (its disks; a registry's own records), exactly as `create` runs them. */

@@ -20,6 +20,7 @@ import { waitUntil } from '../../host/wait.js';
 import { HostView, type ReadProcessTitles } from './host-view.js';
 import { bhyveTitle, LastExit, presentRuntimeFiles, readText, RUNTIME_FILE_NAMES, runtimeFiles, supervisorTitle } from './runtime.js';
 import { type BhyveSettings, privileged } from './settings.js';
+import { isUefi } from '../../../shared/api/settings.js';
 
 const START_WAIT_MS = 10_000;
 /** A process table read for one guest's bhyve answers the others asking within this time. */
@@ -33,6 +34,11 @@ export class BhyveBackend extends DatastoreBackend implements Backend {
   readonly runtimeFiles = RUNTIME_FILE_NAMES;
   /** bhyve's serial ports are bare nmdm devices: only the reader of the line can keep what it said. */
   readonly serialLogWriter = 'console' as const;
+
+  /** bhyve gives a framebuffer to UEFI guests only. */
+  hasScreen(guest: GuestConfig): boolean {
+    return guest.graphics !== undefined && isUefi(guest.loader);
+  }
   /** Shows the supervisors' commands in this process's command log. */
   private readonly commands: CommandFileImporter;
   private table?: { at: number; rows: Promise<string | readonly TitledProcess[]> };

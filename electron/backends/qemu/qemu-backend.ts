@@ -28,6 +28,10 @@ export class QemuBackend extends DatastoreBackend implements Backend {
   readonly id = 'qemu' as const;
   readonly runtimeFiles = [PIDFILE, QMP_SOCKET, VNC_SOCKET, LOG, 'console'];
   readonly serialLogWriter = 'hypervisor' as const;
+
+  hasScreen(guest: GuestConfig): boolean {
+    return guest.graphics !== undefined;
+  }
   private accelChoice?: Promise<AccelChoice>;
 
   async accelerator(): Promise<string> {

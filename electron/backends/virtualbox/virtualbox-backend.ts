@@ -40,6 +40,10 @@ export class VirtualBoxBackend implements Backend {
   readonly runtimeFiles = ['com1.sock', 'Logs'];
   /** VirtualBox's uart is either a socket or a file, not both; the console tab writes what it sees. */
   readonly serialLogWriter = 'console' as const;
+
+  hasScreen(guest: GuestConfig): boolean {
+    return guest.graphics !== undefined;
+  }
   readonly registry: VboxRegistry;
 
   constructor(

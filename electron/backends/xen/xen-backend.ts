@@ -42,6 +42,11 @@ export class XenBackend extends DatastoreBackend implements Backend {
   /** xl keeps no log of a domain's serial line; the console tab writes what it sees. */
   readonly serialLogWriter = 'console' as const;
 
+  /** An HVM domain always has its VGA screen (vnc = 1 in every xl.cfg Hivedesk writes). */
+  hasScreen(): boolean {
+    return true;
+  }
+
   constructor(
     runner: HostRunner,
     store: Datastore,

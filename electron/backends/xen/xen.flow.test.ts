@@ -67,6 +67,7 @@ test('install a DomU as the handbook does: the plan shows xl.cfg, xl create runs
   await screen.expect('FreeBSD xenfbsd 14.2-RELEASE');
 
   // The screen: the domain's VNC server on the port the console file names, reached through the same display path.
+  assert.equal((await rig.vm('xenfbsd')).display, true, 'the list offers Display: an HVM domain always has a screen');
   const target = await host.consoles.display('xenfbsd');
   assert.ok('port' in target && target.host === '127.0.0.1');
   assert.equal(await firstBytes(target.port), 'RFB 003.008\n');
