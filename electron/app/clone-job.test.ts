@@ -11,8 +11,9 @@ import { exists } from '../datastore/datastore.js';
 import { isRunning } from '../host/process.js';
 import { JobStore } from '../jobs/job-store.js';
 import { waitFor } from '../testing/support.js';
-import { dispatch, type Handlers } from './dispatcher.js';
+import type { Handlers } from './dispatcher.js';
 import { createHost, type Host } from './host.js';
+import { callChannel, refusal } from '../testing/channels.js';
 
 /**
  * Clones on a plain directory, as jobs in processes of their own (QEMU guests; nothing boots
@@ -39,17 +40,8 @@ async function newHost(): Promise<Handlers> {
   return host.handlers(() => 'ws://unused');
 }
 
-async function call<T>(handlers: Handlers, channel: string, input: unknown): Promise<T> {
-  const result = await dispatch(handlers, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function refused(handlers: Handlers, channel: string, input: unknown): Promise<string> {
-  const result = await dispatch(handlers, channel, input);
-  assert.equal(result.ok, false, `${channel} ${JSON.stringify(input)} is refused`);
-  return result.ok ? '' : result.error.message;
-}
+const call = <T>(handlers: Handlers, channel: string, input: unknown) => callChannel<T>(handlers, channel, input);
+const refused = refusal;
 
 async function jobOf(handlers: Handlers, id: string): Promise<Job> {
   const job = (await call<Job[]>(handlers, 'listJobs', {})).find((j) => j.id === id);

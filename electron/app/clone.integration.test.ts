@@ -8,8 +8,9 @@ import type { Job } from '../../shared/api/jobs.js';
 import type { VmSummary } from '../../shared/api/vms.js';
 import { isRunning, readPid } from '../host/process.js';
 import { Screen, waitFor } from '../testing/support.js';
-import { dispatch, type Handlers } from './dispatcher.js';
+import type { Handlers } from './dispatcher.js';
 import { createHost, type Host } from './host.js';
+import { callChannel } from '../testing/channels.js';
 
 /** A clone boots: the tiny test guest under real QEMU (TCG here), cloned, and the clone started and used over cu. */
 const repo = join(import.meta.dirname, '../..');
@@ -34,11 +35,7 @@ after(async () => {
   await rm(datastore, { recursive: true, force: true });
 });
 
-async function call<T = VmSummary>(channel: string, input: unknown): Promise<T> {
-  const result = await dispatch(handlers, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T = VmSummary>(channel: string, input: unknown) => callChannel<T>(handlers, channel, input);
 
 test('a clone of a stopped guest boots, with its own MAC, and reaches its shell', { timeout: 240_000 }, async () => {
   const job = await call<Job>('cloneVm', { name: 'tiny', newName: 'tiny-clone' });

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { CreatePlan } from '../../shared/api/vms.js';
 import { dispatch, type Handlers } from './dispatcher.js';
 import { createHost, type Host } from './host.js';
+import { callChannel } from '../testing/channels.js';
 
 /** The uuid and MAC a person approved in the create plan are the ones Create writes; bad or taken ones change nothing. */
 let datastore: string;
@@ -25,11 +26,7 @@ after(async () => {
 
 const input = (name: string) => ({ name, profile: 'other', cpus: 1, memory: '64M', diskSize: '16M' });
 
-async function call<T>(channel: string, value: unknown): Promise<T> {
-  const result = await dispatch(handlers, channel, value);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T>(channel: string, input: unknown) => callChannel<T>(handlers, channel, input);
 
 test('Create writes the uuid and network0 MAC its plan showed', { timeout: 30_000 }, async () => {
   const plan = await call<CreatePlan>('planCreateVm', input('ident1'));

@@ -15,6 +15,7 @@ import { SIMULATOR_BIN } from '../testing/simulated-bhyve.js';
 import { waitFor } from '../testing/support.js';
 import { dispatch, type Handlers } from './dispatcher.js';
 import { createHost, type Host } from './host.js';
+import { callChannel, refusal } from '../testing/channels.js';
 
 /**
  * Clone, rename, snapshots and start at boot of bhyve guests on the FreeBSD HOST SIMULATOR
@@ -71,17 +72,8 @@ afterEach(async () => {
   }
 });
 
-async function call<T = VmSummary>(handlers: Handlers, channel: string, input: unknown): Promise<T> {
-  const result = await dispatch(handlers, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function refused(handlers: Handlers, channel: string, input: unknown): Promise<string> {
-  const result = await dispatch(handlers, channel, input);
-  assert.equal(result.ok, false, `${channel} ${JSON.stringify(input)} is refused`);
-  return result.ok ? '' : result.error.message;
-}
+const call = <T = VmSummary>(handlers: Handlers, channel: string, input: unknown) => callChannel<T>(handlers, channel, input);
+const refused = refusal;
 
 async function vm(handlers: Handlers, name: string): Promise<VmSummary> {
   const found = (await call<VmSummary[]>(handlers, 'listVms', {})).find((v) => v.name === name);

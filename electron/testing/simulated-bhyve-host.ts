@@ -8,6 +8,7 @@ import { dispatch, type Handlers } from '../app/dispatcher.js';
 import { createHost, type Host } from '../app/host.js';
 import { SIMULATOR_BIN } from './simulated-bhyve.js';
 import { waitFor } from './support.js';
+import { callChannel } from './channels.js';
 
 /**
  * Hivedesk's host layer on a sandbox of the FreeBSD HOST SIMULATOR (e2e/freebsd-host-simulator: fake bhyve,
@@ -39,10 +40,8 @@ export class SimulatedBhyveHost {
     return new SimulatedBhyveHost(sim, datastore, host, host.handlers(() => 'ws://unused'));
   }
 
-  async call<T = VmSummary>(channel: string, input: unknown): Promise<T> {
-    const result = await dispatch(this.handlers, channel, input);
-    if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-    return result.value as T;
+  call<T = VmSummary>(channel: string, input: unknown): Promise<T> {
+    return callChannel<T>(this.handlers, channel, input);
   }
 
   async vm(name: string): Promise<VmSummary> {

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { SettingsPreview, SettingsView } from '../../../shared/api/settings.js';
 import type { VmSummary } from '../../../shared/api/vms.js';
-import { dispatch, type Handlers } from '../../app/dispatcher.js';
+import type { Handlers } from '../../app/dispatcher.js';
 import { createHost, type Host } from '../../app/host.js';
 import { SIMULATOR_BIN } from '../../testing/simulated-bhyve.js';
 import { SimulatedBhyveHost } from '../../testing/simulated-bhyve-host.js';
 import { waitFor } from '../../testing/support.js';
+import { callChannel } from '../../testing/channels.js';
 
 /**
  * A DomU on a ZFS datastore (vm_dir="zfs:zroot/vm"), its disks zvols as handbook 24.7.3 makes them
@@ -36,11 +37,7 @@ after(async () => {
   await rig.close();
 });
 
-async function call<T>(channel: string, input: unknown): Promise<T> {
-  const result = await dispatch(handlers, channel, input);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T>(channel: string, input: unknown) => callChannel<T>(handlers, channel, input);
 
 test('a DomU on ZFS boots its zvol; a new disk is `zfs create -V <size> -o volmode=dev`, shown before it runs', { timeout: 120_000 }, async () => {
   // As vm-bhyve makes a guest on a ZFS datastore: its own dataset, a zvol disk below it.
