@@ -45,6 +45,8 @@ const INPUT_BURST = 1024;
 /** Streaming output is gathered this long, or up to BATCH_MAX, before it goes to the viewers. */
 const BATCH_WINDOW_MS = 4;
 const BATCH_MAX = 64 * 1024;
+/** A pty read this small is not a stream (an echoed key, a prompt): it goes out at once, whenever the last batch went. */
+const STREAM_CHUNK = 512;
 /** Input waiting for the line beyond this is refused: a paste waits for its pieces to be written. */
 const INPUT_QUEUE_MAX = 1024 * 1024;
 
@@ -218,18 +220,19 @@ export class ConsoleSession {
   }
 
   /**
-   * The pty hands over output a few KiB at a time. After a quiet spell (an echoed keystroke) it
-   * goes out at once; while output streams, it is gathered for a few milliseconds or up to 64
-   * KiB, so each viewer gets a few large frames instead of thousands of small ones.
+   * The pty hands over output a few KiB at a time. While output streams (large reads, one after
+   * another) it is gathered for a few milliseconds or up to 64 KiB, so each viewer gets a few
+   * large frames instead of thousands of small ones. Anything else, an echoed key above all,
+   * goes out at once: waiting for a batch would add its window to every keystroke.
    */
   private receive(data: Buffer): void {
     this.batch.push(data);
     this.batchBytes += data.length;
     if (this.batchBytes >= BATCH_MAX) return this.flush();
     if (this.batch.length > 1 || this.flushTimer) return;
-    const quiet = performance.now() - this.lastFlush >= BATCH_WINDOW_MS;
-    if (quiet) setImmediate(() => this.flush());
-    else this.flushTimer = setTimeout(() => this.flush(), BATCH_WINDOW_MS);
+    const streaming = data.length >= STREAM_CHUNK && performance.now() - this.lastFlush < BATCH_WINDOW_MS;
+    if (streaming) this.flushTimer = setTimeout(() => this.flush(), BATCH_WINDOW_MS);
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
