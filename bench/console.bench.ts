@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { type Guest, openSerialLine, startHivedesk, startRawCu } from '../electron/testing/console-rig.js';
 import type { Terminal, Viewer } from '../electron/testing/console-viewer.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark } from '../electron/testing/lifecycle.js';
+import { startPlainRelay } from './plain-relay.js';
 import { type RemoteTerminal, RemoteViewers } from './remote-viewers.js';
 import { median, percentile } from './stats.js';
 
@@ -27,6 +28,8 @@ const THROUGHPUT_RUNS = 7;
 const LATENCY_SAMPLES = 200;
 const LATENCY_WARMUP = 10;
 const VIEWER_COUNTS = [1, 4, 16] as const;
+/** The plain relay (plain-relay.ts) is measured at the counts that have goals. */
+const RELAY_COUNTS = [1, 16] as const;
 /** Issue 6's goals: throughput per viewer against raw cu (by number of viewers), and keystrokes at most this much slower. */
 const GOAL_THROUGHPUT: Partial<Record<number, number>> = { 1: 0.9, 16: 0.7 };
 const GOAL_KEYSTROKE_EXTRA_MS = 5;
@@ -163,6 +166,26 @@ async function hivedeskSetups(run: Run, cleanup: Cleanup): Promise<{ setups: Set
   return { setups, guest: line.guest, typist };
 }
 
+/** cu behind the plainest WebSocket relay, on a line of its own, with viewers in threads as Hivedesk's. */
+async function relaySetups(run: Run, cleanup: Cleanup): Promise<Setup[]> {
+  const line = await openSerialLine(join(run.root, 'relay'), cleanup);
+  run.devices.push(line.device);
+  const address = await startPlainRelay(line.device, cleanup, run.budget.limit(STEP_MS));
+  const remote = new RemoteViewers(address, Math.max(...RELAY_COUNTS), cleanup);
+  return RELAY_COUNTS.map(
+    (count): Setup => ({
+      label: `plain relay x${count}`,
+      viewers: count,
+      guest: line.guest,
+      attach: async (run, id) => {
+        const viewers = await remote.open(count, run.budget.limit(STEP_MS));
+        await sync(line.guest, viewers, run, id);
+        return { terminals: viewers, detach: () => remote.closeAll() };
+      },
+    }),
+  );
+}
+
 /** Round 0 warms up (JIT, pty and socket buffers) and is not counted. */
 async function throughputRounds(setups: Setup[], run: Run): Promise<Map<Setup, RunResult[]>> {
   const results = new Map<Setup, RunResult[]>(setups.map((setup) => [setup, []]));
@@ -200,6 +223,7 @@ interface Results {
   raw: RunResult[];
   /** The measured runs, by number of viewers. */
   hivedesk: Map<number, RunResult[]>;
+  relay: Map<number, RunResult[]>;
   rawLatency: number[];
   hivedeskLatency: number[];
 }
@@ -209,6 +233,7 @@ async function measure(run: Run): Promise<Results> {
   try {
     const raw = await rawCuSetup(run, cleanup);
     const hivedesk = await hivedeskSetups(run, cleanup);
+    const relay = await relaySetups(run, cleanup);
     console.error(`keystroke round trips (${LATENCY_SAMPLES} each)…`);
     const [rawLatency = [], hivedeskLatency = []] = await latencyRounds(
       [
@@ -219,11 +244,13 @@ async function measure(run: Run): Promise<Results> {
     );
     // Throughput is measured with exactly 1, 4 or 16 viewers on the session.
     await hivedesk.typist.close();
-    console.error(`throughput (${THROUGHPUT_RUNS} rounds of ${[raw.setup, ...hivedesk.setups].map((s) => s.label).join(', ')})…`);
-    const runs = await throughputRounds([raw.setup, ...hivedesk.setups], run);
+    const setups = [raw.setup, ...hivedesk.setups, ...relay];
+    console.error(`throughput (${THROUGHPUT_RUNS} rounds of ${setups.map((s) => s.label).join(', ')})…`);
+    const runs = await throughputRounds(setups, run);
     return {
       raw: runs.get(raw.setup) ?? [],
       hivedesk: new Map(hivedesk.setups.map((setup) => [setup.viewers, runs.get(setup) ?? []])),
+      relay: new Map(relay.map((setup) => [setup.viewers, runs.get(setup) ?? []])),
       rawLatency,
       hivedeskLatency,
     };
@@ -241,7 +268,7 @@ const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value
 const completeRates = (runs: RunResult[]) => runs.filter((r) => r.resynced === 0).map((r) => r.rate);
 
 function printReport(results: Results): void {
-  const { raw, hivedesk, rawLatency, hivedeskLatency } = results;
+  const { raw, hivedesk, relay, rawLatency, hivedeskLatency } = results;
   const rawRate = median(completeRates(raw));
   const rows: string[][] = [['metric', 'raw cu', 'hivedesk', 'vs raw cu', 'goal']];
   for (const count of VIEWER_COUNTS) {
@@ -249,6 +276,11 @@ function printReport(results: Results): void {
     const goal = GOAL_THROUGHPUT[count];
     const label = `throughput, ${count} viewer${count === 1 ? '' : 's'} (MiB/s per viewer, median)`;
     rows.push([label, fixed(rawRate, 2), fixed(ours, 2), `${fixed(ours / rawRate, 2)}x`, goal === undefined ? '' : `≥ ${goal}x`]);
+  }
+  for (const count of RELAY_COUNTS) {
+    const plain = median(completeRates(relay.get(count) ?? []));
+    const ours = median(completeRates(hivedesk.get(count) ?? []));
+    rows.push([`  plain relay, ${count} viewer${count === 1 ? '' : 's'} (hivedesk / relay: ${fixed(ours / plain, 2)}x)`, fixed(rawRate, 2), fixed(plain, 2), `${fixed(plain / rawRate, 2)}x`, '']);
   }
   const latency = (label: string, base: number, ours: number, goal: string) =>
     rows.push([label, fixed(base, 3), fixed(ours, 3), `${ours >= base ? '+' : ''}${fixed(ours - base, 3)} ms`, goal]);
@@ -263,7 +295,10 @@ function printReport(results: Results): void {
       `\nraw cu has its one terminal in every row; hivedesk throughput is per viewer, the clock stopping` +
       `\nwhen the slowest viewer has the whole ${PAYLOAD_BYTES / MiB} MiB. Each viewer is a WebSocket in a thread of its own.` +
       `\nlatency: ${LATENCY_SAMPLES} samples each, one viewer; throughput: ${THROUGHPUT_RUNS} runs each after a warm-up,` +
-      `\nraw cu and hivedesk taking turns.`,
+      `\nraw cu and hivedesk taking turns.` +
+      `\nplain relay: cu on a WebSocket as xterm.js's demo server does it (plain-relay.ts), viewers as hivedesk's;` +
+      `\nwhat the transport alone costs. hivedesk / relay near 1 means Hivedesk's own path (replay, flow control,` +
+      `\nbadges, tokens) costs little beyond it.`,
   );
   const resyncs = VIEWER_COUNTS.map((count) => {
     const runs = hivedesk.get(count) ?? [];
@@ -276,6 +311,7 @@ function printReport(results: Results): void {
   console.log('\nper run (MiB/s per viewer):');
   console.log(`  raw cu         ${perRun(raw)}`);
   for (const count of VIEWER_COUNTS) console.log(`  hivedesk x${String(count).padEnd(3)}  ${perRun(hivedesk.get(count) ?? [])}`);
+  for (const count of RELAY_COUNTS) console.log(`  relay x${String(count).padEnd(6)}  ${perRun(relay.get(count) ?? [])}`);
 }
 
 // ---------------------------------------------------------------------------------------------
