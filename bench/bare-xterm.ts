@@ -1,8 +1,8 @@
 /**
  * xterm.js alone, the console UI benchmark's ceiling: a bare Terminal in a page of its own (no
- * Hivedesk, no WebSocket, no React), set up as a console tab sets up its own and as large, fed
- * the payload straight from memory. Variants change one thing (screen reader mode, the WebGL
- * renderer) to show what each costs. The page and xterm's files are served by Playwright's
+ * Hivedesk, no React), set up as a console tab sets up its own and as large, fed the payload
+ * straight from memory, or live from the plain relay's WebSocket (plain-relay.ts). Variants change
+ * one thing (screen reader mode, the WebGL renderer) to show what each costs. The page and xterm's files are served by Playwright's
  * request interception from node_modules, so no server is needed.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,7 +11,8 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { TERMINAL_OPTIONS } from '../renderer/src/vm/console/terminal-options.js';
 import { PAGE_PROBE } from './page-probe.js';
 
-const ORIGIN = 'http://xterm-alone.bench';
+/** Nothing listens on port 9: Playwright answers. A loopback origin, as the console tab's own page has. */
+const ORIGIN = 'http://127.0.0.1:9';
 const XTERM = resolve(import.meta.dirname, '../node_modules/@xterm');
 /** The size of Hivedesk's own frames to a viewer at most (electron/consoles/session.ts batches). */
 const CHUNK_BYTES = 64 * 1024;
@@ -88,6 +89,14 @@ window.__bare = {
   },
   // Everything at once: xterm.js queues it and parses and draws as fast as it can.
   feed() { for (const chunk of chunks) term.write(chunk); },
+  // Or live, from a WebSocket (the plain relay): every message written as it comes, as xterm's AttachAddon does.
+  connect: (url) => new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    socket.onmessage = (event) => term.write(new Uint8Array(event.data));
+    socket.onopen = () => resolve();
+    socket.onerror = () => reject(new Error('the relay WebSocket failed'));
+  }),
 };
 </script></body></html>`;
 }
@@ -102,11 +111,15 @@ export interface BareXterm {
   feed(): Promise<void>;
   /** Resolves once the terminal has drawn `text`; call before `feed`. */
   drawn(text: string): Promise<unknown>;
+  /** Writes what a WebSocket at `url` sends into the terminal from now on, instead of `feed`. */
+  connect(url: string): Promise<void>;
 }
 
 /** A context (a window) of its own, so the console tab's page and this one share nothing but the browser. */
 export async function openBareXterm(browser: Browser, viewport: { width: number; height: number }, box: TerminalBox, variant: BareVariant): Promise<{ context: BrowserContext; bare: BareXterm }> {
   const context = await browser.newContext({ viewport });
+  // Chromium's Local Network Access check would keep a page Playwright serves from opening the relay's loopback socket.
+  await context.grantPermissions(['local-network-access']);
   await context.addInitScript(PAGE_PROBE);
   await context.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
@@ -124,6 +137,7 @@ export async function openBareXterm(browser: Browser, viewport: { width: number;
     prepare: async (line, times, end) => void (await page.evaluate(`window.__bare.prepare(${JSON.stringify(line)}, ${times}, ${JSON.stringify(end)})`)),
     feed: async () => void (await page.evaluate('window.__bare.feed()')),
     drawn: (text) => page.evaluate(`window.__bare.drawn(${JSON.stringify(text)})`),
+    connect: async (url) => void (await page.evaluate(`window.__bare.connect(${JSON.stringify(url)})`)),
   };
   return { context, bare };
 }

@@ -27,6 +27,7 @@ import type { Terminal } from '../electron/testing/console-viewer.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark, startQemuStandIn, stopChild, withTimeout } from '../electron/testing/lifecycle.js';
 import { type BareVariant, type BareXterm, openBareXterm, type TerminalBox } from './bare-xterm.js';
 import { clickNewVm, PAGE_PROBE } from './page-probe.js';
+import { startPlainRelay } from './plain-relay.js';
 import { median, percentile } from './stats.js';
 
 const MiB = 1024 * 1024;
@@ -140,9 +141,14 @@ const BARE_VARIANTS = {
   aloneWebgl: { screenReaderMode: false, webgl: true },
 } satisfies Record<string, BareVariant>;
 type BareSetup = keyof typeof BARE_VARIANTS;
-type Setup = 'raw' | 'hivedesk' | 'hivedeskReader' | BareSetup;
+type Setup = 'raw' | 'hivedesk' | 'hivedeskReader' | 'relay' | BareSetup;
 type Rates = Record<Setup, number[]>;
 type Bares = Record<BareSetup, BareXterm>;
+/** xterm.js alone reading cu through the plain relay: the whole live path, with nothing of Hivedesk's in it. */
+interface Relayed {
+  guest: Guest;
+  bare: BareXterm;
+}
 
 /** MiB/s of the payload from `start` until `done` resolves. */
 async function rate(done: Promise<unknown>): Promise<number> {
@@ -151,10 +157,10 @@ async function rate(done: Promise<unknown>): Promise<number> {
   return PAYLOAD_BYTES / MiB / ((performance.now() - start) / 1000);
 }
 
-async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; terminal: Terminal }, bares: Bares, run: BenchmarkRun): Promise<Rates> {
+async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; terminal: Terminal }, bares: Bares, relayed: Relayed, run: BenchmarkRun): Promise<Rates> {
   const first = fixture.guests[0];
   if (!first) throw new Error('no guests');
-  const rates: Rates = { raw: [], hivedesk: [], hivedeskReader: [], alone: [], aloneReader: [], aloneWebgl: [] };
+  const rates: Rates = { raw: [], hivedesk: [], hivedeskReader: [], relay: [], alone: [], aloneReader: [], aloneWebgl: [] };
   for (let round = 0; round <= THROUGHPUT_RUNS; round++) {
     const measured: Partial<Record<Setup, number>> = {};
     const rawEnd = `<<raw ${round}>>`;
@@ -167,6 +173,9 @@ async function throughput(page: Page, fixture: Fixture, raw: { guest: Guest; ter
       measured[setup] = await rate(Promise.all([drawn(page, first.name, end, run.budget.limit(STEP_MS)), first.guest.write(payload(end))]));
     }
     await setScreenReader(page, first.name, false);
+
+    const relayEnd = `<<relay ${round}>>`;
+    measured.relay = await rate(Promise.all([withTimeout(relayed.bare.drawn(relayEnd), run.budget.limit(STEP_MS), `the relay to draw ${relayEnd}`), relayed.guest.write(payload(relayEnd))]));
 
     for (const [setup, bare] of Object.entries(bares) as [BareSetup, BareXterm][]) {
       const end = `<<${setup} ${round}>>`;
@@ -226,8 +235,14 @@ async function measure(browser: Browser, run: BenchmarkRun): Promise<Results> {
     bares[setup] = bare;
     terminals.push(`${setup} ${await screenSize(bare.page, 'body')} (${bare.size})`);
   }
+  const relayLine = await openSerialLine(join(run.root, 'relay'), cleanup);
+  run.devices.push(relayLine.device);
+  const relayAddress = await startPlainRelay(relayLine.device, cleanup, run.budget.limit(STEP_MS));
+  const { context: relayContext, bare: relayBare } = await openBareXterm(browser, VIEWPORT, box, BARE_VARIANTS.alone);
+  cleanup.add('xterm.js over the plain relay', () => relayContext.close());
+  await relayBare.connect(relayAddress.url);
   console.error('throughput to xterm.js in Chromium…');
-  const rates = await throughput(page, fixture, raw, bares, run);
+  const rates = await throughput(page, fixture, raw, bares, { guest: relayLine.guest, bare: relayBare }, run);
   rss.push({ label: 'one console, after 24 MiB through it', mib: await rssMiB(fixture.hostPid) });
 
   console.error(`opening ${CONSOLES} consoles…`);
@@ -270,6 +285,8 @@ function printReport(results: Results): void {
     const value = median(results.throughput[setup]);
     console.log(`  ${label.padEnd(40)} ${value.toFixed(1).padStart(5)}   ${(value / base).toFixed(2)}x`);
   };
+  const relay = median(results.throughput.relay);
+  console.log(`  hivedesk / plain relay     ${(page / relay).toFixed(2)}   xterm.js alone reading cu over the plain relay (bench/plain-relay.ts) draws ${relay.toFixed(1)} MiB/s, ${(relay / raw).toFixed(2)}x raw cu: the same live path with nothing of Hivedesk's in it`);
   console.log('one thing changed (MiB/s, median, and against the same setup without it):');
   versus('hivedesk, screen reader mode on', 'hivedeskReader', page);
   versus('xterm.js alone, screen reader mode on', 'aloneReader', alone);
