@@ -24,9 +24,10 @@ export class SimulatedBhyveHost {
     readonly handlers: Handlers,
   ) {}
 
-  static async start(backend: BackendId = 'bhyve'): Promise<SimulatedBhyveHost> {
+  /** `datastore`: where it goes (a fresh temp directory by default); the host removes it on close. */
+  static async start(backend: BackendId = 'bhyve', datastore?: string): Promise<SimulatedBhyveHost> {
     const sim = await mkdtemp(join(tmpdir(), 'freebsd-sim-'));
-    const datastore = await mkdtemp(join(tmpdir(), 'hivedesk-bhyve-'));
+    datastore ??= await mkdtemp(join(tmpdir(), 'hivedesk-bhyve-'));
     Object.assign(process.env, {
       FREEBSD_SIM_ROOT: sim,
       PATH: `${SIMULATOR_BIN}:${process.env.PATH}`,
