@@ -9,6 +9,7 @@ import { socketUrl } from '../../api/transport.js';
 import { ConsoleLink } from './console-link.js';
 import { size } from './paste.js';
 import { useScreenReader } from './screen-reader.js';
+import { TerminalFeed } from './terminal-feed.js';
 import { TERMINAL_OPTIONS } from './terminal-options.js';
 
 export interface ConsoleHandles {
@@ -55,6 +56,7 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
     term.loadAddon(fitAddon);
     term.loadAddon(searchAddon);
     [terminal.current, fit.current, search.current] = [term, fitAddon, searchAddon];
+    const feed = new TerminalFeed((data, parsed) => term.write(data, parsed));
     const element = host.current;
     if (element) term.open(element);
     term.attachCustomKeyEventHandler((event) => !latest.current.onShortcut(event));
@@ -72,12 +74,13 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
           setStatus('connected');
           setConnected(true);
         },
-        output: (data, drawn) => term.write(data, drawn),
+        output: (data, drawn) => feed.push(data, drawn),
         held: setHolder,
-        resync: (skipped) => {
-          term.reset();
-          term.write(`\x1b[2m[Hivedesk: this tab fell behind; ${size(skipped)} of output was skipped]\x1b[0m\r\n`);
-        },
+        resync: (skipped) =>
+          feed.restart(() => {
+            term.reset();
+            term.write(`\x1b[2m[Hivedesk: this tab fell behind; ${size(skipped)} of output was skipped]\x1b[0m\r\n`);
+          }),
         close: (reason) => {
           latest.current.onClose();
           setStatus(`disconnected${reason ? `: ${reason}` : ''}`);
@@ -97,6 +100,7 @@ export function useConsole(name: string, port: ConsolePort, host: RefObject<HTML
       observer.disconnect();
       element?.removeEventListener('paste', onPaste, { capture: true });
       link.current?.close();
+      feed.dispose();
       term.dispose();
     };
   }, [name, port, attempt, host]);
