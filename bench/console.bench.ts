@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { type Guest, openSerialLine, startHivedesk, startRawCu } from '../electron/testing/console-rig.js';
-import type { Terminal, Viewer } from '../electron/testing/console-viewer.js';
+import type { ConsoleAddress, Terminal, Viewer } from '../electron/testing/console-viewer.js';
 import { type BenchmarkRun, type Cleanup, runBenchmark } from '../electron/testing/lifecycle.js';
 import { startPlainRelay } from './plain-relay.js';
 import { type RemoteTerminal, RemoteViewers } from './remote-viewers.js';
@@ -149,21 +149,25 @@ async function hivedeskSetups(run: Run, cleanup: Cleanup): Promise<{ setups: Set
   cleanup.add('typing viewer', () => typist.close());
   await typist.tally.until('Connected.', run.budget.limit(STEP_MS));
 
-  // The tabs being measured live in threads of their own, as a browser's tabs live in other processes.
-  const remote = new RemoteViewers(hivedesk.address, Math.max(...VIEWER_COUNTS), cleanup);
-  const setups = VIEWER_COUNTS.map(
+  const setups = threadedSetups('hivedesk', hivedesk.address, line.guest, VIEWER_COUNTS, cleanup);
+  return { setups, guest: line.guest, typist };
+}
+
+/** One setup per viewer count, its tabs in threads of their own, as a browser's tabs live in other processes. */
+function threadedSetups(label: string, address: ConsoleAddress, guest: Guest, counts: readonly number[], cleanup: Cleanup): Setup[] {
+  const remote = new RemoteViewers(address, Math.max(...counts), cleanup);
+  return counts.map(
     (count): Setup => ({
-      label: `hivedesk x${count}`,
+      label: `${label} x${count}`,
       viewers: count,
-      guest: line.guest,
+      guest,
       attach: async (run, id) => {
         const viewers = await remote.open(count, run.budget.limit(STEP_MS));
-        await sync(line.guest, viewers, run, id);
+        await sync(guest, viewers, run, id);
         return { terminals: viewers, detach: () => remote.closeAll() };
       },
     }),
   );
-  return { setups, guest: line.guest, typist };
 }
 
 /** cu behind the plainest WebSocket relay, on a line of its own, with viewers in threads as Hivedesk's. */
@@ -171,19 +175,7 @@ async function relaySetups(run: Run, cleanup: Cleanup): Promise<Setup[]> {
   const line = await openSerialLine(join(run.root, 'relay'), cleanup);
   run.devices.push(line.device);
   const address = await startPlainRelay(line.device, cleanup, run.budget.limit(STEP_MS));
-  const remote = new RemoteViewers(address, Math.max(...RELAY_COUNTS), cleanup);
-  return RELAY_COUNTS.map(
-    (count): Setup => ({
-      label: `plain relay x${count}`,
-      viewers: count,
-      guest: line.guest,
-      attach: async (run, id) => {
-        const viewers = await remote.open(count, run.budget.limit(STEP_MS));
-        await sync(line.guest, viewers, run, id);
-        return { terminals: viewers, detach: () => remote.closeAll() };
-      },
-    }),
-  );
+  return threadedSetups('plain relay', address, line.guest, RELAY_COUNTS, cleanup);
 }
 
 /** Round 0 warms up (JIT, pty and socket buffers) and is not counted. */
