@@ -72,3 +72,20 @@ test('a restart acknowledges what was not written yet and runs its step after th
   assert.deepEqual(drawn, ['old', 'older', 'reset', 'replay']);
   assert.equal(xterm.text(), 'replay');
 });
+
+test('a closed tab writes nothing more: not the rest of a frame, not a frame that arrives late', { timeout: 10_000 }, async () => {
+  const xterm = new FakeTerminal();
+  const feed = new TerminalFeed(xterm.sink);
+  feed.push(bytes('z'.repeat(PIECE_BYTES * 2)), () => assert.fail('acknowledged after the tab closed'));
+  feed.dispose();
+  await drain(xterm);
+  assert.equal(xterm.written.length, 1, 'only the piece xterm.js had before the tab closed');
+
+  // Closed while idle, then a frame still in flight arrives.
+  const idle = new FakeTerminal();
+  const closed = new TerminalFeed(idle.sink);
+  closed.dispose();
+  closed.push(bytes('late'), () => assert.fail('a late frame was drawn'));
+  await drain(idle);
+  assert.equal(idle.written.length, 0);
+});

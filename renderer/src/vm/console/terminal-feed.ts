@@ -22,6 +22,8 @@ export class TerminalFeed {
   private queue: Item[] = [];
   /** A piece is with xterm.js, or the next one is scheduled. */
   private busy = false;
+  /** The tab closed: a message still arriving, or a parse finishing, writes nothing to its disposed terminal. */
+  private disposed = false;
   private readonly tick = new MessageChannel();
 
   constructor(private readonly sink: TerminalSink) {
@@ -31,6 +33,7 @@ export class TerminalFeed {
 
   /** Output to draw; `drawn` runs once xterm.js has parsed all of it. */
   push(data: Uint8Array, drawn: () => void): void {
+    if (this.disposed) return;
     this.queue.push({ data, done: drawn });
     if (!this.busy) this.next();
   }
@@ -47,11 +50,13 @@ export class TerminalFeed {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.queue = [];
     this.tick.port1.close();
   }
 
   private next(): void {
+    if (this.disposed) return;
     const head = this.queue[0];
     if (!head) {
       this.busy = false;
