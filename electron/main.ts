@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   const start = await startupDatastore({ ...(process.env.HIVEDESK_DATASTORE ? { given: process.env.HIVEDESK_DATASTORE } : {}), settingsFile, fallback: defaultDatastore() });
   if (start.warning) console.error(`hivedesk: ${start.warning}`);
   const { path: datastore, zfsDataset } = start.location;
-  const host = await createHost({ datastore, settingsFile, ...(zfsDataset ? { zfsDataset } : {}) });
+  // Chromium turns its accessibility support on when it finds a screen reader; consoles follow it (screen-reader.ts).
+  const assistiveTechnology = () => app.isAccessibilitySupportEnabled();
+  const host = await createHost({ datastore, settingsFile, assistiveTechnology, ...(zfsDataset ? { zfsDataset } : {}) });
+  app.on('accessibility-support-changed', (_event, detected) => host.events.emit('onDidChangeAssistiveTechnology', { detected }));
   // Consoles stream over the loopback WebSocket in both modes; only the window's origin may use it.
   const server = await startLoopbackServer({ host, token: randomBytes(24).toString('base64url'), port: 0, extraOrigins: [ELECTRON_ORIGIN] });
   // The window's page is app://, so its consoles need the server's own address.

@@ -34,3 +34,25 @@ test('an event stream that connects after the first poll starts with the whole l
     await rm(store.root, { recursive: true, force: true });
   }
 });
+
+test('host info says whether the desktop runs a screen reader, as the window that asks knows it; browser mode says no', { timeout: 15_000 }, async () => {
+  const store = new Datastore(await mkdtemp(join(tmpdir(), 'hivedesk-host-')));
+  let detected = true;
+  const electron = await createHost({ datastore: store.root, backend: 'qemu', assistiveTechnology: () => detected });
+  const browser = await createHost({ datastore: store.root, backend: 'qemu' });
+  const asks = async (host: typeof electron) => {
+    const info = await dispatch(host.handlers(() => ''), 'getHostInfo', {});
+    assert.ok(info.ok);
+    return (info.value as { assistiveTechnology: boolean }).assistiveTechnology;
+  };
+  try {
+    assert.equal(await asks(electron), true);
+    detected = false;
+    assert.equal(await asks(electron), false, 'asked afresh each time, not remembered from the start');
+    assert.equal(await asks(browser), false);
+  } finally {
+    electron.dispose();
+    browser.dispose();
+    await rm(store.root, { recursive: true, force: true });
+  }
+});

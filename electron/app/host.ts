@@ -33,6 +33,8 @@ export interface HostOptions extends Omit<CoreOptions, 'log'>, OpenOptions {
   settingsFile?: string;
   /** Where rc.conf's vm_dir comes from: sysrc on a FreeBSD host (bhyve, Xen, VirtualBox), /etc/rc.conf itself elsewhere. */
   vmDirSource?: VmDirSource;
+  /** Whether the desktop runs a screen reader, as Electron's window knows; browser mode cannot tell. */
+  assistiveTechnology?: () => boolean;
 }
 
 /** Wires the host layer once; Electron and browser mode put their own transport in front of it. */
@@ -97,7 +99,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     socketUrl,
     hostInfo: async () => {
       const { core, location } = current();
-      return { backend: core.defaultBackend.id, accelerator: await core.defaultBackend.accelerator(), datastore: location.path, platform: process.platform };
+      return {
+        backend: core.defaultBackend.id,
+        accelerator: await core.defaultBackend.accelerator(),
+        datastore: location.path,
+        platform: process.platform,
+        assistiveTechnology: options.assistiveTechnology?.() ?? false,
+      };
     },
   });
   return {

@@ -13,6 +13,7 @@ import { useHost } from './stores/host.js';
 import { useSettings } from './stores/settings.js';
 import { useVms } from './stores/vms.js';
 import { NotifyToggle } from './vm/console/BadgeChip.js';
+import { followDesktopScreenReader } from './vm/console/screen-reader.js';
 import { NewVmButton } from './vm/wizard/NewVmButton.js';
 import { welcomeReturns } from './workspace/detach.js';
 import { Workspace } from './workspace/Workspace.js';
@@ -43,8 +44,10 @@ export function App() {
     });
     const unwatch = watchActivityWhileVisible();
     const stopWelcoming = welcomeReturns();
+    const stopFollowing = followDesktopScreenReader();
     return () => {
       unsubscribe();
+      stopFollowing();
       unwatch();
       stopWelcoming();
     };

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { subscribe } from './api/client.js';
 import { useVms } from './stores/vms.js';
 import { ConsoleView } from './vm/console/ConsoleView.js';
+import { followDesktopScreenReader } from './vm/console/screen-reader.js';
 import { returnToMain } from './workspace/detach.js';
 import type { ViewOf } from './workspace/views.js';
 
@@ -10,9 +11,14 @@ export function DetachedConsole({ view }: { view: ViewOf<'console'> }) {
   useEffect(() => {
     document.title = `${view.name} · ${view.port} — Hivedesk`;
     void useVms.getState().load();
-    return subscribe((event) => {
+    const stopFollowing = followDesktopScreenReader();
+    const unsubscribe = subscribe((event) => {
       if (event.name === 'onDidChangeVms') useVms.getState().receive(event.payload);
     });
+    return () => {
+      stopFollowing();
+      unsubscribe();
+    };
   }, [view]);
   return (
     <div className="app detached">

@@ -5,7 +5,7 @@ import { displayApi } from './display.js';
 import { ActivitySample, activityApi } from './activity.js';
 import { consolesApi } from './consoles.js';
 import { datastoresApi, OpenedDatastore, VmConfigChange } from './datastores.js';
-import { CommandRecord, hostApi } from './host.js';
+import { AssistiveTechnology, CommandRecord, hostApi } from './host.js';
 import { Job, jobsApi } from './jobs.js';
 import { hostSetupApi } from './host-setup.js';
 import { lifecycleApi } from './lifecycle.js';
@@ -34,6 +34,7 @@ export const events = {
   onDidOpenDatastore: OpenedDatastore,
   /** Every job, whenever one starts, moves on or ends. */
   onDidChangeJobs: z.array(Job),
+  onDidChangeAssistiveTechnology: AssistiveTechnology,
 };
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -25,8 +25,13 @@ export const HostInfo = z.object({
   accelerator: z.string(),
   datastore: z.string(),
   platform: z.string(),
+  /** A screen reader (or other assistive technology) is running, as the app's window detected it; false in browser mode. */
+  assistiveTechnology: z.boolean(),
 });
 export type HostInfo = z.infer<typeof HostInfo>;
+
+/** Sent when the desktop's assistive technology comes or goes (Electron only). */
+export const AssistiveTechnology = z.object({ detected: z.boolean() });
 
 export const hostApi = {
   getHostInfo: request(z.object({}), HostInfo),

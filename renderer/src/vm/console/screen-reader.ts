@@ -1,21 +1,13 @@
-import { create } from 'zustand';
+import { invoke, subscribe } from '../../api/client.js';
+import { createScreenReaderStore } from './screen-reader-store.js';
 
-const KEY = 'hivedesk-console-screen-reader';
+/** Whether consoles are read by a screen reader (see createScreenReaderStore), for every console in this page. */
+export const useScreenReader = createScreenReaderStore(localStorage);
 
-interface ScreenReaderState {
-  /** xterm.js's screen reader mode in every console: its text for assistive technology. */
-  on: boolean;
-  set(on: boolean): void;
+/** Consoles follow the desktop's screen reader: as the host says now, then as it changes. Returns how to stop. */
+export function followDesktopScreenReader(): () => void {
+  void invoke('getHostInfo', {}).then((info) => info.ok && useScreenReader.getState().detect(info.value.assistiveTechnology));
+  return subscribe((event) => {
+    if (event.name === 'onDidChangeAssistiveTechnology') useScreenReader.getState().detect(event.payload.detected);
+  });
 }
-
-/**
- * Off unless the user turns it on, as in VS Code: keeping the accessibility tree in step with a
- * flooding guest halves how fast a console draws. Remembered in this browser, for every console.
- */
-export const useScreenReader = create<ScreenReaderState>()((set) => ({
-  on: localStorage.getItem(KEY) === 'yes',
-  set(on) {
-    localStorage.setItem(KEY, on ? 'yes' : 'no');
-    set({ on });
-  },
-}));
