@@ -15,7 +15,8 @@ import { cloneArgv, lines, listTreeArgv, movedDataset, renameArgv, snapshotArgv 
 import type { ZfsGuests } from '../lifecycle/zfs-guests.js';
 import type { AutostartService } from './autostart-service.js';
 import type { JobService } from './job-service.js';
-import { nameTaken, type VmService } from './vm-service.js';
+import { nameTaken } from './create-checks.js';
+import type { VmService } from './vm-service.js';
 
 /** vm-bhyve's own run-time files in a guest's directory (lib/vm-run, vm::unlock): never part of a clone. */
 const VM_BHYVE_RUNTIME = ['run.lock', 'suspending.lock', 'console', 'vm-bhyve.log'];

@@ -7,9 +7,8 @@ import type { Backend, DeleteResult, Plan, StatusReader } from '../backends/back
 import type { Availability } from '../backends/entry.js';
 import { backendEntry } from '../backends/registry.js';
 import type { ConsoleEndpoint } from '../consoles/endpoint.js';
-import { type Datastore, type NameHolder, NameTakenError } from '../datastore/datastore.js';
+import { type Datastore, NameTakenError } from '../datastore/datastore.js';
 import { type ConfDocument, serializeConf, setValue } from '../datastore/conf.js';
-import { installMediaProblem } from '../host/media.js';
 import { type GuestConfig, KEY, newGuestDoc, toGuestConfig } from '../datastore/guest-config.js';
 import { pendingRestart } from '../datastore/pending.js';
 import { macOwners } from '../datastore/first-start.js';
@@ -17,6 +16,7 @@ import { newMac, newUuid } from '../datastore/identity.js';
 import { AppError } from '../errors.js';
 import { JobStore } from '../jobs/job-store.js';
 import type { DisplayTarget } from '../consoles/display-target.js';
+import { checkCreate, nameTaken, refuseMedia } from './create-checks.js';
 import { withJobs } from './job-placeholders.js';
 
 export type BackendSet = Partial<Record<BackendId, Backend>>;
@@ -320,58 +320,11 @@ export class VmService {
     return id !== this.defaultBackend && here && !here.available ? `${backendEntry(id)?.label ?? id} cannot run guests on this host: ${here.reason}` : undefined;
   }
 
-  /**
-   * The checks a schema cannot make, early for the wizard; `store.create` checks the name again, atomically. A plan
-   * runs on any machine, so a hypervisor registry it cannot read (no VBoxManage here) leaves the name unchecked
-   * there, with a warning in what this returns; `create` refuses instead.
-   */
-  private async checkCreate(input: CreateVmInput, use: 'create' | 'plan' = 'create'): Promise<string[]> {
-    const unchecked: string[] = [];
-    const find = async (backend: Backend) => {
-      try {
-        return await backend.registry?.find(input.name);
-      } catch (err) {
-        if (use === 'create') throw err;
-        const label = backendEntry(backend.id)?.label ?? backend.id;
-        unchecked.push(`The name ${input.name} could not be checked against ${label}'s machines (${err instanceof Error ? err.message : String(err)}); create checks it again.`);
-        return undefined;
-      }
-    };
-    // A hypervisor's machine first: its folder in the datastore would otherwise read as a directory left behind. The
-    // chosen backend's registry is asked even where its tools seem missing: create must not go on unchecked.
+  /** See create-checks.ts; the chosen backend's registry is asked even where its tools seem missing. */
+  private checkCreate(input: CreateVmInput, use: 'create' | 'plan' = 'create'): Promise<string[]> {
     const chosen = this.backends[input.backend ?? this.defaultBackend];
-    const registries = new Set([...this.registries(), ...(chosen?.registry ? [chosen] : [])]);
-    const registered = await Promise.all([...registries].map(find));
-    const other = registered.find((guest) => guest !== undefined);
-    if (other) throw nameTaken(input.name, { name: other.name, guest: true });
-    const holder = await this.store.holderOf(input.name);
-    if (holder) throw nameTaken(input.name, holder);
-    if (input.installMedia) await refuseMedia(input.installMedia);
-    if (input.mac) await refuseTakenMac(this.store, input.mac);
-    return unchecked;
+    return checkCreate(this.store, [...this.registries(), ...(chosen?.registry ? [chosen] : [])], input, use);
   }
-}
-
-/** Shown next to the form's name field; names that differ only in case are one name, as in vm-bhyve. */
-export function nameTaken(name: string, holder: NameHolder, field = 'name'): AppError {
-  const message = holder.guest
-    ? `A VM named ${name} already exists.`
-    : `The datastore already has a directory ${holder.name} (disks kept from a deleted VM?). Pick another name.`;
-  return new AppError('conflict', message, { [field]: message });
-}
-
-/** The reason goes next to the wizard's Install media field, and to the CLI. */
-async function refuseMedia(path: string): Promise<void> {
-  const problem = await installMediaProblem(path);
-  if (problem) throw new AppError('invalid_input', problem, { installMedia: problem });
-}
-
-/** Two NICs with one MAC on a bridge lose each other's frames: a MAC sent back with a create must still be free. */
-async function refuseTakenMac(store: Datastore, mac: string): Promise<void> {
-  const owner = (await macOwners(store)).get(mac)?.[0];
-  if (!owner) return;
-  const message = `${mac} is already network${owner.nic}'s MAC of ${owner.guest}; go back and plan again for a new one.`;
-  throw new AppError('conflict', message, { mac: message });
 }
 
 function serialPorts(guest: GuestConfig): ConsolePort[] {
