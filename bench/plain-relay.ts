@@ -7,8 +7,8 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import * as pty from 'node-pty';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { spawnCu } from '../electron/testing/console-rig.js';
 import type { ConsoleAddress } from '../electron/testing/console-viewer.js';
 import { type Cleanup, withTimeout } from '../electron/testing/lifecycle.js';
 
@@ -26,12 +26,7 @@ export async function startPlainRelay(device: string, cleanup: Cleanup, ms: numb
     ws.on('close', () => sockets.delete(ws));
   });
 
-  const cu = pty.spawn('cu', ['-l', device, '-s', '115200'], { name: 'xterm-256color', cols: 80, rows: 24, encoding: null, env: { ...process.env, TERM: 'xterm-256color' } });
-  const exited = new Promise<void>((resolve) => cu.onExit(() => resolve()));
-  cleanup.add('plain relay cu', async () => {
-    cu.kill('SIGTERM');
-    await withTimeout(exited, 3_000, 'the relay cu to exit').catch(() => cu.kill('SIGKILL'));
-  });
+  const { cu } = spawnCu(device, cleanup, 'the relay cu', null);
   let gathered: Buffer[] = [];
   let size = 0;
   let timer: NodeJS.Timeout | undefined;

@@ -82,20 +82,29 @@ export class Guest {
 // Baseline: cu in a pty, as a user runs it in a terminal
 // ---------------------------------------------------------------------------------------------
 
-export async function startRawCu(device: string, cleanup: Cleanup, ms: number): Promise<Terminal> {
-  const tally = new Tally();
-  // The same pty settings ConsoleSession uses, so the only difference is what sits behind the pty.
+/**
+ * `cu -l <device>` in a pty with the settings ConsoleSession uses, so the only difference is what
+ * sits behind the pty; stopped by `cleanup`. `encoding: null` gives bytes, as the session reads them.
+ */
+export function spawnCu(device: string, cleanup: Cleanup, what: string, encoding?: null): { cu: pty.IPty; exited: Promise<void> } {
   const cu = pty.spawn('cu', ['-l', device, '-s', '115200'], {
     name: 'xterm-256color',
     cols: 80,
     rows: 24,
     env: { ...process.env, TERM: 'xterm-256color' },
+    ...(encoding === null ? { encoding } : {}),
   });
   const exited = new Promise<void>((resolve) => cu.onExit(() => resolve()));
-  cleanup.add('raw cu', async () => {
+  cleanup.add(what, async () => {
     cu.kill('SIGTERM');
-    await withTimeout(exited, 3_000, 'raw cu to exit').catch(() => cu.kill('SIGKILL'));
+    await withTimeout(exited, 3_000, `${what} to exit`).catch(() => cu.kill('SIGKILL'));
   });
+  return { cu, exited };
+}
+
+export async function startRawCu(device: string, cleanup: Cleanup, ms: number): Promise<Terminal> {
+  const tally = new Tally();
+  const { cu, exited } = spawnCu(device, cleanup, 'raw cu');
   cu.onData((data) => tally.add(data));
   void exited.then(() => tally.fail('raw cu exited'));
   // cu prints "Connected." once it holds the line; guest output sent before that may be lost.
