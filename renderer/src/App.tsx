@@ -22,7 +22,7 @@ import { useWorkspace } from './stores/workspace.js';
 export function App() {
   useEffect(() => {
     void useVms.getState().load();
-    void useHost.getState().load();
+    const host = useHost.getState().load();
     void useConsoleBadges.getState().load();
     void useJobs.getState().load();
     const unsubscribe = subscribe((event) => {
@@ -44,7 +44,7 @@ export function App() {
     });
     const unwatch = watchActivityWhileVisible();
     const stopWelcoming = welcomeReturns();
-    const stopFollowing = followDesktopScreenReader();
+    const stopFollowing = followDesktopScreenReader(host.then(() => useHost.getState().info));
     return () => {
       unsubscribe();
       stopFollowing();
