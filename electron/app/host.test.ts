@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import type { EventName } from '../../shared/api/contract.js';
 import type { VmChanges } from '../../shared/api/vms.js';
 import { Datastore } from '../datastore/datastore.js';
+import type { HostInfo } from '../../shared/api/host.js';
+import { callChannel } from '../testing/channels.js';
 import { dispatch } from './dispatcher.js';
 import { createHost } from './host.js';
 
@@ -40,11 +42,7 @@ test('host info says whether the desktop runs a screen reader, as the window tha
   let detected = true;
   const electron = await createHost({ datastore: store.root, backend: 'qemu', assistiveTechnology: () => detected });
   const browser = await createHost({ datastore: store.root, backend: 'qemu' });
-  const asks = async (host: typeof electron) => {
-    const info = await dispatch(host.handlers(() => ''), 'getHostInfo', {});
-    assert.ok(info.ok);
-    return (info.value as { assistiveTechnology: boolean }).assistiveTechnology;
-  };
+  const asks = async (host: typeof electron) => (await callChannel<HostInfo>(host.handlers(() => ''), 'getHostInfo', {})).assistiveTechnology;
   try {
     assert.equal(await asks(electron), true);
     detected = false;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -9,6 +9,7 @@ import { api } from '../../shared/api/contract.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { VmName } from '../../shared/validation.js';
 import type { Host } from '../app/host.js';
+import { exists } from '../datastore/datastore.js';
 import { isRunning } from '../host/process.js';
 import { JobStore } from '../jobs/job-store.js';
 import { type LoopbackServer, startLoopbackServer } from '../web/server.js';
@@ -291,11 +292,4 @@ async function snapshot(dir: string, skip: string): Promise<string[]> {
     out.push(entry.isFile() ? `${path} ${(await readFile(path)).toString('base64')}` : path);
   }
   return out.sort();
-}
-
-function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
